@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "generate-report",
+  products: [
+    .executable(name: "generate-report", targets: ["generate-report"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+  ],
+  targets: [
+    // System library: cairo through pkg-config; Debian's libcairo2-dev provides it.
+    .systemLibrary(
+      name: "CCairo",
+      pkgConfig: "cairo",
+      providers: [.apt(["libcairo2-dev"])]
+    ),
+    .target(name: "MixtureModels"),
+    .target(name: "Plotting"),
+    .target(name: "CairoRendering", dependencies: ["CCairo", "Plotting"]),
+    .target(
+      name: "ReportKit",
+      dependencies: [
+        "MixtureModels", "Plotting", "CairoRendering",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
+    .executableTarget(
+      name: "generate-report",
+      dependencies: [
+        "ReportKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "MixtureModelsTests", dependencies: ["MixtureModels", "TestSupport"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
+    .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Plotting", "TestSupport"]),
+    .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "MixtureModels", "TestSupport"]),
+    .testTarget(name: "GenerateReportTests", dependencies: ["generate-report", "TestSupport"]),
+  ]
+)

@@ -1,0 +1,172 @@
+/// Settings of an EM run.
+public struct EMOptions: Sendable, Equatable {
+  /// The largest number of epochs (E-step + M-step pairs) to run.
+  public var maxEpochs: Int
+  /// Stop when the change of the mean per-sample log-likelihood between epochs falls
+  /// below this (scikit-learn's `tol`); `0` runs exactly `maxEpochs` epochs.
+  public var tolerance: Double
+  /// Added to every variance in each M-step (scikit-learn's `reg_covar`).
+  public var regularization: Double
+
+  /// Creates options; the defaults are the tutorial's 20 epochs, no tolerance, no regularization.
+  public init(maxEpochs: Int = 20, tolerance: Double = 0, regularization: Double = 0) {
+    self.maxEpochs = maxEpochs
+    self.tolerance = tolerance
+    self.regularization = regularization
+  }
+}
+
+/// The state after one EM epoch.
+public struct EpochRecord: Sendable, Equatable {
+  /// The 1-based epoch number.
+  public var epoch: Int
+  /// The total observed-data log-likelihood at the parameters after this epoch's M-step.
+  public var logLikelihood: Double
+  /// The parameters after this epoch's M-step.
+  public var mixture: GaussianMixture
+}
+
+/// The outcome of an EM run.
+public struct EMResult: Sendable, Equatable {
+  /// The starting parameters.
+  public var initial: GaussianMixture
+  /// The total log-likelihood at the starting parameters.
+  public var initialLogLikelihood: Double
+  /// One record per epoch run, in order.
+  public var epochs: [EpochRecord]
+  /// Whether the run stopped because the tolerance was reached (false when it ran out of epochs).
+  public var converged: Bool
+  /// The number of data points fitted.
+  public var sampleCount: Int
+
+  /// The fitted parameters (the initial ones when no epoch ran).
+  public var fitted: GaussianMixture { epochs.last?.mixture ?? initial }
+  /// The final total log-likelihood.
+  public var finalLogLikelihood: Double { epochs.last?.logLikelihood ?? initialLogLikelihood }
+  /// Akaike's information criterion, `2p − 2 log L` (lower is better).
+  public var aic: Double { 2 * Double(fitted.freeParameterCount) - 2 * finalLogLikelihood }
+  /// The Bayesian information criterion, `p log n − 2 log L` (lower is better).
+  public var bic: Double {
+    Double(fitted.freeParameterCount) * _log(Double(sampleCount)) - 2 * finalLogLikelihood
+  }
+}
+
+/// Expectation-Maximization for a one-dimensional Gaussian mixture.
+///
+/// Each epoch is the tutorial's: an E-step computes responsibilities at the current
+/// parameters (in log space: `log w_k + log φ_k(x)` normalised by log-sum-exp, so no
+/// point ever gives 0/0), then an M-step sets `N_k = Σ r_ik`, `μ_k = Σ r_ik x_i / N_k`,
+/// `σ_k² = Σ r_ik (x_i − μ_k)² / N_k + regularization` (with the new mean) and
+/// `w_k = N_k / n`. The log-likelihood recorded for epoch `i` is the total observed-data
+/// log-likelihood at the parameters after epoch `i`'s M-step. The E-step of the next
+/// epoch computes it, so a run of `E` epochs makes `E + 1` passes of E-steps.
+public enum ExpectationMaximization {
+  /// Fits a mixture to `data` from `initial`.
+  /// - Parameters:
+  ///   - data: The sample; at least two finite values.
+  ///   - initial: The starting parameters.
+  ///   - options: Epoch limit, tolerance and regularization.
+  /// - Returns: Every epoch's parameters and log-likelihood.
+  /// - Throws: ``MixtureError/invalidData(_:)`` for unusable data,
+  ///   ``MixtureError/degenerate(component:epoch:detail:)`` when a component loses all
+  ///   weight or variance so the numbers would stop being finite.
+  /// - Complexity: O(epochs · n · K).
+  public static func fit(
+    _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
+  ) throws(MixtureError) -> EMResult {
+    guard data.count >= 2 else {
+      throw .invalidData("EM needs at least 2 data points, got \(data.count)")
+    }
+    if let bad = data.first(where: { !$0.isFinite }) {
+      throw .invalidData("data must be finite, got \(bad)")
+    }
+    let n = data.count
+    let k = initial.componentCount
+    var responsibilities = [Double](repeating: 0, count: n * k)
+    var current = initial
+    var logLikelihood = eStep(data, current, into: &responsibilities)
+    let initialLogLikelihood = logLikelihood
+    var records: [EpochRecord] = []
+    records.reserveCapacity(options.maxEpochs)
+    var converged = false
+
+    var epoch = 0
+    while epoch < options.maxEpochs {
+      epoch += 1
+      current = try mStep(data, responsibilities, k: k, regularization: options.regularization, epoch: epoch)
+      let previous = logLikelihood
+      logLikelihood = eStep(data, current, into: &responsibilities)
+      guard logLikelihood.isFinite else {
+        throw .degenerate(component: 0, epoch: epoch, detail: "the log-likelihood is not finite")
+      }
+      records.append(EpochRecord(epoch: epoch, logLikelihood: logLikelihood, mixture: current))
+      if abs(logLikelihood - previous) / Double(n) < options.tolerance {
+        converged = true
+        break
+      }
+    }
+    return EMResult(
+      initial: initial, initialLogLikelihood: initialLogLikelihood, epochs: records,
+      converged: converged, sampleCount: n)
+  }
+
+  /// Fills the row-major `n × K` responsibilities and returns the total log-likelihood.
+  static func eStep(_ data: [Double], _ mixture: GaussianMixture, into responsibilities: inout [Double]) -> Double {
+    let k = mixture.componentCount
+    let logWeights = mixture.weights.map { _log($0) }
+    let logSds = mixture.sds.map { _log($0) }
+    var total = 0.0
+    var terms = [Double](repeating: 0, count: k)
+    for (i, x) in data.enumerated() {
+      var largest = -Double.infinity
+      for j in 0..<k {
+        let z = (x - mixture.means[j]) / mixture.sds[j]
+        let term = logWeights[j] - 0.5 * z * z - logSds[j] - logSqrtTwoPi
+        terms[j] = term
+        if term > largest { largest = term }
+      }
+      var sum = 0.0
+      for j in 0..<k { sum += _exp(terms[j] - largest) }
+      let normaliser = largest + _log(sum)
+      total += normaliser
+      for j in 0..<k { responsibilities[i * k + j] = _exp(terms[j] - normaliser) }
+    }
+    return total
+  }
+
+  /// The tutorial's M-step from row-major responsibilities.
+  static func mStep(
+    _ data: [Double], _ responsibilities: [Double], k: Int, regularization: Double, epoch: Int
+  ) throws(MixtureError) -> GaussianMixture {
+    let n = data.count
+    var weights = [Double](repeating: 0, count: k)
+    var means = [Double](repeating: 0, count: k)
+    var sds = [Double](repeating: 0, count: k)
+    for j in 0..<k {
+      var mass = 0.0
+      var weightedSum = 0.0
+      for i in 0..<n {
+        let r = responsibilities[i * k + j]
+        mass += r
+        weightedSum += r * data[i]
+      }
+      guard mass > 0 else {
+        throw .degenerate(component: j, epoch: epoch, detail: "no point has any responsibility for it")
+      }
+      let mean = weightedSum / mass
+      var squares = 0.0
+      for i in 0..<n {
+        let d = data[i] - mean
+        squares += responsibilities[i * k + j] * d * d
+      }
+      let variance = squares / mass + regularization
+      guard variance > 0, variance.isFinite else {
+        throw .degenerate(component: j, epoch: epoch, detail: "its variance fell to \(variance)")
+      }
+      weights[j] = mass / Double(n)
+      means[j] = mean
+      sds[j] = variance.squareRoot()
+    }
+    return GaussianMixture(unchecked: weights, means, sds)
+  }
+}

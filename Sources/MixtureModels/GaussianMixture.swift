@@ -1,0 +1,107 @@
+/// A one-dimensional mixture of `K` normal components.
+public struct GaussianMixture: Sendable, Equatable, Codable {
+  /// The mixing weights, summing to 1.
+  public var weights: [Double]
+  /// The component means.
+  public var means: [Double]
+  /// The component standard deviations, all positive.
+  public var sds: [Double]
+
+  /// Creates a mixture from per-component parameters.
+  /// - Throws: ``MixtureError/invalidParameters(_:)`` when the arrays differ in length,
+  ///   are empty, a weight is negative or they do not sum to 1 (within 1e-9), a mean is
+  ///   not finite, or an sd is not positive and finite.
+  public init(weights: [Double], means: [Double], sds: [Double]) throws(MixtureError) {
+    guard !weights.isEmpty, weights.count == means.count, means.count == sds.count else {
+      throw .invalidParameters(
+        "weights, means and sds must be non-empty and of equal length, got \(weights.count), \(means.count) and \(sds.count)")
+    }
+    if let w = weights.first(where: { !($0 >= 0 && $0.isFinite) }) {
+      throw .invalidParameters("weights must be finite and ≥ 0, got \(w)")
+    }
+    let total = weights.reduce(0, +)
+    guard abs(total - 1) <= 1e-9 else {
+      throw .invalidParameters("weights must sum to 1, got \(total)")
+    }
+    if let m = means.first(where: { !$0.isFinite }) {
+      throw .invalidParameters("means must be finite, got \(m)")
+    }
+    if let s = sds.first(where: { !($0 > 0 && $0.isFinite) }) {
+      throw .invalidParameters("sds must be finite and > 0, got \(s)")
+    }
+    self.weights = weights
+    self.means = means
+    self.sds = sds
+  }
+
+  /// Creates a mixture without validation, for parameters an algorithm has produced.
+  init(unchecked weights: [Double], _ means: [Double], _ sds: [Double]) {
+    self.weights = weights
+    self.means = means
+    self.sds = sds
+  }
+
+  /// The number of components.
+  public var componentCount: Int { weights.count }
+
+  /// The number of free parameters of a 1-D mixture: `3K − 1` (scikit-learn's convention).
+  public var freeParameterCount: Int { 3 * componentCount - 1 }
+
+  /// The weighted density of component `k` at `x`: `w_k · φ(x; μ_k, σ_k)`.
+  public func componentDensity(_ k: Int, at x: Double) -> Double {
+    weights[k] * normalDensity(x, mean: means[k], sd: sds[k])
+  }
+
+  /// The mixture density at `x`.
+  public func density(at x: Double) -> Double {
+    var sum = 0.0
+    for k in 0..<componentCount { sum += componentDensity(k, at: x) }
+    return sum
+  }
+
+  /// The log of the mixture density at `x`, computed by log-sum-exp so that points far
+  /// from every component still get a finite value.
+  public func logDensity(at x: Double) -> Double {
+    var terms = [Double](repeating: 0, count: componentCount)
+    for k in 0..<componentCount {
+      terms[k] = _log(weights[k]) + normalLogDensity(x, mean: means[k], sd: sds[k])
+    }
+    return logSumExp(terms)
+  }
+
+  /// The total log-likelihood `Σ log p(x_i)` of `data`.
+  public func logLikelihood(of data: [Double]) -> Double {
+    var total = 0.0
+    for x in data { total += logDensity(at: x) }
+    return total
+  }
+
+  /// The posterior probability of each component for `x` (its responsibilities).
+  public func responsibilities(at x: Double) -> [Double] {
+    var terms = [Double](repeating: 0, count: componentCount)
+    for k in 0..<componentCount {
+      terms[k] = _log(weights[k]) + normalLogDensity(x, mean: means[k], sd: sds[k])
+    }
+    let normaliser = logSumExp(terms)
+    return terms.map { _exp($0 - normaliser) }
+  }
+}
+
+/// Errors from building or fitting a mixture.
+public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The parameters do not describe a valid mixture.
+  case invalidParameters(String)
+  /// The data cannot be fitted (too few points, not finite, …).
+  case invalidData(String)
+  /// A component lost all its weight or variance during EM.
+  case degenerate(component: Int, epoch: Int, detail: String)
+
+  public var description: String {
+    switch self {
+    case .invalidParameters(let message): message
+    case .invalidData(let message): message
+    case .degenerate(let component, let epoch, let detail):
+      "component \(component + 1) collapsed at epoch \(epoch) (\(detail)); set fit.regularization > 0 or choose another start"
+    }
+  }
+}

@@ -1,0 +1,298 @@
+/// What a piece of text is for, so tests and back ends can tell them apart.
+public enum TextRole: Sendable, Equatable, Hashable {
+  case title, xLabel, yLabel, xTick, yTick, legend
+}
+
+/// A line of text with its position and the box it occupies.
+public struct PlacedText: Sendable, Equatable {
+  public var text: String
+  public var role: TextRole
+  public var position: Point
+  public var font: Font
+  public var anchor: TextAnchor
+  /// Counter-clockwise rotation in degrees (0 or 90).
+  public var angle: Double
+  /// The box the text occupies, from measured extents.
+  public var box: Rect
+}
+
+/// One legend row: a sample of the layer's mark and its label.
+public struct LegendEntry: Sendable, Equatable {
+  public enum Sample: Sendable, Equatable {
+    case line(from: Point, to: Point, style: StrokeStyle)
+    case marker(center: Point, radius: Double, color: Color)
+  }
+  public var sample: Sample
+  public var label: PlacedText
+}
+
+/// The legend's frame and rows.
+public struct LegendLayout: Sendable, Equatable {
+  public var frame: Rect
+  public var entries: [LegendEntry]
+  public var placement: LegendPlacement
+}
+
+/// A figure with every mark positioned: the result of the pure layout step, which
+/// ``Figure/draw(_:on:)`` only has to paint.
+public struct FigureLayout: Sendable, Equatable {
+  public var size: Size
+  /// The plot area (the axes' frame).
+  public var plotArea: Rect
+  public var xScale: LinearScale
+  public var yScale: LinearScale
+  public var xTicks: [Double]
+  public var yTicks: [Double]
+  /// Every text: title, axis labels, tick labels, legend labels.
+  public var texts: [PlacedText]
+  public var legend: LegendLayout?
+
+  /// The texts of one role, in order.
+  public func texts(_ role: TextRole) -> [PlacedText] { texts.filter { $0.role == role } }
+}
+
+extension Figure {
+  /// Positions every mark of the figure, using `measurer` for text extents.
+  ///
+  /// Space is given from the outside in: padding, title, axis titles, tick labels, then the
+  /// plot area takes the rest. Tick counts start from the available length and drop until
+  /// no two labels of an axis overlap.
+  /// - Complexity: O(points) for the data extents and the legend placement.
+  public func layout(measuring measurer: some TextMeasuring) -> FigureLayout {
+    let t = theme
+    let (xDomain, yDomain) = domains()
+    var texts: [PlacedText] = []
+
+    let tickExtent = measurer.measure("0", font: t.tickFont)
+    let labelExtent = measurer.measure("X", font: t.labelFont)
+
+    // Vertical budget: title on top, tick labels and the x title below.
+    var top = t.padding
+    var titleFont = t.titleFont
+    if let title {
+      let available = size.width - 2 * t.padding
+      let width = measurer.measure(title, font: titleFont).width
+      if width > available { titleFont.size *= available / width }
+      top += measurer.measure(title, font: titleFont).height + 2 * t.gap
+    }
+    var bottom = size.height - t.padding
+    if xLabel != nil { bottom -= labelExtent.height + t.gap }
+    bottom -= tickExtent.height + t.gap + t.tickLength
+    let plotTop = top
+    let plotBottom = Swift.max(bottom, plotTop + 10)
+
+    let yScaleProbe = LinearScale(domain: yDomain, range: (plotBottom, plotTop))
+    let (yTicks, yLabels) = fittingTicks(
+      domain: yDomain, length: plotBottom - plotTop, spacing: 34, integers: false
+    ) { values, labels in
+      // Vertical neighbours must keep a quarter line between them.
+      let boxes = zip(values, labels).map {
+        measurer.box(of: $1, at: Point(0, yScaleProbe($0)), font: t.tickFont, anchor: TextAnchor(.right, .center))
+      }
+      return !overlapping(boxes, margin: tickExtent.height * 0.25)
+    }
+    let yTickWidth = yLabels.map { measurer.measure($0, font: t.tickFont).width }.max() ?? 0
+
+    var left = t.padding
+    if yLabel != nil { left += labelExtent.height + t.gap }
+    left += yTickWidth + t.gap + t.tickLength
+    var right = size.width - t.padding
+    // The last x tick label may hang over the right edge of the plot; leave it room.
+    var xTicks: [Double] = []
+    var xLabels: [String] = []
+    for _ in 0..<3 {
+      let xScaleProbe = LinearScale(domain: xDomain, range: (left, right))
+      (xTicks, xLabels) = fittingTicks(
+        domain: xDomain, length: right - left, spacing: 50, integers: xIntegerTicks
+      ) { values, labels in
+        let boxes = zip(values, labels).map {
+          measurer.box(of: $1, at: Point(xScaleProbe($0), 0), font: t.tickFont, anchor: TextAnchor(.center, .top))
+        }
+        return !overlapping(boxes, margin: tickExtent.width)
+      }
+      guard let last = xTicks.last, let lastLabel = xLabels.last else { break }
+      let overhang = xScaleProbe(last) + measurer.measure(lastLabel, font: t.tickFont).width / 2 - (size.width - t.padding)
+      if overhang <= 0 { break }
+      right -= overhang
+    }
+
+    let plotArea = Rect(x: left, y: plotTop, width: Swift.max(10, right - left), height: plotBottom - plotTop)
+    let xScale = LinearScale(domain: xDomain, range: (plotArea.minX, plotArea.maxX))
+    let yScale = LinearScale(domain: yDomain, range: (plotArea.maxY, plotArea.minY))
+
+    func place(_ text: String, _ role: TextRole, _ position: Point, _ font: Font, _ anchor: TextAnchor, angle: Double = 0) {
+      texts.append(
+        PlacedText(
+          text: text, role: role, position: position, font: font, anchor: anchor, angle: angle,
+          box: measurer.box(of: text, at: position, font: font, anchor: anchor, angle: angle)))
+    }
+
+    for (value, label) in zip(xTicks, xLabels) {
+      place(label, .xTick, Point(xScale(value), plotArea.maxY + t.tickLength + t.gap), t.tickFont, TextAnchor(.center, .top))
+    }
+    for (value, label) in zip(yTicks, yLabels) {
+      place(label, .yTick, Point(plotArea.minX - t.tickLength - t.gap, yScale(value)), t.tickFont, TextAnchor(.right, .center))
+    }
+    if let title {
+      var x = plotArea.midX
+      let half = measurer.measure(title, font: titleFont).width / 2
+      // Centred over the plot area, unless that would push it off the figure.
+      x = Swift.min(Swift.max(x, t.padding + half), size.width - t.padding - half)
+      place(title, .title, Point(x, t.padding + t.gap), titleFont, TextAnchor(.center, .top))
+    }
+    if let xLabel {
+      place(xLabel, .xLabel, Point(plotArea.midX, size.height - t.padding), t.labelFont, TextAnchor(.center, .bottom))
+    }
+    if let yLabel {
+      place(yLabel, .yLabel, Point(t.padding, plotArea.midY), t.labelFont, TextAnchor(.center, .top), angle: 90)
+    }
+
+    let legend = legendLayout(plotArea: plotArea, xScale: xScale, yScale: yScale, measurer: measurer)
+    if let legend { texts += legend.entries.map(\.label) }
+
+    return FigureLayout(
+      size: size, plotArea: plotArea, xScale: xScale, yScale: yScale, xTicks: xTicks, yTicks: yTicks,
+      texts: texts, legend: legend)
+  }
+
+  /// The x and y limits: fixed ones, or the data's range with a 5% margin each side.
+  func domains() -> (ClosedRange<Double>, ClosedRange<Double>) {
+    func extent(_ values: [[Double]]) -> (Double, Double)? {
+      var low = Double.infinity, high = -Double.infinity
+      for series in values {
+        for v in series where v.isFinite {
+          low = Swift.min(low, v)
+          high = Swift.max(high, v)
+        }
+      }
+      return low <= high ? (low, high) : nil
+    }
+    func padded(_ e: (Double, Double)?, startAtZero: Bool) -> ClosedRange<Double> {
+      guard var (low, high) = e else { return 0...1 }
+      if low == high {
+        let d = low == 0 ? 0.5 : abs(low) * 0.05
+        low -= d
+        high += d
+      }
+      let margin = (high - low) * 0.05
+      let lower = startAtZero && low >= 0 ? 0 : low - margin
+      return lower...(high + margin)
+    }
+    let x = xDomain ?? padded(extent(layers.map(\.xs)), startAtZero: false)
+    let y = yDomain ?? padded(extent(layers.map(\.ys)), startAtZero: yStartsAtZero)
+    return (x, y)
+  }
+
+  /// The most ticks (about one per `spacing` points) whose labels `fits` accepts.
+  func fittingTicks(
+    domain: ClosedRange<Double>, length: Double, spacing: Double, integers: Bool,
+    fits: ([Double], [String]) -> Bool
+  ) -> ([Double], [String]) {
+    var count = Swift.max(2, Int(length / spacing))
+    var best: ([Double], [String]) = ([], [])
+    while count >= 1 {
+      var step = Ticks.step(domain.lowerBound, domain.upperBound, count: count)
+      var values = Ticks.values(domain.lowerBound, domain.upperBound, count: count)
+      if integers && step < 1 {
+        step = 1
+        values = Array(Int(domain.lowerBound.rounded(.up))...Int(domain.upperBound.rounded(.down))).map(Double.init)
+      }
+      let labels = Ticks.labels(values, step: step)
+      best = (values, labels)
+      if fits(values, labels) { return best }
+      count -= 1
+    }
+    return best
+  }
+
+  func legendLayout(plotArea: Rect, xScale: LinearScale, yScale: LinearScale, measurer: some TextMeasuring) -> LegendLayout? {
+    let labelled = layers.filter { $0.label != nil }
+    guard legend != .none, !labelled.isEmpty else { return nil }
+    let font = theme.legendFont
+    let extent = measurer.measure("X", font: font)
+    let rowHeight = extent.height * 1.3
+    let sampleWidth = 22.0
+    let pad = 6.0
+    let textWidth = labelled.compactMap { $0.label.map { measurer.measure($0, font: font).width } }.max() ?? 0
+    let size = Size(
+      width: pad + sampleWidth + pad + textWidth + pad, height: pad + rowHeight * Double(labelled.count) + pad - (rowHeight - extent.height))
+    let inset = 6.0
+    func frame(_ p: LegendPlacement) -> Rect {
+      switch p {
+      case .upperLeft: Rect(x: plotArea.minX + inset, y: plotArea.minY + inset, width: size.width, height: size.height)
+      case .lowerLeft: Rect(x: plotArea.minX + inset, y: plotArea.maxY - inset - size.height, width: size.width, height: size.height)
+      case .lowerRight: Rect(x: plotArea.maxX - inset - size.width, y: plotArea.maxY - inset - size.height, width: size.width, height: size.height)
+      default: Rect(x: plotArea.maxX - inset - size.width, y: plotArea.minY + inset, width: size.width, height: size.height)
+      }
+    }
+    var placement = legend
+    if legend == .best {
+      let samples = markSamples(xScale: xScale, yScale: yScale)
+      let candidates: [LegendPlacement] = [.upperRight, .upperLeft, .lowerLeft, .lowerRight]
+      let costs = candidates.map { c in
+        let r = frame(c).insetBy(-2)
+        return samples.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
+      }
+      let minimum = costs.min() ?? 0
+      placement = candidates[costs.firstIndex(of: minimum) ?? 0]
+    }
+    let box = frame(placement)
+    var entries: [LegendEntry] = []
+    for (row, layer) in labelled.enumerated() {
+      let midY = box.minY + pad + extent.height / 2 + Double(row) * rowHeight
+      let sample: LegendEntry.Sample
+      switch layer {
+      case .line(let s):
+        sample = .line(from: Point(box.minX + pad, midY), to: Point(box.minX + pad + sampleWidth, midY), style: s.style)
+      case .points(let s):
+        sample = .marker(center: Point(box.minX + pad + sampleWidth / 2, midY), radius: Swift.max(s.radius, 2.5), color: s.legendColor)
+      }
+      let position = Point(box.minX + pad + sampleWidth + pad, midY)
+      let text = layer.label ?? ""
+      let anchor = TextAnchor(.left, .center)
+      entries.append(
+        LegendEntry(
+          sample: sample,
+          label: PlacedText(
+            text: text, role: .legend, position: position, font: font, anchor: anchor, angle: 0,
+            box: measurer.box(of: text, at: position, font: font, anchor: anchor))))
+    }
+    return LegendLayout(frame: box, entries: entries, placement: placement)
+  }
+
+  /// Points along every layer's marks in figure coordinates, about 2 pt apart along
+  /// lines, at most a few thousand per layer, for counting what a legend would hide.
+  func markSamples(xScale: LinearScale, yScale: LinearScale) -> [Point] {
+    var result: [Point] = []
+    for layer in layers {
+      let xs = layer.xs, ys = layer.ys
+      let n = Swift.min(xs.count, ys.count)
+      let stride = Swift.max(1, n / 2000)
+      var previous: Point?
+      for i in Swift.stride(from: 0, to: n, by: stride) where xs[i].isFinite && ys[i].isFinite {
+        let p = Point(xScale(xs[i]), yScale(ys[i]))
+        if case .line = layer, let q = previous {
+          let distance = ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
+          let steps = Swift.min(50, Int(distance / 2))
+          for s in 0..<steps {
+            let f = Double(s) / Double(Swift.max(1, steps))
+            result.append(Point(q.x + (p.x - q.x) * f, q.y + (p.y - q.y) * f))
+          }
+        }
+        result.append(p)
+        previous = p
+      }
+    }
+    return result
+  }
+}
+
+/// Whether any two boxes come closer than `margin` along the axis they are spread on.
+func overlapping(_ boxes: [Rect], margin: Double) -> Bool {
+  for (a, b) in zip(boxes, boxes.dropFirst()) {
+    let grownA = Rect(x: a.x - margin / 2, y: a.y - margin / 2, width: a.width + margin, height: a.height + margin)
+    let grownB = Rect(x: b.x - margin / 2, y: b.y - margin / 2, width: b.width + margin, height: b.height + margin)
+    if grownA.intersects(grownB) { return true }
+  }
+  return false
+}
