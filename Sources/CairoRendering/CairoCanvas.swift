@@ -1,0 +1,169 @@
+internal import CCairo
+import Plotting
+
+/// A ``Canvas`` that paints with cairo onto one surface (image, PDF or SVG).
+///
+/// Text uses cairo's "toy" font API with DejaVu Sans, hinting off, so text extents are
+/// the same on every surface and at every scale.
+final class CairoCanvas: Canvas {
+  private let surface: CairoSurface
+  let context: OpaquePointer
+
+  /// A canvas on `surface`, scaled by `scale` device units per point.
+  init(surface: CairoSurface, scale: Double) throws(CairoError) {
+    guard let cr = cairo_create(surface.pointer) else {
+      throw CairoError(call: "cairo_create", reason: "returned NULL", status: -1)
+    }
+    do {
+      try check(cairo_status(cr), "cairo_create")
+    } catch {
+      cairo_destroy(cr)
+      throw error
+    }
+    self.surface = surface
+    context = cr
+    cairo_scale(cr, scale, scale)
+    CairoCanvas.configureText(cr)
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_GRAY)
+  }
+
+  deinit { cairo_destroy(context) }
+
+  /// Sets the font family and options every context shares.
+  static func configureText(_ cr: OpaquePointer) {
+    guard let options = cairo_font_options_create() else { return }
+    defer { cairo_font_options_destroy(options) }
+    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+    cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+    cairo_set_font_options(cr, options)
+  }
+
+  /// Selects `font` on `cr`.
+  static func select(_ font: Font, on cr: OpaquePointer) {
+    cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, font.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+    cairo_set_font_size(cr, font.size)
+  }
+
+  /// The family every figure uses; `fonts-dejavu-core` provides it.
+  static let fontFamily = "DejaVu Sans"
+
+  /// Measures with cairo's text and font extents on `cr`.
+  static func measure(_ text: String, font: Font, on cr: OpaquePointer) -> TextExtent {
+    select(font, on: cr)
+    var fontExtents = cairo_font_extents_t()
+    cairo_font_extents(cr, &fontExtents)
+    var textExtents = cairo_text_extents_t()
+    cairo_text_extents(cr, text, &textExtents)
+    return TextExtent(width: textExtents.x_advance, ascent: fontExtents.ascent, descent: fontExtents.descent)
+  }
+
+  func measure(_ text: String, font: Font) -> TextExtent {
+    CairoCanvas.measure(text, font: font, on: context)
+  }
+
+  private func setColor(_ c: Plotting.Color) {
+    cairo_set_source_rgba(context, c.red, c.green, c.blue, c.alpha)
+  }
+
+  private func append(_ path: Path) {
+    cairo_new_path(context)
+    for element in path.elements {
+      switch element {
+      case .move(let p): cairo_move_to(context, p.x, p.y)
+      case .line(let p): cairo_line_to(context, p.x, p.y)
+      case .close: cairo_close_path(context)
+      case .circle(let c, let r):
+        cairo_new_sub_path(context)
+        cairo_arc(context, c.x, c.y, r, 0, 2 * Double.pi)
+        cairo_close_path(context)
+      }
+    }
+  }
+
+  func fill(_ path: Path, color: Plotting.Color) {
+    append(path)
+    setColor(color)
+    cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
+    cairo_fill(context)
+  }
+
+  func stroke(_ path: Path, style: StrokeStyle) {
+    append(path)
+    setColor(style.color)
+    cairo_set_line_width(context, style.width)
+    style.dash.withUnsafeBufferPointer { cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
+    cairo_stroke(context)
+  }
+
+  func drawText(_ text: String, at position: Point, font: Font, color: Plotting.Color, anchor: TextAnchor, angle: Double) {
+    let extent = measure(text, font: font)
+    let u: Double
+    switch anchor.horizontal {
+    case .left: u = 0
+    case .center: u = extent.width / 2
+    case .right: u = extent.width
+    }
+    let v: Double
+    switch anchor.vertical {
+    case .top: v = 0
+    case .center: v = extent.height / 2
+    case .baseline: v = extent.ascent
+    case .bottom: v = extent.height
+    }
+    cairo_save(context)
+    cairo_translate(context, position.x, position.y)
+    // Counter-clockwise on the page is a negative angle in cairo's y-down space.
+    cairo_rotate(context, -angle * Double.pi / 180)
+    cairo_move_to(context, -u, extent.ascent - v)
+    setColor(color)
+    cairo_show_text(context, text)
+    cairo_restore(context)
+  }
+
+  func pushClip(_ rect: Rect) {
+    cairo_save(context)
+    cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
+    cairo_clip(context)
+  }
+
+  func popClip() { cairo_restore(context) }
+
+  /// Reports any error cairo recorded while drawing (cairo's errors are sticky).
+  func checkStatus() throws(CairoError) {
+    try check(cairo_status(context), "drawing")
+  }
+}
+
+/// Measures text exactly as ``CairoCanvas`` draws it, without a drawing surface, so
+/// that a figure's layout is the same in PNG, PDF and SVG.
+public final class CairoTextMeasurer: TextMeasuring {
+  private let surface: OpaquePointer
+  private let context: OpaquePointer
+
+  /// A measurer on a 1 × 1 scratch image.
+  public init() throws(CairoError) {
+    guard let s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) else {
+      throw CairoError(call: "cairo_image_surface_create", reason: "returned NULL", status: -1)
+    }
+    try check(cairo_surface_status(s), "cairo_image_surface_create")
+    guard let cr = cairo_create(s) else {
+      cairo_surface_destroy(s)
+      throw CairoError(call: "cairo_create", reason: "returned NULL", status: -1)
+    }
+    surface = s
+    context = cr
+    CairoCanvas.configureText(cr)
+  }
+
+  deinit {
+    cairo_destroy(context)
+    cairo_surface_destroy(surface)
+  }
+
+  public func measure(_ text: String, font: Font) -> TextExtent {
+    CairoCanvas.measure(text, font: font, on: context)
+  }
+}

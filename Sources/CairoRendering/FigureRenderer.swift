@@ -1,0 +1,102 @@
+internal import CCairo
+import Plotting
+
+/// The file formats a figure can be rendered to.
+public enum ImageFormat: String, Sendable, CaseIterable, Codable {
+  case png, pdf, svg
+
+  /// The file name extension.
+  public var fileExtension: String { rawValue }
+}
+
+/// Document metadata written into vector formats.
+public struct RenderMetadata: Sendable, Equatable {
+  /// The PDF title.
+  public var title: String?
+  /// The PDF creator (the generating tool and version).
+  public var creator: String?
+  /// The PDF creation and modification date, ISO 8601 (`2000-01-01T00:00:00Z`). Fixed
+  /// rather than the clock so that the same input gives the same bytes.
+  public var date: String
+
+  public init(title: String? = nil, creator: String? = nil, date: String = "2000-01-01T00:00:00Z") {
+    self.title = title
+    self.creator = creator
+    self.date = date
+  }
+}
+
+/// Renders figures to PNG, PDF or SVG bytes with cairo.
+public struct FigureRenderer: Sendable {
+  /// Pixels per inch of PNG output (PDF and SVG are vector, sized in points).
+  public var dpi: Double
+  public var metadata: RenderMetadata
+
+  public init(dpi: Double = 100, metadata: RenderMetadata = RenderMetadata()) {
+    self.dpi = dpi
+    self.metadata = metadata
+  }
+
+  /// Lays out `figure` once (with cairo's own text metrics) and renders it.
+  /// - Returns: The file's bytes.
+  /// - Throws: ``CairoError`` naming the cairo call that failed.
+  public func render(_ figure: Figure, as format: ImageFormat) throws(CairoError) -> [UInt8] {
+    let layout = figure.layout(measuring: try CairoTextMeasurer())
+    return try render(figure, layout: layout, as: format)
+  }
+
+  /// Renders an already computed layout of `figure`.
+  public func render(_ figure: Figure, layout: FigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
+    let sink = ByteSink()
+    let closure = Unmanaged.passRetained(sink).toOpaque()
+    let width = layout.size.width
+    let height = layout.size.height
+    let surface: CairoSurface
+    var scale = 1.0
+    switch format {
+    case .png:
+      Unmanaged<ByteSink>.fromOpaque(closure).release()
+      scale = dpi / 72
+      let pixelWidth = Int32((width * scale).rounded())
+      let pixelHeight = Int32((height * scale).rounded())
+      guard let s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixelWidth, pixelHeight) else {
+        throw CairoError(call: "cairo_image_surface_create", reason: "returned NULL", status: -1)
+      }
+      surface = try CairoSurface(s, call: "cairo_image_surface_create")
+    case .pdf:
+      guard let s = cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height) else {
+        Unmanaged<ByteSink>.fromOpaque(closure).release()
+        throw CairoError(call: "cairo_pdf_surface_create_for_stream", reason: "returned NULL", status: -1)
+      }
+      surface = try CairoSurface(s, sink: sink, call: "cairo_pdf_surface_create_for_stream")
+      cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, metadata.date)
+      cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, metadata.date)
+      if let title = metadata.title { cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title) }
+      if let creator = metadata.creator { cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, creator) }
+    case .svg:
+      guard let s = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height) else {
+        Unmanaged<ByteSink>.fromOpaque(closure).release()
+        throw CairoError(call: "cairo_svg_surface_create_for_stream", reason: "returned NULL", status: -1)
+      }
+      surface = try CairoSurface(s, sink: sink, call: "cairo_svg_surface_create_for_stream")
+      cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT)
+    }
+
+    do {
+      let canvas = try CairoCanvas(surface: surface, scale: scale)
+      figure.draw(layout, on: canvas)
+      try canvas.checkStatus()
+    }
+    if format == .png {
+      cairo_surface_flush(surface.pointer)
+      let pngSink = ByteSink()
+      try check(
+        cairo_surface_write_to_png_stream(surface.pointer, appendToSink, Unmanaged.passUnretained(pngSink).toOpaque()),
+        "cairo_surface_write_to_png_stream")
+      try surface.finish()
+      return pngSink.bytes
+    }
+    try surface.finish()
+    return sink.bytes
+  }
+}
