@@ -1,0 +1,279 @@
+import CairoRendering
+import MixtureModels
+
+extension ReportConfig {
+  /// Parses and validates an experiment file.
+  /// - Parameters:
+  ///   - text: The file's contents.
+  ///   - file: The file's path as the user gave it: named in messages, and its folder
+  ///     anchors relative data paths.
+  /// - Throws: ``InputError`` with the file, line:column and key path of the first problem.
+  public static func decode(_ text: String, file: String) throws(InputError) -> ReportConfig {
+    let root: JSONNode
+    do {
+      root = try JSONParser.parse(text)
+    } catch {
+      throw InputError(file: file, position: error.position, message: error.message)
+    }
+    let top = try NodeReader(root, path: "", file: file, expected: "an object with \"experiments\"")
+    try top.rejectUnknownKeys(["title", "formats", "figure", "experiments"])
+
+    var config = ReportConfig(title: defaultTitle, formats: defaultFormats, figure: FigureSettings(), experiments: [])
+    if let title = try top.string("title") { config.title = title }
+    if let formats = top.value("formats") { config.formats = try decodeFormats(formats, file: file) }
+    if let figure = top.value("figure") { config.figure = try decodeFigure(figure, file: file) }
+
+    let experiments = try top.required("experiments", hint: "add \"experiments\": [{\"name\": …, \"data\": …}]")
+    guard case .array(let items) = experiments.kind, !items.isEmpty else {
+      throw top.error("experiments", experiments, "must be a non-empty array of experiments, got \(NodeReader.describe(experiments))")
+    }
+    let baseFolder = folder(of: file)
+    var fileNames: [String: Int] = [:]
+    for (index, item) in items.enumerated() {
+      let experiment = try decodeExperiment(item, path: "experiments[\(index)]", file: file, baseFolder: baseFolder)
+      let safe = safeFileName(experiment.name)
+      if let other = fileNames[safe] {
+        let message =
+          config.experiments[other].name == experiment.name
+          ? "experiments[\(index)].name \"\(experiment.name)\" is already used by experiments[\(other)]; names must be unique"
+          : "experiments[\(index)].name \"\(experiment.name)\" gives the same file name \"\(safe)\" as experiments[\(other)]; rename one"
+        throw InputError(file: file, position: item.position, message: message)
+      }
+      fileNames[safe] = index
+      config.experiments.append(experiment)
+    }
+    return config
+  }
+
+  static func decodeFormats(_ node: JSONNode, file: String) throws(InputError) -> [ImageFormat] {
+    let allowed = "one of \"png\", \"pdf\", \"svg\""
+    guard case .array(let items) = node.kind, !items.isEmpty else {
+      throw InputError(file: file, position: node.position, message: "formats must be a non-empty array of \(allowed), got \(NodeReader.describe(node))")
+    }
+    var formats: [ImageFormat] = []
+    for (i, item) in items.enumerated() {
+      guard case .string(let s) = item.kind, let format = ImageFormat(rawValue: s) else {
+        throw InputError(file: file, position: item.position, message: "formats[\(i)] must be \(allowed), got \(NodeReader.describe(item))")
+      }
+      if !formats.contains(format) { formats.append(format) }
+    }
+    return formats
+  }
+
+  static func decodeFigure(_ node: JSONNode, file: String) throws(InputError) -> FigureSettings {
+    let r = try NodeReader(node, path: "figure", file: file)
+    try r.rejectUnknownKeys(["width", "height", "dpi"])
+    var settings = FigureSettings()
+    for (key, limit) in [("width", 50.0), ("height", 50.0)] {
+      guard let v = r.value(key) else { continue }
+      let d = try NodeReader.number(v, path: r.path(key), file: file)
+      guard d > 0, d <= limit else { throw r.error(key, v, "must be > 0 and ≤ \(Int(limit)) (inches), got \(NodeReader.describe(v))") }
+      if key == "width" { settings.width = d } else { settings.height = d }
+    }
+    if let v = r.value("dpi") {
+      let d = try NodeReader.number(v, path: r.path("dpi"), file: file)
+      guard d >= 10, d <= 1200 else { throw r.error("dpi", v, "must be between 10 and 1200, got \(NodeReader.describe(v))") }
+      settings.dpi = d
+    }
+    if max(settings.width, settings.height) * settings.dpi > 20_000 {
+      throw InputError(
+        file: file, position: node.position,
+        message: "figure is \(Int(settings.width * settings.dpi)) × \(Int(settings.height * settings.dpi)) pixels; keep width and height × dpi at most 20000")
+    }
+    return settings
+  }
+
+  static func decodeExperiment(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> ExperimentConfig {
+    let r = try NodeReader(node, path: path, file: file)
+    try r.rejectUnknownKeys(["name", "description", "seed", "data", "fit", "kde"])
+    let nameNode = try r.required("name", hint: "add \"name\": \"…\" (it names the experiment's files)")
+    guard case .string(let name) = nameNode.kind, !name.allSatisfy(\.isWhitespace) else {
+      throw r.error("name", nameNode, "must be a non-empty string, got \(NodeReader.describe(nameNode))")
+    }
+    let description = try r.string("description") ?? ""
+    let seed = try r.integer("seed", in: 0...(1 << 53), what: "a whole number from 0 to 2^53") ?? 0
+    let dataNode = try r.required("data", hint: "add \"data\": {\"generate\": [{\"mean\": 0, \"sd\": 1, \"count\": 100}]} or {\"csv\": \"file.csv\", \"column\": \"x\"}")
+    let data = try decodeData(dataNode, path: r.path("data"), file: file, baseFolder: baseFolder)
+    let fit = try decodeFit(r.value("fit"), path: r.path("fit"), file: file, data: data)
+    var kde = KDEConfig()
+    if let k = r.value("kde") { kde = try decodeKDE(k, path: r.path("kde"), file: file) }
+    return ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
+  }
+
+  static func decodeData(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> DataSource {
+    let r = try NodeReader(node, path: path, file: file, expected: "an object with \"generate\" or \"csv\"")
+    try r.rejectUnknownKeys(["generate", "csv", "column"])
+    switch (r.value("generate"), r.value("csv")) {
+    case (.some, .some):
+      throw InputError(file: file, position: node.position, message: "\(path) has both \"generate\" and \"csv\"; keep one")
+    case (.none, .none):
+      throw InputError(file: file, position: node.position, message: "\(path) needs \"generate\": [groups] or \"csv\": \"file.csv\"")
+    case (.some(let generate), .none):
+      if let column = r.value("column") {
+        throw r.error("column", column, "only goes with \"csv\"; remove it")
+      }
+      guard case .array(let items) = generate.kind, !items.isEmpty else {
+        throw r.error("generate", generate, "must be a non-empty array of {\"mean\", \"sd\", \"count\"}, got \(NodeReader.describe(generate))")
+      }
+      var groups: [GroupSpec] = []
+      for (i, item) in items.enumerated() {
+        let g = try NodeReader(item, path: r.path("generate[\(i)]"), file: file)
+        try g.rejectUnknownKeys(["mean", "sd", "count"])
+        let meanNode = try g.required("mean", hint: "add \"mean\": a number")
+        let mean = try NodeReader.number(meanNode, path: g.path("mean"), file: file)
+        let sdNode = try g.required("sd", hint: "add \"sd\": a number > 0")
+        let sd = try NodeReader.number(sdNode, path: g.path("sd"), file: file)
+        guard sd > 0 else { throw g.error("sd", sdNode, "must be > 0, got \(NodeReader.describe(sdNode))") }
+        let countNode = try g.required("count", hint: "add \"count\": a whole number ≥ 1")
+        let count = try NodeReader.integer(countNode, path: g.path("count"), file: file, in: 1...100_000_000, what: "a whole number from 1 to 100000000")
+        groups.append(GroupSpec(mean: mean, sd: sd, count: count))
+      }
+      if groups.reduce(0, { $0 + $1.count }) < 2 {
+        throw r.error("generate", generate, "must produce at least 2 points in all")
+      }
+      return .generate(groups)
+    case (.none, .some(let csvNode)):
+      guard case .string(let csvPath) = csvNode.kind, !csvPath.isEmpty else {
+        throw r.error("csv", csvNode, "must be a path to a CSV file, relative to the config file's folder, got \(NodeReader.describe(csvNode))")
+      }
+      var column = ColumnReference.index(0)
+      if let c = r.value("column") {
+        switch c.kind {
+        case .string(let name) where !name.isEmpty: column = .name(name)
+        case .number:
+          column = .index(try NodeReader.integer(c, path: r.path("column"), file: file, in: 0...100_000, what: "a header name or a 0-based column index"))
+        default:
+          throw r.error("column", c, "must be a header name or a 0-based column index, got \(NodeReader.describe(c))")
+        }
+      }
+      let resolved = csvPath.hasPrefix("/") || baseFolder.isEmpty ? csvPath : "\(baseFolder)/\(csvPath)"
+      return .csv(path: csvPath, resolvedPath: resolved, column: column)
+    }
+  }
+
+  static func decodeFit(_ node: JSONNode?, path: String, file: String, data: DataSource) throws(InputError) -> FitConfig {
+    let groups = data.groups
+    var fit = FitConfig(
+      components: groups?.count ?? 2, initialization: groups != nil ? .groups : .quantiles,
+      epochs: FitConfig.defaultEpochs, tolerance: FitConfig.defaultTolerance, regularization: 0)
+    guard let node else { return fit }
+    let r = try NodeReader(node, path: path, file: file)
+    try r.rejectUnknownKeys(["components", "init", "epochs", "tolerance", "regularization"])
+    if let k = try r.integer("components", in: 1...100, what: "a whole number from 1 to 100") {
+      fit.components = k
+      fit.initialization = groups?.count == k ? .groups : .quantiles
+    }
+    if let e = try r.integer("epochs", in: 1...1_000_000, what: "a whole number from 1 to 1000000") { fit.epochs = e }
+    for key in ["tolerance", "regularization"] {
+      guard let v = r.value(key) else { continue }
+      let d = try NodeReader.number(v, path: r.path(key), file: file)
+      guard d >= 0 else { throw r.error(key, v, "must be ≥ 0, got \(NodeReader.describe(v))") }
+      if key == "tolerance" { fit.tolerance = d } else { fit.regularization = d }
+    }
+    if let initNode = r.value("init") {
+      fit.initialization = try decodeInit(initNode, path: r.path("init"), file: file, components: fit.components, groups: groups)
+    }
+    return fit
+  }
+
+  static func decodeInit(_ node: JSONNode, path: String, file: String, components k: Int, groups: [GroupSpec]?) throws(InputError) -> InitSpec {
+    switch node.kind {
+    case .string("groups"):
+      guard let groups else {
+        throw InputError(file: file, position: node.position, message: "\(path) \"groups\" needs generated data (it starts from the generating groups); use \"quantiles\" for CSV data")
+      }
+      guard groups.count == k else {
+        throw InputError(file: file, position: node.position, message: "\(path) \"groups\" needs as many groups as components: \(groups.count) groups, \(k) components; set fit.components to \(groups.count) or use \"quantiles\"")
+      }
+      return .groups
+    case .string("quantiles"):
+      return .quantiles
+    case .object:
+      let r = try NodeReader(node, path: path, file: file)
+      try r.rejectUnknownKeys(["weights", "means", "sds"])
+      var arrays: [[Double]] = []
+      for key in ["weights", "means", "sds"] {
+        let v = try r.required(key, hint: "add \"\(key)\": an array of \(k) numbers")
+        guard case .array(let items) = v.kind, items.count == k else {
+          throw r.error(key, v, "must be an array of \(k) numbers (one per component), got \(NodeReader.describe(v))")
+        }
+        var values: [Double] = []
+        for (i, item) in items.enumerated() {
+          values.append(try NodeReader.number(item, path: r.path("\(key)[\(i)]"), file: file))
+        }
+        arrays.append(values)
+      }
+      for (i, w) in arrays[0].enumerated() where w < 0 {
+        throw InputError(file: file, position: node.position, message: "\(path).weights[\(i)] must be ≥ 0, got \(w)")
+      }
+      let total = arrays[0].reduce(0, +)
+      guard abs(total - 1) <= 1e-9 else {
+        throw InputError(file: file, position: node.position, message: "\(path).weights must sum to 1, got \(total)")
+      }
+      for (i, s) in arrays[2].enumerated() where !(s > 0) {
+        throw InputError(file: file, position: node.position, message: "\(path).sds[\(i)] must be > 0, got \(s)")
+      }
+      do {
+        return .explicit(try GaussianMixture(weights: arrays[0], means: arrays[1], sds: arrays[2]))
+      } catch {
+        throw InputError(file: file, position: node.position, message: "\(path) \(error.description)")
+      }
+    default:
+      throw InputError(
+        file: file, position: node.position,
+        message: "\(path) must be \"groups\", \"quantiles\" or {\"weights\", \"means\", \"sds\"}, got \(NodeReader.describe(node))")
+    }
+  }
+
+  static func decodeKDE(_ node: JSONNode, path: String, file: String) throws(InputError) -> KDEConfig {
+    let r = try NodeReader(node, path: path, file: file)
+    try r.rejectUnknownKeys(["bandwidth", "adjust", "gridSize", "cut"])
+    var kde = KDEConfig()
+    if let b = r.value("bandwidth") {
+      switch b.kind {
+      case .string("scott"): kde.bandwidth = .scott
+      case .string("silverman"): kde.bandwidth = .silverman
+      case .number(let h, _) where h > 0 && h.isFinite: kde.bandwidth = .fixed(h)
+      default:
+        throw r.error("bandwidth", b, "must be \"scott\", \"silverman\" or a number > 0, got \(NodeReader.describe(b))")
+      }
+    }
+    if let v = r.value("adjust") {
+      let d = try NodeReader.number(v, path: r.path("adjust"), file: file)
+      guard d > 0 else { throw r.error("adjust", v, "must be > 0, got \(NodeReader.describe(v))") }
+      kde.adjust = d
+    }
+    if let g = try r.integer("gridSize", in: 2...100_000, what: "a whole number from 2 to 100000") { kde.gridSize = g }
+    if let v = r.value("cut") {
+      let d = try NodeReader.number(v, path: r.path("cut"), file: file)
+      guard d >= 0 else { throw r.error("cut", v, "must be ≥ 0, got \(NodeReader.describe(v))") }
+      kde.cut = d
+    }
+    return kde
+  }
+}
+
+/// The folder part of a path ("" for a bare file name).
+func folder(of path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "" }
+  return path[..<slash].isEmpty ? "/" : String(path[..<slash])
+}
+
+/// A file-name-safe form of an experiment name: letters, digits, `-`, `_` and `.`
+/// kept; every other run of characters becomes one `-`; no leading dot.
+public func safeFileName(_ name: String) -> String {
+  var result = ""
+  var pendingDash = false
+  for scalar in name.unicodeScalars {
+    let c = Character(scalar)
+    if scalar.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".") {
+      if pendingDash && !result.isEmpty { result.append("-") }
+      pendingDash = false
+      result.append(c)
+    } else {
+      pendingDash = true
+    }
+  }
+  while result.hasPrefix(".") { result.removeFirst() }
+  return result.isEmpty ? "experiment" : String(result.prefix(80))
+}

@@ -1,0 +1,119 @@
+import CairoRendering
+import MixtureModels
+
+/// A whole experiment file: the report's title, output formats, figure size and the
+/// experiments to run. Built by ``ReportConfig/decode(_:file:)``; every field but
+/// `experiments` (and each experiment's `name` and `data`) has a default.
+public struct ReportConfig: Sendable, Equatable {
+  /// The report's title. Default: "Gaussian mixture report".
+  public var title: String
+  /// The figure formats to write. Default: PNG and PDF.
+  public var formats: [ImageFormat]
+  /// Figure size and resolution.
+  public var figure: FigureSettings
+  /// The experiments, in order, with unique names.
+  public var experiments: [ExperimentConfig]
+
+  public static let defaultTitle = "Gaussian mixture report"
+  public static let defaultFormats: [ImageFormat] = [.png, .pdf]
+}
+
+/// Figure size in inches and PNG resolution (matplotlib's defaults: 6.4 × 4.8 in, 100 dpi).
+public struct FigureSettings: Sendable, Equatable {
+  public var width = 6.4
+  public var height = 4.8
+  public var dpi = 100.0
+  public init() {}
+}
+
+/// One experiment: where its data comes from and how it is fitted and smoothed.
+public struct ExperimentConfig: Sendable, Equatable {
+  public var name: String
+  public var description: String
+  /// Seeds data generation (and later, random starts). Default 0.
+  public var seed: UInt64
+  public var data: DataSource
+  public var fit: FitConfig
+  public var kde: KDEConfig
+}
+
+/// One generating group of a synthetic mixture.
+public struct GroupSpec: Sendable, Equatable {
+  public var mean: Double
+  public var sd: Double
+  public var count: Int
+}
+
+/// A CSV column, by header name or 0-based index.
+public enum ColumnReference: Sendable, Equatable, CustomStringConvertible {
+  case name(String)
+  case index(Int)
+
+  public var description: String {
+    switch self {
+    case .name(let n): "\"\(n)\""
+    case .index(let i): "\(i)"
+    }
+  }
+}
+
+/// Where an experiment's data comes from.
+public enum DataSource: Sendable, Equatable {
+  /// A seeded mixture: the groups' draws, concatenated in order.
+  case generate([GroupSpec])
+  /// A column of a CSV file. `path` is as written in the config; `resolvedPath` is
+  /// relative to the config file's folder.
+  case csv(path: String, resolvedPath: String, column: ColumnReference)
+
+  /// The generating groups, when the data is generated.
+  public var groups: [GroupSpec]? {
+    if case .generate(let g) = self { g } else { nil }
+  }
+}
+
+/// How EM starts.
+public enum InitSpec: Sendable, Equatable {
+  /// Each generating group's mean, sd (ddof 0) and share: the tutorial's start.
+  case groups
+  /// Means at equally spaced quantiles, the overall sd, equal weights.
+  case quantiles
+  /// Explicit parameters.
+  case explicit(GaussianMixture)
+
+  public var name: String {
+    switch self {
+    case .groups: "groups"
+    case .quantiles: "quantiles"
+    case .explicit: "explicit"
+    }
+  }
+}
+
+/// EM settings of an experiment.
+public struct FitConfig: Sendable, Equatable {
+  /// The number of components K.
+  public var components: Int
+  public var initialization: InitSpec
+  /// The largest number of epochs. Default 100 (scikit-learn's `max_iter`).
+  public var epochs: Int
+  /// Stop when the mean per-sample log-likelihood changes by less. Default 1e-3
+  /// (scikit-learn's `tol`); 0 runs exactly `epochs`.
+  public var tolerance: Double
+  /// Added to every variance in each M-step. Default 0.
+  public var regularization: Double
+
+  public static let defaultEpochs = 100
+  public static let defaultTolerance = 1e-3
+}
+
+/// Kernel density settings (seaborn's `kdeplot`).
+public struct KDEConfig: Sendable, Equatable {
+  public var bandwidth: BandwidthRule = .scott
+  /// Multiplies the bandwidth (seaborn's `bw_adjust`).
+  public var adjust = 1.0
+  /// Points of the density figure's grid.
+  public var gridSize = 200
+  /// The grid extends this many bandwidths beyond the data.
+  public var cut = 3.0
+  public init() {}
+}

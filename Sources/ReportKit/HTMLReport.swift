@@ -1,0 +1,108 @@
+import CairoRendering
+import MixtureModels
+import Mustache
+
+/// A written figure: its id, caption and the files it was written to.
+struct FigureFiles {
+  var id: String
+  var caption: String
+  var alt: String
+  /// Paths relative to the report folder, in the config's format order.
+  var files: [(format: ImageFormat, path: String)]
+}
+
+/// Renders `index.html` from a Mustache template. Every value reaches the template as a
+/// string or list; `{{…}}` escapes it for HTML, and the template uses no `{{{…}}}` for
+/// anything a user wrote.
+enum HTMLReport {
+  struct Header {
+    var title: String
+    var configName: String
+    var configSHA256: String
+  }
+
+  /// The rendered page.
+  static func render(template: MustacheTemplate, header: Header, outcomes: [ExperimentOutcome], figures: [[FigureFiles]], dataFiles: [[(String, String)]]) -> String {
+    let experiments: [[String: Any]] = outcomes.indices.map { i in
+      experimentContext(outcomes[i], figures: figures[i], dataFiles: dataFiles[i])
+    }
+    let context: [String: Any] = [
+      "title": header.title,
+      "generatorName": Generator.name,
+      "generatorVersion": Generator.version,
+      "configName": header.configName,
+      "configSHA256": header.configSHA256,
+      "experiments": experiments,
+      "experimentCount": String(outcomes.count),
+      "hasSeveral": outcomes.count > 1,
+    ]
+    return template.render(context)
+  }
+
+  static func experimentContext(_ o: ExperimentOutcome, figures: [FigureFiles], dataFiles: [(String, String)]) -> [String: Any] {
+    let em = o.em
+    let fitted = em.fitted
+    let k = fitted.componentCount
+    func cells(_ m: GaussianMixture?, _ j: Int) -> [String: Any] {
+      guard let m, j < m.componentCount else { return ["weight": "–", "mean": "–", "sd": "–"] }
+      return ["weight": Display.number(m.weights[j], decimals: 4), "mean": Display.number(m.means[j], significant: 6), "sd": Display.number(m.sds[j], significant: 6)]
+    }
+    let rows: [[String: Any]] = (0..<k).map { j in
+      ["component": String(j + 1), "true": cells(o.trueMixture, j), "initial": cells(em.initial, j), "fitted": cells(fitted, j)]
+    }
+    let s = o.summary
+    let figureContexts: [[String: Any]] = figures.map { f in
+      let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
+      return [
+        "id": f.id,
+        "caption": f.caption,
+        "alt": f.alt,
+        "image": shown?.path ?? "",
+        "hasImage": shown != nil,
+        "links": f.files.map { ["format": $0.format.rawValue.uppercased(), "href": $0.path] },
+      ]
+    }
+    let status =
+      em.converged
+      ? "Converged: the mean log-likelihood changed by less than \(Display.number(o.config.fit.tolerance, significant: 3)) per point."
+      : o.config.fit.tolerance > 0
+        ? "Did not converge: the epoch limit (\(o.config.fit.epochs)) was reached before the change fell below the tolerance \(Display.number(o.config.fit.tolerance, significant: 3))."
+        : "Ran exactly \(o.config.fit.epochs) epochs (tolerance 0: no early stop)."
+    let source: String
+    switch o.config.data {
+    case .generate(let groups):
+      source = "Generated with seed \(o.config.seed): " + groups.map { "\($0.count) draws from N(\(Display.number($0.mean, significant: 6)), \(Display.number($0.sd, significant: 6))²)" }.joined(separator: ", ") + "."
+    case .csv(let path, _, let column):
+      source = "Column \(column) of \(path)."
+    }
+    return [
+      "name": o.config.name,
+      "anchor": safeFileName(o.config.name),
+      "description": o.config.description,
+      "hasDescription": !o.config.description.isEmpty,
+      "source": source,
+      "summary": [
+        "n": String(s.count), "mean": Display.number(s.mean, significant: 6), "sd": Display.number(s.sd, significant: 6),
+        "min": Display.number(s.min, significant: 6), "max": Display.number(s.max, significant: 6),
+      ],
+      "hasTrue": o.trueMixture != nil,
+      "rows": rows,
+      "initName": o.config.fit.initialization.name,
+      "components": String(k),
+      "epochsRun": String(em.epochs.count),
+      "maxEpochs": String(o.config.fit.epochs),
+      "converged": em.converged,
+      "status": status,
+      "initialLogLikelihood": Display.number(em.initialLogLikelihood, decimals: 4),
+      "firstLogLikelihood": Display.number(em.epochs.first?.logLikelihood ?? em.initialLogLikelihood, decimals: 4),
+      "finalLogLikelihood": Display.number(em.finalLogLikelihood, decimals: 4),
+      "aic": Display.number(em.aic, decimals: 2),
+      "bic": Display.number(em.bic, decimals: 2),
+      "parameters": String(fitted.freeParameterCount),
+      "kdeRule": ExperimentFigures.bandwidthText(o),
+      "bandwidth": Display.number(o.kde.bandwidth, significant: 6),
+      "figures": figureContexts,
+      "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
+    ]
+  }
+}

@@ -1,0 +1,207 @@
+import CairoRendering
+import Foundation
+import MixtureModels
+import Mustache
+import Plotting
+
+/// What the command asks of a run.
+public struct ReportOptions: Sendable {
+  /// The experiment file.
+  public var configPath: String
+  /// The report folder; default `output/<config file name without extension>`.
+  public var outputFolder: String?
+  /// Formats overriding the config's `formats`.
+  public var formats: [ImageFormat]?
+  /// A Mustache template overriding the default `templates/report.html`.
+  public var templatePath: String?
+  /// Folders to search (and their parents) for `templates/report.html`.
+  public var templateSearchFolders: [String]
+  /// The PDF creation date, seconds since 1970 (`SOURCE_DATE_EPOCH`); a fixed date when nil.
+  public var sourceDateEpoch: Int?
+
+  public init(
+    configPath: String, outputFolder: String? = nil, formats: [ImageFormat]? = nil, templatePath: String? = nil,
+    templateSearchFolders: [String] = [], sourceDateEpoch: Int? = nil
+  ) {
+    self.configPath = configPath
+    self.outputFolder = outputFolder
+    self.formats = formats
+    self.templatePath = templatePath
+    self.templateSearchFolders = templateSearchFolders
+    self.sourceDateEpoch = sourceDateEpoch
+  }
+}
+
+/// One finished experiment, for the command's progress line.
+public struct ExperimentLine: Sendable {
+  public var name: String
+  public var epochsRun: Int
+  public var converged: Bool
+  public var finalLogLikelihood: Double
+  /// Wall time of the experiment's computation and rendering.
+  public var seconds: Double
+
+  /// `name: 20 epochs, log-likelihood −1386.8630, 0.04 s`.
+  public var description: String {
+    "\(name): \(epochsRun) epochs\(converged ? " (converged)" : ""), log-likelihood \(Display.number(finalLogLikelihood, decimals: 4)), \(String(format: "%.2f", seconds)) s"
+  }
+}
+
+/// The result of a successful run.
+public struct ReportSummary: Sendable {
+  public var outputFolder: String
+  /// `outputFolder/index.html`.
+  public var indexPath: String
+  public var experiments: [ExperimentLine]
+}
+
+/// Runs an experiment file end to end: decode, fit, render, write the report atomically.
+public enum ReportGenerator {
+  /// The template's path relative to the project root.
+  public static let defaultTemplate = "templates/report.html"
+
+  /// Produces the report.
+  /// - Parameters:
+  ///   - options: The config path and overrides.
+  ///   - progress: Called after each experiment.
+  /// - Returns: Where the report is.
+  /// - Throws: ``ReportError``; on any error the previous report is left as it was.
+  public static func run(_ options: ReportOptions, progress: (ExperimentLine) -> Void = { _ in }) throws(ReportError) -> ReportSummary {
+    let files = FileAccess()
+    let configFile = options.configPath
+    let configBytes: [UInt8]
+    do {
+      configBytes = try files.readBytes(configFile)
+    } catch {
+      throw .invalidInput(InputError(file: configFile, position: nil, message: "cannot read the experiment file (\(error)); check the path"))
+    }
+    guard let text = String(validating: configBytes, as: UTF8.self) else {
+      throw .invalidInput(InputError(file: configFile, position: nil, message: "the file is not UTF-8 text; save it as UTF-8"))
+    }
+    var config: ReportConfig
+    do {
+      config = try ReportConfig.decode(text, file: configFile)
+    } catch {
+      throw .invalidInput(error)
+    }
+    if let formats = options.formats { config.formats = formats }
+    let template = try loadTemplate(options)
+
+    let configName = URL(fileURLWithPath: configFile).lastPathComponent
+    let baseName = configName.split(separator: ".").dropLast().joined(separator: ".")
+    let outputFolder = options.outputFolder ?? "output/\(safeFileName(baseName.isEmpty ? configName : baseName))"
+    let staged = try StagedFolder(destination: outputFolder)
+
+    let size = Figure.inches(width: config.figure.width, height: config.figure.height)
+    let renderer = FigureRenderer(
+      dpi: config.figure.dpi,
+      metadata: RenderMetadata(title: config.title, creator: "\(Generator.name) \(Generator.version)", date: pdfDate(options.sourceDateEpoch)))
+    let measurer: CairoTextMeasurer
+    do {
+      measurer = try CairoTextMeasurer()
+    } catch {
+      throw .internal("\(error)")
+    }
+
+    var outcomes: [ExperimentOutcome] = []
+    var allFigures: [[FigureFiles]] = []
+    var allData: [[(String, String)]] = []
+    var lines: [ExperimentLine] = []
+    for (index, experiment) in config.experiments.enumerated() {
+      let clock = ContinuousClock()
+      let start = clock.now
+      let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files)
+      let stem = safeFileName(experiment.name)
+      var written: [FigureFiles] = []
+      for named in ExperimentFigures.make(outcome, size: size) {
+        let layout = named.figure.layout(measuring: measurer)
+        var paths: [(ImageFormat, String)] = []
+        for format in config.formats {
+          let path = "figures/\(stem)-\(named.id).\(format.fileExtension)"
+          do {
+            try staged.write(try renderer.render(named.figure, layout: layout, as: format), to: path)
+          } catch let error as CairoError {
+            throw .internal("rendering \(path): \(error)")
+          } catch let error as ReportError {
+            throw error
+          } catch {
+            throw .internal("rendering \(path): \(error)")
+          }
+          paths.append((format, path))
+        }
+        written.append(FigureFiles(id: named.id, caption: named.caption, alt: named.figure.title ?? named.id, files: paths))
+      }
+      let dataFiles = [
+        ("samples", "data/\(stem)-samples.csv", ResultsDocument.samplesCSV(outcome)),
+        ("trace", "data/\(stem)-trace.csv", ResultsDocument.traceCSV(outcome)),
+        ("curves", "data/\(stem)-curves.csv", ResultsDocument.curvesCSV(outcome)),
+      ]
+      for (_, path, text) in dataFiles { try staged.write(text, to: path) }
+      let elapsed = clock.now - start
+      let line = ExperimentLine(
+        name: experiment.name, epochsRun: outcome.em.epochs.count, converged: outcome.em.converged,
+        finalLogLikelihood: outcome.em.finalLogLikelihood,
+        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+      progress(line)
+      lines.append(line)
+      outcomes.append(outcome)
+      allFigures.append(written)
+      allData.append(dataFiles.map { ($0.0, $0.1) })
+    }
+
+    let figureOrder = ["density", "log-likelihood", "fit", "components"]
+    let figureMaps = allFigures.map { figures in
+      Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0.files.map(\.path)) })
+    }
+    try staged.write(ResultsDocument.json(title: config.title, outcomes: outcomes, figures: figureMaps, figureOrder: figureOrder), to: "results.json")
+    let html = HTMLReport.render(
+      template: template,
+      header: HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes)),
+      outcomes: outcomes, figures: allFigures, dataFiles: allData)
+    try staged.write(html, to: "index.html")
+    try staged.commit()
+    return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)
+  }
+
+  /// The template from `--template`, or `templates/report.html` found upwards from the
+  /// search folders (the executable's folder, the working directory).
+  static func loadTemplate(_ options: ReportOptions) throws(ReportError) -> MustacheTemplate {
+    let files = FileAccess()
+    var path = options.templatePath
+    if path == nil {
+      search: for start in options.templateSearchFolders + [FileManager.default.currentDirectoryPath] {
+        var folder = URL(fileURLWithPath: start).standardizedFileURL
+        for _ in 0..<8 {
+          let candidate = folder.appendingPathComponent(defaultTemplate).path
+          if FileManager.default.fileExists(atPath: candidate) {
+            path = candidate
+            break search
+          }
+          folder = folder.deletingLastPathComponent()
+        }
+      }
+    }
+    guard let path else {
+      throw .io("cannot find \(defaultTemplate) next to the tool or in the working directory; run from the project folder or pass --template FILE")
+    }
+    let text: String
+    do {
+      text = try files.readText(path)
+    } catch {
+      throw .invalidInput(InputError(file: path, position: nil, message: "cannot read the template (\(error)); check the --template path"))
+    }
+    do {
+      return try MustacheTemplate(string: text)
+    } catch {
+      throw .invalidInput(InputError(file: path, position: nil, message: "the template is not valid Mustache: \(error)"))
+    }
+  }
+
+  /// The PDF date: `SOURCE_DATE_EPOCH` when given (reproducible-builds.org), else a fixed date.
+  static func pdfDate(_ epoch: Int?) -> String {
+    guard let epoch else { return "2000-01-01T00:00:00Z" }
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+  }
+}

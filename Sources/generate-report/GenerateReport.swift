@@ -1,0 +1,90 @@
+import ArgumentParser
+import CairoRendering
+import Foundation
+import ReportKit
+
+/// Exit codes, documented in `--help` and the README.
+enum ExitStatus {
+  /// A config or data file is invalid (BSD `EX_DATAERR`).
+  static let invalidInput: Int32 = 65
+  /// An internal failure (BSD `EX_SOFTWARE`).
+  static let internalFailure: Int32 = 70
+  /// Reading or writing files failed (BSD `EX_IOERR`).
+  static let ioFailure: Int32 = 74
+}
+
+@main
+struct GenerateReport: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "generate-report",
+    abstract: "Fit Gaussian mixtures with EM, estimate densities, and write a reproducible HTML report with figures.",
+    discussion: """
+      Reads an experiment file (JSON), runs each experiment, and writes the report to
+      output/<config name>/ (or --output): index.html, results.json, figures/ and data/.
+      The report is written aside and moved into place only when the whole run succeeds.
+
+      Exit codes:
+        0   the report was written
+        64  the command line is wrong
+        65  the experiment file or a data file is invalid (the message says where)
+        70  an internal failure
+        74  a file could not be read or written
+      """,
+    version: Generator.version)
+
+  @Argument(help: "The experiment file (JSON).")
+  var config: String
+
+  @Option(name: .shortAndLong, help: "The report folder (default: output/<config file name without extension>).")
+  var output: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Figure formats, comma-separated, overriding the config's formats.", valueName: "png,pdf,svg"),
+    transform: { value in
+      try value.split(separator: ",").map { part in
+        let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let format = ImageFormat(rawValue: name) else {
+          throw ValidationError("Unknown format \"\(part)\"; please use png, pdf or svg, separated by commas.")
+        }
+        return format
+      }
+    })
+  var format: [ImageFormat]?
+
+  @Option(help: "A Mustache template to use instead of templates/report.html.")
+  var template: String?
+
+  @Flag(name: .shortAndLong, help: "Print nothing on success.")
+  var quiet = false
+
+  func validate() throws {
+    if let format, format.isEmpty {
+      throw ValidationError("Please give at least one format after --format, e.g. --format png,pdf.")
+    }
+  }
+
+  func run() throws {
+    let executableFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+    let environment = ProcessInfo.processInfo.environment
+    let options = ReportOptions(
+      configPath: config, outputFolder: output, formats: format, templatePath: template,
+      templateSearchFolders: [executableFolder],
+      sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
+    do {
+      let summary = try ReportGenerator.run(options) { line in
+        if !quiet { print(line.description) }
+      }
+      if !quiet { print("Report: \(summary.indexPath)") }
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+      switch error {
+      case .invalidInput: throw ExitCode(ExitStatus.invalidInput)
+      case .io: throw ExitCode(ExitStatus.ioFailure)
+      case .internal: throw ExitCode(ExitStatus.internalFailure)
+      }
+    }
+  }
+}
+
+extension ImageFormat: ExpressibleByArgument {}

@@ -1,0 +1,47 @@
+import Testing
+
+@testable import ReportKit
+
+@Suite struct SHA256Tests {
+  // FIPS 180-4 example vectors (NIST CSRC "SHA256.pdf" and "SHA2_Additional.pdf").
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+  ])
+  func matchesFIPSVector(message: String, digest: String) {
+    #expect(SHA256.hexDigest(Array(message.utf8)) == digest)
+    // A non-contiguous sequence takes the byte-by-byte path and must agree.
+    #expect(SHA256.hexDigest(message.utf8.lazy.map { $0 }) == digest)
+  }
+
+  @Test func hashesOneMillionA() {
+    let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+    #expect(
+      SHA256.hexDigest(message)
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  @Test func returnsThirtyTwoBytes() {
+    let digest = SHA256.hash("abc".utf8)
+    #expect(digest.count == 32)
+    #expect(digest.prefix(4) == [0xba, 0x78, 0x16, 0xbf])
+  }
+
+  @Test(arguments: [55, 56, 63, 64, 65])
+  func padsAroundBlockBoundaries(length: Int) {
+    // Lengths next to the 56-byte padding limit and the 64-byte block; digests from `sha256sum`.
+    let expected: [Int: String] = [
+      55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
+      56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",
+      63: "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34",
+      64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
+      65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
+    ]
+    let message = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+    #expect(SHA256.hexDigest(message) == expected[length])
+  }
+}
