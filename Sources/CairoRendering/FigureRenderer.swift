@@ -97,6 +97,35 @@ public struct FigureRenderer: Sendable {
       return pngSink.bytes
     }
     try surface.finish()
-    return sink.bytes
+    return format == .svg ? Self.renumberingSurfaceIDs(sink.bytes) : sink.bytes
+  }
+
+  /// cairo names SVG surfaces `surfaceN` with a process-wide counter, so the same figure
+  /// would get other ids depending on what was rendered before it. Renumbering them by
+  /// first appearance makes each file depend on its figure alone.
+  static func renumberingSurfaceIDs(_ bytes: [UInt8]) -> [UInt8] {
+    let prefix = Array("surface".utf8)
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count)
+    var numbers: [ArraySlice<UInt8>: Int] = [:]
+    var i = 0
+    while i < bytes.count {
+      if bytes[i] == prefix[0], bytes.count - i > prefix.count, Array(bytes[i..<i + prefix.count]) == prefix {
+        var end = i + prefix.count
+        while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
+        if end > i + prefix.count {
+          let digits = bytes[(i + prefix.count)..<end]
+          let number = numbers[digits] ?? (numbers.count + 1)
+          numbers[digits] = number
+          result += prefix
+          result += Array(String(number).utf8)
+          i = end
+          continue
+        }
+      }
+      result.append(bytes[i])
+      i += 1
+    }
+    return result
   }
 }

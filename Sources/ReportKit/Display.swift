@@ -27,6 +27,9 @@ enum Display {
     return "\(value)"
   }
 
+  /// A value from the config, as short as it reads back (`2`, `0.8`), with a true minus.
+  static func given(_ value: Double) -> String { typographic(exact(value)) }
+
   static func typographic(_ s: String) -> String {
     s.hasPrefix("-") ? "\u{2212}" + s.dropFirst() : s
   }

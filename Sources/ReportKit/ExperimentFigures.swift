@@ -17,15 +17,21 @@ enum ExperimentFigures {
     [density(o, size), logLikelihood(o, size), fit(o, size), components(o, size)]
   }
 
-  static func bandwidthText(_ o: ExperimentOutcome) -> String {
+  /// "Gaussian kernel, Scott's rule × 0.5".
+  static func ruleText(_ o: ExperimentOutcome) -> String {
     let rule: String
     switch o.kde.rule {
     case .scott: rule = "Scott's rule"
     case .silverman: rule = "Silverman's rule"
     case .fixed: rule = "a fixed bandwidth"
     }
-    let adjust = o.config.kde.adjust == 1 ? "" : " × \(Display.number(o.config.kde.adjust))"
-    return "Gaussian kernel, \(rule)\(adjust), h = \(Display.number(o.kde.bandwidth, significant: 4))"
+    let adjust = o.config.kde.adjust == 1 ? "" : " × \(Display.given(o.config.kde.adjust))"
+    return "Gaussian kernel, \(rule)\(adjust)"
+  }
+
+  /// The rule and the bandwidth it gave, for captions.
+  static func bandwidthText(_ o: ExperimentOutcome) -> String {
+    "\(ruleText(o)), h = \(Display.number(o.kde.bandwidth, significant: 4))"
   }
 
   static func density(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {

@@ -71,7 +71,7 @@ enum HTMLReport {
     let source: String
     switch o.config.data {
     case .generate(let groups):
-      source = "Generated with seed \(o.config.seed): " + groups.map { "\($0.count) draws from N(\(Display.number($0.mean, significant: 6)), \(Display.number($0.sd, significant: 6))²)" }.joined(separator: ", ") + "."
+      source = "Generated with seed \(o.config.seed): " + groups.map { "\($0.count) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
     case .csv(let path, _, let column):
       source = "Column \(column) of \(path)."
     }
@@ -99,7 +99,7 @@ enum HTMLReport {
       "aic": Display.number(em.aic, decimals: 2),
       "bic": Display.number(em.bic, decimals: 2),
       "parameters": String(fitted.freeParameterCount),
-      "kdeRule": ExperimentFigures.bandwidthText(o),
+      "kdeRule": ExperimentFigures.ruleText(o),
       "bandwidth": Display.number(o.kde.bandwidth, significant: 6),
       "figures": figureContexts,
       "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
