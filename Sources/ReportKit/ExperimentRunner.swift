@@ -48,14 +48,14 @@ enum ExperimentRunner {
       }
       trueMixture = try? GaussianMixture(
         weights: specs.map { Double($0.count) / total }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
-    case .csv(let csvPath, let resolved, let column):
+    case .csv(let csvPath, let resolved, let column, let position):
       let text: String
       do {
         text = try files.readText(resolved)
       } catch {
         throw .invalidInput(
           InputError(
-            file: configFile, position: nil,
+            file: configFile, position: position,
             message: "\(path).data.csv \"\(csvPath)\" cannot be read (\(error)); the path is relative to the config file's folder"))
       }
       do {

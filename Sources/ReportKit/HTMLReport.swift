@@ -72,7 +72,7 @@ enum HTMLReport {
     switch o.config.data {
     case .generate(let groups):
       source = "Generated with seed \(o.config.seed): " + groups.map { "\($0.count) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
-    case .csv(let path, _, let column):
+    case .csv(let path, _, let column, _):
       source = "Column \(column) of \(path)."
     }
     return [

@@ -76,10 +76,9 @@ struct NodeReader {
   }
 
   static func integer(_ v: JSONNode, path: String, file: String, in range: ClosedRange<Int>, what: String) throws(InputError) -> Int {
-    guard case .number(let d, let literal) = v.kind, d.rounded() == d, let i = Int(exactly: d), range.contains(i) else {
+    guard case .number(let d, _) = v.kind, d.rounded() == d, let i = Int(exactly: d), range.contains(i) else {
       throw InputError(file: file, position: v.position, message: "\(path) must be \(what), got \(describe(v))")
     }
-    _ = literal
     return i
   }
 
@@ -91,6 +90,12 @@ struct NodeReader {
     case .bool(let b): "\(b)"
     default: v.typeDescription
     }
+  }
+
+  /// `; did you mean "scott"?` when `node` is a string close to one of `names`, else "".
+  static func suggestion(_ node: JSONNode, among names: [String]) -> String {
+    guard case .string(let s) = node.kind, let near = closest(to: s, in: names) else { return "" }
+    return "; did you mean \"\(near)\"?"
   }
 
   /// The known key nearest to `key` by edit distance, if near enough to be a typo.

@@ -53,7 +53,9 @@ extension ReportConfig {
     var formats: [ImageFormat] = []
     for (i, item) in items.enumerated() {
       guard case .string(let s) = item.kind, let format = ImageFormat(rawValue: s) else {
-        throw InputError(file: file, position: item.position, message: "formats[\(i)] must be \(allowed), got \(NodeReader.describe(item))")
+        throw InputError(
+          file: file, position: item.position,
+          message: "formats[\(i)] must be \(allowed), got \(NodeReader.describe(item))\(NodeReader.suggestion(item, among: ImageFormat.allCases.map(\.rawValue)))")
       }
       if !formats.contains(format) { formats.append(format) }
     }
@@ -147,7 +149,7 @@ extension ReportConfig {
         }
       }
       let resolved = csvPath.hasPrefix("/") || baseFolder.isEmpty ? csvPath : "\(baseFolder)/\(csvPath)"
-      return .csv(path: csvPath, resolvedPath: resolved, column: column)
+      return .csv(path: csvPath, resolvedPath: resolved, column: column, position: csvNode.position)
     }
   }
 
@@ -160,6 +162,10 @@ extension ReportConfig {
     let r = try NodeReader(node, path: path, file: file)
     try r.rejectUnknownKeys(["components", "init", "epochs", "tolerance", "regularization"])
     if let k = try r.integer("components", in: 1...100, what: "a whole number from 1 to 100") {
+      if let groups, let node = r.value("components") {
+        let n = groups.reduce(0) { $0 + $1.count }
+        guard k <= n else { throw r.error("components", node, "is \(k) but the data has only \(n) points; use at most \(n) components") }
+      }
       fit.components = k
       fit.initialization = groups?.count == k ? .groups : .quantiles
     }
@@ -221,7 +227,7 @@ extension ReportConfig {
     default:
       throw InputError(
         file: file, position: node.position,
-        message: "\(path) must be \"groups\", \"quantiles\" or {\"weights\", \"means\", \"sds\"}, got \(NodeReader.describe(node))")
+        message: "\(path) must be \"groups\", \"quantiles\" or {\"weights\", \"means\", \"sds\"}, got \(NodeReader.describe(node))\(NodeReader.suggestion(node, among: ["groups", "quantiles"]))")
     }
   }
 
@@ -235,7 +241,7 @@ extension ReportConfig {
       case .string("silverman"): kde.bandwidth = .silverman
       case .number(let h, _) where h > 0 && h.isFinite: kde.bandwidth = .fixed(h)
       default:
-        throw r.error("bandwidth", b, "must be \"scott\", \"silverman\" or a number > 0, got \(NodeReader.describe(b))")
+        throw r.error("bandwidth", b, "must be \"scott\", \"silverman\" or a number > 0, got \(NodeReader.describe(b))\(NodeReader.suggestion(b, among: ["scott", "silverman"]))")
       }
     }
     if let v = r.value("adjust") {

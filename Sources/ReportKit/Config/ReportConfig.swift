@@ -61,9 +61,9 @@ public enum ColumnReference: Sendable, Equatable, CustomStringConvertible {
 public enum DataSource: Sendable, Equatable {
   /// A seeded mixture: the groups' draws, concatenated in order.
   case generate([GroupSpec])
-  /// A column of a CSV file. `path` is as written in the config; `resolvedPath` is
-  /// relative to the config file's folder.
-  case csv(path: String, resolvedPath: String, column: ColumnReference)
+  /// A column of a CSV file. `path` is as written in the config (at `position`);
+  /// `resolvedPath` is relative to the config file's folder.
+  case csv(path: String, resolvedPath: String, column: ColumnReference, position: SourcePosition)
 
   /// The generating groups, when the data is generated.
   public var groups: [GroupSpec]? {

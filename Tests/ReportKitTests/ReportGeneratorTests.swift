@@ -1,0 +1,256 @@
+import CairoRendering
+import Foundation
+import Testing
+
+@testable import ReportKit
+
+/// Every `src="…"` and `href="…"` of a page that is not an in-page anchor.
+func localReferences(in html: String) -> [String] {
+  var result: [String] = []
+  for attribute in ["src=\"", "href=\""] {
+    var rest = Substring(html)
+    while let start = rest.range(of: attribute) {
+      rest = rest[start.upperBound...]
+      guard let end = rest.firstIndex(of: "\"") else { break }
+      let value = String(rest[..<end])
+      if !value.hasPrefix("#") { result.append(value) }
+      rest = rest[end...]
+    }
+  }
+  return result
+}
+
+@Suite struct ReportGeneratorTests {
+  @Test func theArticleReportHasEveryFigureCSVAndOnlyWorkingLinks() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("article")
+    var lines: [ExperimentLine] = []
+    let summary = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output)) { lines.append($0) }
+    #expect(summary.indexPath == output.path + "/index.html")
+    #expect(lines.map(\.name) == ["article"])
+    #expect(lines[0].epochsRun == 20 && !lines[0].converged)
+
+    let files = try snapshot(output)
+    let expected =
+      ["density", "log-likelihood", "fit", "components"].flatMap { ["figures/article-\($0).png", "figures/article-\($0).pdf"] }
+      + ["data/article-samples.csv", "data/article-trace.csv", "data/article-curves.csv", "results.json", "index.html"]
+    #expect(Set(files.keys) == Set(expected))
+    for png in expected where png.hasSuffix(".png") {
+      let bytes = try #require(files[png])
+      #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+      // 6.4 × 4.8 in at 100 dpi.
+      #expect(bigEndianInt(bytes, at: 16) == 640 && bigEndianInt(bytes, at: 20) == 480)
+    }
+    for pdf in expected where pdf.hasSuffix(".pdf") {
+      #expect(try #require(files[pdf]).prefix(5) == Data("%PDF-".utf8))
+    }
+
+    let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
+    let references = localReferences(in: html)
+    #expect(!references.isEmpty)
+    for reference in references {
+      #expect(files[reference] != nil, "index.html links to \(reference), which does not exist")
+    }
+    #expect(Set(expected.filter { $0 != "index.html" }).isSubset(of: Set(references)))
+    #expect(html.contains("<title>Expectation-Maximization for a two-component Gaussian mixture</title>"))
+    #expect(html.contains("generate-report 0.1.0"))
+    let configSHA = SHA256.hexDigest(try FileAccess().readBytes(repositoryPath("examples/article.json")))
+    #expect(html.contains(configSHA))
+    #expect(html.contains("lower is better"))
+    #expect(!html.contains("/tmp/") && !html.contains(repositoryPath()))
+  }
+
+  @Test func resultsJSONHasTheDocumentedKeysAndMatchesTheTrace() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("r")
+    _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output))
+    let data = try Data(contentsOf: output.appendingPathComponent("results.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(Set(json.keys) == ["title", "generator", "experiments"])
+    #expect((json["generator"] as? [String: String]) == ["name": "generate-report", "version": "0.1.0"])
+    let e = try #require((json["experiments"] as? [[String: Any]])?.first)
+    #expect(
+      Set(e.keys) == ["name", "seed", "n", "init", "fit", "logLikelihood", "epochsRun", "converged", "aic", "bic", "kde", "figures"])
+    #expect(e["n"] as? Int == 800)
+    #expect(e["epochsRun"] as? Int == 20)
+    #expect(e["converged"] as? Bool == false)
+    let ll = try #require(e["logLikelihood"] as? [String: Any])
+    let epochs = try #require(ll["epochs"] as? [Double])
+    #expect(epochs.count == 20)
+    // AIC = 2p − 2 log L with p = 3K − 1 = 5; BIC = p log n − 2 log L.
+    let last = try #require(epochs.last)
+    #expect(abs((e["aic"] as? Double ?? 0) - (10 - 2 * last)) < 1e-9)
+    #expect(abs((e["bic"] as? Double ?? 0) - (5 * log(800.0) - 2 * last)) < 1e-9)
+    let kde = try #require(e["kde"] as? [String: Any])
+    #expect(kde["rule"] as? String == "scott")
+    #expect(kde["gridSize"] as? Int == 200)
+    let figures = try #require(e["figures"] as? [String: [String]])
+    #expect(figures["fit"] == ["figures/article-fit.png", "figures/article-fit.pdf"])
+
+    // The trace CSV holds the same log-likelihoods, with epoch 0 the start.
+    let trace = try String(contentsOf: output.appendingPathComponent("data/article-trace.csv"), encoding: .utf8)
+    let rows = trace.split(separator: "\n")
+    #expect(rows[0] == "epoch,log_likelihood,weight_1,weight_2,mean_1,mean_2,sd_1,sd_2")
+    #expect(rows.count == 22)
+    #expect(Double(rows[21].split(separator: ",")[1]) == last)
+    let samples = try String(contentsOf: output.appendingPathComponent("data/article-samples.csv"), encoding: .utf8)
+    #expect(samples.hasPrefix("x,group,responsibility_1,responsibility_2\n"))
+    #expect(samples.split(separator: "\n").count == 801)
+    let curves = try String(contentsOf: output.appendingPathComponent("data/article-curves.csv"), encoding: .utf8)
+    #expect(curves.hasPrefix("x,kde,mixture,component_1,component_2\n"))
+    #expect(curves.split(separator: "\n").count == 201)
+  }
+
+  @Test func twoRunsGiveByteIdenticalReports() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let first = folder.appendingPathComponent("one")
+    let second = folder.appendingPathComponent("two")
+    _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: first, formats: [.png, .pdf, .svg]))
+    _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: second, formats: [.png, .pdf, .svg]))
+    let a = try snapshot(first)
+    let b = try snapshot(second)
+    #expect(a.count == 4 * 3 + 5)
+    #expect(a.keys.sorted() == b.keys.sorted())
+    for (name, bytes) in a {
+      #expect(bytes == b[name], "\(name) differs between runs")
+    }
+  }
+
+  @Test func sourceDateEpochSetsThePDFDate() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var o = options(repositoryPath("examples/article.json"), output: folder.appendingPathComponent("r"), formats: [.pdf])
+    o.sourceDateEpoch = 1_700_000_000
+    _ = try ReportGenerator.run(o)
+    let pdf = try Data(contentsOf: folder.appendingPathComponent("r/figures/article-fit.pdf"))
+    let text = String(decoding: pdf, as: UTF8.self)
+    // 1700000000 is 2023-11-14T22:13:20Z (cairo 1.16 writes the date without "D:").
+    #expect(text.contains("/CreationDate (20231114221320") || text.contains("/CreationDate (D:20231114221320"))
+    #expect(ReportGenerator.pdfDate(nil) == "2000-01-01T00:00:00Z")
+  }
+
+  @Test func userTextIsEscapedInTheHTML() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(
+      #"""
+      {"title": "<b>bold</b> & \"quoted\"",
+       "formats": ["png"],
+       "experiments": [{"name": "<script>alert(1)</script>", "description": "<img src=x onerror=alert(2)>",
+                        "data": {"generate": [{"mean": 0, "sd": 1, "count": 50}, {"mean": 4, "sd": 1, "count": 50}]},
+                        "fit": {"epochs": 5}}]}
+      """#, to: "x.json", in: folder)
+    let output = folder.appendingPathComponent("out")
+    _ = try ReportGenerator.run(options(config, output: output))
+    let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(!html.contains("<script>alert(1)</script>"))
+    #expect(!html.contains("<img src=x"))
+    #expect(!html.contains("<b>bold</b>"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
+    #expect(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"))
+    // The files take the safe form of the name.
+    #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("figures/script-alert-1-script-fit.png").path))
+    let results = try String(contentsOf: output.appendingPathComponent("results.json"), encoding: .utf8)
+    #expect(results.contains(#""name": "\u003cscript\u003ealert(1)\u003c/script\u003e""#))
+  }
+
+  @Test func aFailedRunLeavesThePreviousReportUntouched() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let good = #"{"formats": ["png"], "experiments": [{"name": "a", "data": {"csv": "d.csv"}, "fit": {"epochs": 5}}]}"#
+    let config = try write(good, to: "c.json", in: folder)
+    try write("x\n1\n2\n3\n10\n11\n12\n", to: "d.csv", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    let before = try snapshot(output)
+    #expect(before["index.html"] != nil)
+
+    // The data file goes bad: the run fails after the config was read and figures began.
+    try write("x\n1\n2\nthree\n", to: "d.csv", in: folder)
+    #expect(throws: ReportError.self) { try ReportGenerator.run(options(config, output: output)) }
+    do {
+      _ = try ReportGenerator.run(options(config, output: output))
+    } catch {
+      #expect(error.description == "\(folder.path)/d.csv:4:1: \"three\" in column \"x\" is not a finite number; use digits with \".\" as the decimal point")
+    }
+    #expect(try snapshot(output) == before)
+    // And no staging folder is left behind.
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+    #expect(leftovers.isEmpty)
+  }
+
+  @Test func aSecondRunReplacesTheReportWhole() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output, formats: [.svg]))
+    #expect(try snapshot(output).keys.contains("figures/article-fit.svg"))
+    _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output, formats: [.png]))
+    let files = try snapshot(output)
+    #expect(!files.keys.contains("figures/article-fit.svg"))
+    #expect(files.keys.contains("figures/article-fit.png"))
+  }
+
+  @Test func aFolderThatIsNotAReportIsNeverReplaced() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write("precious", to: "mine/notes.txt", in: folder)
+    let output = folder.appendingPathComponent("mine")
+    do {
+      _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output))
+      Issue.record("expected the run to refuse")
+    } catch {
+      #expect(
+        error.description
+          == "the output folder \(output.path) already holds files that are not a generate-report report; choose an empty or new folder with --output")
+    }
+    #expect(try snapshot(output) == ["notes.txt": Data("precious".utf8)])
+  }
+
+  @Test func aMissingCSVNamesTheConfigPlace() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(#"{"experiments": [{"name": "a", "data": {"csv": "nope.csv"}}]}"#, to: "c.json", in: folder)
+    do {
+      _ = try ReportGenerator.run(options(config, output: folder.appendingPathComponent("o")))
+      Issue.record("expected an error")
+    } catch {
+      #expect(
+        error.description
+          == "\(config):1:48: experiments[0].data.csv \"nope.csv\" cannot be read (no such file); the path is relative to the config file's folder")
+      guard case .invalidInput = error else {
+        Issue.record("a missing data file is the user's to fix")
+        return
+      }
+    }
+  }
+
+  @Test func aMissingConfigIsInvalidInput() {
+    do {
+      _ = try ReportGenerator.run(options("/nonexistent/c.json", output: URL(fileURLWithPath: "/nonexistent/o")))
+      Issue.record("expected an error")
+    } catch {
+      #expect(error == .invalidInput(InputError(file: "/nonexistent/c.json", position: nil, message: "cannot read the experiment file (no such file); check the path")))
+    }
+  }
+
+  @Test func aCustomTemplateIsUsed() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let template = try write("<h1>{{title}}</h1>{{#experiments}}<p>{{name}} {{epochsRun}}</p>{{/experiments}}", to: "t.html", in: folder)
+    var o = options(repositoryPath("examples/article.json"), output: folder.appendingPathComponent("o"), formats: [.png])
+    o.templatePath = template
+    _ = try ReportGenerator.run(o)
+    let html = try String(contentsOf: folder.appendingPathComponent("o/index.html"), encoding: .utf8)
+    #expect(html == "<h1>Expectation-Maximization for a two-component Gaussian mixture</h1><p>article 20</p>")
+  }
+}
+
+/// A big-endian 32-bit integer of `data` at `offset`.
+func bigEndianInt(_ data: Data, at offset: Int) -> Int {
+  data.dropFirst(offset).prefix(4).reduce(0) { $0 << 8 | Int($1) }
+}
