@@ -37,10 +37,11 @@ enum CSVReader {
     for row in rows {
       // A blank line (trailing or not) holds no record.
       if row.fields.count == 1 && row.fields[0].text.isEmpty && !row.fields[0].quoted { continue }
-      guard index < row.fields.count else {
+      guard row.fields.count == header.fields.count else {
+        let count = row.fields.count
         throw InputError(
           file: file, position: SourcePosition(line: row.line, column: 1),
-          message: "this row has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s") but column \"\(columnName)\" is field \(index + 1); every row needs as many fields as the header")
+          message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.fields.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
       }
       let field = row.fields[index]
       let position = SourcePosition(line: row.line, column: field.column)

@@ -193,14 +193,29 @@ struct RandomProblem {
     }
   }
 
-  @Test func fitWithAFarOutlierStaysFinite() throws {
+  @Test func farOutlierCapturedByAComponentIsACollapseNotANaN() throws {
     var random = RandomSource(seed: 3)
     let data = (0..<200).map { _ in random.normal() } + [1e4]
     let start = try GaussianMixture(weights: [0.5, 0.5], means: [-1, 1], sds: [1, 1])
-    let result = try ExpectationMaximization.fit(data, from: start, options: EMOptions(maxEpochs: 10))
+
+    // The second component drifts to the outlier and ends up owning it alone: without
+    // regularization its variance reaches exactly 0, which must be reported, not carried on as NaN.
+    #expect {
+      try ExpectationMaximization.fit(data, from: start, options: EMOptions(maxEpochs: 10))
+    } throws: { error in
+      guard case .degenerate(component: 1, epoch: _, detail: "its variance fell to 0.0") = error as? MixtureError else {
+        return false
+      }
+      return true
+    }
+
+    // With regularization the same run stays finite throughout.
+    let result = try ExpectationMaximization.fit(
+      data, from: start, options: EMOptions(maxEpochs: 10, regularization: 1e-6))
     #expect(result.initialLogLikelihood.isFinite)
     #expect(result.epochs.allSatisfy { $0.logLikelihood.isFinite })
     #expect(result.fitted.sds.allSatisfy { $0.isFinite && $0 > 0 })
+    #expect(result.fitted.means[1] == 1e4)
   }
 
   @Test func logSumExpHandlesHugeAndInfiniteTerms() {

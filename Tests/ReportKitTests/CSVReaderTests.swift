@@ -28,9 +28,9 @@ import Testing
 
   @Test(arguments: [
     ("x\n1\nabc\n", ColumnReference.index(0), #"f.csv:3:1: "abc" in column "x" is not a finite number; use digits with "." as the decimal point"#),
-    ("a,x\n1,2\n3, 1,5\n", .name("x"), #"f.csv:3:3: "1" in column "x" is not a finite number; use digits with "." as the decimal point"#),
-    ("x\n1\n\n2\n,\n", .index(0), #"f.csv:5:1: empty cell in column "x"; fill it in or remove the row"#),
-    ("a,x\n1,2\n3\n", .name("x"), #"f.csv:3:1: this row has 1 field but column "x" is field 2; every row needs as many fields as the header"#),
+    ("a,x\n1,2\n3, 1,5\n", .name("x"), "f.csv:3:1: this row has 3 fields but the header has 2; every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)"),
+    ("a,x\n1,2\n\n3,\n", .name("x"), #"f.csv:4:3: empty cell in column "x"; fill it in or remove the row"#),
+    ("a,x\n1,2\n3\n", .name("x"), "f.csv:3:1: this row has 1 field but the header has 2; every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)"),
     ("x\ninf\n", .index(0), #"f.csv:2:1: "inf" in column "x" is not a finite number; use digits with "." as the decimal point"#),
     ("x\n1e999\n", .index(0), #"f.csv:2:1: "1e999" in column "x" is not a finite number; use digits with "." as the decimal point"#),
     ("x\n0x10\n", .index(0), #"f.csv:2:1: "0x10" in column "x" is not a finite number; use digits with "." as the decimal point"#),

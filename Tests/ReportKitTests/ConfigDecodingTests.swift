@@ -27,85 +27,85 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
     Case(json: #"{"experiment": []}"#, message: #"c.json:1:2: experiment is not a known key; did you mean "experiments"?"#),
     Case(
       json: experiment(data: #"{"generate": [{"mean": 2, "sd": 1, "count": 200}, {"mean": -1, "sd": -0.8, "count": 600}]}"#),
-      message: "c.json:1:104: experiments[0].data.generate[1].sd must be > 0, got -0.8"),
+      message: "c.json:1:109: experiments[0].data.generate[1].sd must be > 0, got -0.8"),
     Case(
       json: experiment(data: #"{"generate": [{"mean": "2", "sd": 1, "count": 200}]}"#),
-      message: #"c.json:1:57: experiments[0].data.generate[0].mean must be a number, got the string "2""#),
+      message: #"c.json:1:63: experiments[0].data.generate[0].mean must be a number, got the string "2""#),
     Case(
       json: experiment(data: #"{"generate": [{"mean": 2, "sd": 1, "count": 0}]}"#),
-      message: "c.json:1:78: experiments[0].data.generate[0].count must be a whole number from 1 to 100000000, got 0"),
+      message: "c.json:1:84: experiments[0].data.generate[0].count must be a whole number from 1 to 100000000, got 0"),
     Case(
       json: experiment(data: #"{"generate": [{"mean": 2, "sd": 1}]}"#),
-      message: #"c.json:1:49: experiments[0].data.generate[0].count is missing; add "count": a whole number ≥ 1"#),
+      message: #"c.json:1:54: experiments[0].data.generate[0].count is missing; add "count": a whole number ≥ 1"#),
     Case(
       json: experiment(data: #"{"generate": [{"mean": 2, "sd": 1, "count": 1}]}"#),
-      message: "c.json:1:48: experiments[0].data.generate must produce at least 2 points in all"),
+      message: "c.json:1:53: experiments[0].data.generate must produce at least 2 points in all"),
     Case(
       json: experiment(data: #"{"generate": [], "csv": "x.csv"}"#),
-      message: #"c.json:1:35: experiments[0].data has both "generate" and "csv"; keep one"#),
+      message: #"c.json:1:40: experiments[0].data has both "generate" and "csv"; keep one"#),
     Case(
       json: experiment(data: "{}"),
-      message: #"c.json:1:35: experiments[0].data needs "generate": [groups] or "csv": "file.csv""#),
+      message: #"c.json:1:40: experiments[0].data needs "generate": [groups] or "csv": "file.csv""#),
     Case(
       json: experiment(data: #"{"csv": "x.csv", "column": -1}"#),
-      message: "c.json:1:62: experiments[0].data.column must be a header name or a 0-based column index, got -1"),
+      message: "c.json:1:67: experiments[0].data.column must be a header name or a 0-based column index, got -1"),
     Case(
       json: experiment(data: #"{"csv": "x.csv"}"#, #", "fit": {"init": "groups"}"#),
-      message: #"c.json:1:70: experiments[0].fit.init "groups" needs generated data (it starts from the generating groups); use "quantiles" for CSV data"#),
+      message: #"c.json:1:74: experiments[0].fit.init "groups" needs generated data (it starts from the generating groups); use "quantiles" for CSV data"#),
     Case(
       json: experiment(#", "fit": {"components": 3, "init": "groups"}"#),
-      message: #"c.json:1:161: experiments[0].fit.init "groups" needs as many groups as components: 2 groups, 3 components; set fit.components to 2 or use "quantiles""#),
+      message: #"c.json:1:164: experiments[0].fit.init "groups" needs as many groups as components: 2 groups, 3 components; set fit.components to 2 or use "quantiles""#),
     Case(
       json: experiment(#", "fit": {"init": "quantile"}"#),
-      message: #"c.json:1:144: experiments[0].fit.init must be "groups", "quantiles" or {"weights", "means", "sds"}, got the string "quantile"; did you mean "quantiles"?"#),
+      message: #"c.json:1:147: experiments[0].fit.init must be "groups", "quantiles" or {"weights", "means", "sds"}, got the string "quantile"; did you mean "quantiles"?"#),
     Case(
       json: experiment(#", "fit": {"init": {"weights": [0.5, 0.6], "means": [0, 1], "sds": [1, 1]}}"#),
-      message: "c.json:1:144: experiments[0].fit.init.weights must sum to 1, got 1.1"),
+      message: "c.json:1:147: experiments[0].fit.init.weights must sum to 1, got 1.1"),
     Case(
       json: experiment(#", "fit": {"init": {"weights": [0.5, 0.5], "means": [0, 1], "sds": [1, 0]}}"#),
-      message: "c.json:1:144: experiments[0].fit.init.sds[1] must be > 0, got 0.0"),
+      message: "c.json:1:147: experiments[0].fit.init.sds[1] must be > 0, got 0.0"),
     Case(
       json: experiment(#", "fit": {"init": {"weights": [1], "means": [0], "sds": [1]}}"#),
-      message: "c.json:1:156: experiments[0].fit.init.weights must be an array of 2 numbers (one per component), got an array"),
+      message: "c.json:1:159: experiments[0].fit.init.weights must be an array of 2 numbers (one per component), got an array"),
     Case(
       json: experiment(#", "fit": {"epoch": 3}"#),
-      message: #"c.json:1:136: experiments[0].fit.epoch is not a known key; did you mean "epochs"?"#),
+      message: #"c.json:1:139: experiments[0].fit.epoch is not a known key; did you mean "epochs"?"#),
     Case(
       json: experiment(#", "fit": {"epochs": 2.5}"#),
-      message: "c.json:1:146: experiments[0].fit.epochs must be a whole number from 1 to 1000000, got 2.5"),
+      message: "c.json:1:149: experiments[0].fit.epochs must be a whole number from 1 to 1000000, got 2.5"),
     Case(
       json: experiment(#", "fit": {"tolerance": -1}"#),
-      message: "c.json:1:149: experiments[0].fit.tolerance must be ≥ 0, got -1"),
+      message: "c.json:1:152: experiments[0].fit.tolerance must be ≥ 0, got -1"),
     Case(
       json: experiment(#", "fit": {"components": 900}"#),
-      message: "c.json:1:150: experiments[0].fit.components must be a whole number from 1 to 100, got 900"),
+      message: "c.json:1:153: experiments[0].fit.components must be a whole number from 1 to 100, got 900"),
     Case(
       json: #"{"experiments": [{"name": "a", "data": {"generate": [{"mean": 2, "sd": 1, "count": 3}]}, "fit": {"components": 5}}]}"#,
-      message: "c.json:1:107: experiments[0].fit.components is 5 but the data has only 3 points; use at most 3 components"),
+      message: "c.json:1:112: experiments[0].fit.components is 5 but the data has only 3 points; use at most 3 components"),
     Case(
       json: experiment(#", "kde": {"bandwidth": "scot"}"#),
-      message: #"c.json:1:148: experiments[0].kde.bandwidth must be "scott", "silverman" or a number > 0, got the string "scot"; did you mean "scott"?"#),
+      message: #"c.json:1:152: experiments[0].kde.bandwidth must be "scott", "silverman" or a number > 0, got the string "scot"; did you mean "scott"?"#),
     Case(
       json: experiment(#", "kde": {"bandwidth": 0}"#),
-      message: #"c.json:1:148: experiments[0].kde.bandwidth must be "scott", "silverman" or a number > 0, got 0"#),
+      message: #"c.json:1:152: experiments[0].kde.bandwidth must be "scott", "silverman" or a number > 0, got 0"#),
     Case(
       json: experiment(#", "kde": {"gridSize": 1}"#),
-      message: "c.json:1:147: experiments[0].kde.gridSize must be a whole number from 2 to 100000, got 1"),
+      message: "c.json:1:151: experiments[0].kde.gridSize must be a whole number from 2 to 100000, got 1"),
     Case(
       json: experiment(#", "colour": 3"#),
-      message: "c.json:1:127: experiments[0].colour is not a known key; known keys here: name, description, seed, data, fit, kde"),
+      message: "c.json:1:131: experiments[0].colour is not a known key; known keys here: name, description, seed, data, fit, kde"),
     Case(
       json: experiment(#", "seed": -1"#),
-      message: "c.json:1:135: experiments[0].seed must be a whole number from 0 to 2^53, got -1"),
+      message: "c.json:1:139: experiments[0].seed must be a whole number from 0 to 2^53, got -1"),
     Case(
       json: #"{"experiments": [{"name": "", "data": {}}]}"#,
       message: #"c.json:1:27: experiments[0].name must be a non-empty string, got the string """#),
     Case(
       json: #"{"experiments": [{"name": "a", "data": \#(generate)}, {"name": "a", "data": \#(generate)}]}"#,
-      message: #"c.json:1:127: experiments[1].name "a" is already used by experiments[0]; names must be unique"#),
+      message: #"c.json:1:132: experiments[1].name "a" is already used by experiments[0]; names must be unique"#),
     Case(
       json: #"{"experiments": [{"name": "a b", "data": \#(generate)}, {"name": "a/b", "data": \#(generate)}]}"#,
-      message: #"c.json:1:129: experiments[1].name "a/b" gives the same file name "a-b" as experiments[0]; rename one"#),
+      message: #"c.json:1:134: experiments[1].name "a/b" gives the same file name "a-b" as experiments[0]; rename one"#),
     Case(
       json: #"{"formats": ["png", "jpg"], "experiments": []}"#,
       message: #"c.json:1:21: formats[1] must be one of "png", "pdf", "svg", got the string "jpg""#),

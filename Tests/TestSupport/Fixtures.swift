@@ -61,9 +61,28 @@ public enum Fixtures {
 
   /// The fixture `name` parsed by Foundation's `JSONSerialization` (dictionaries, arrays,
   /// `NSNumber`s, strings), independent of the product's own JSON parser.
+  ///
+  /// Every number is the double nearest to its decimal text. (On Linux, swift-corelibs
+  /// `JSONSerialization` returns numbers with 17 significant digits as `NSDecimalNumber`,
+  /// whose `doubleValue` can be several ulps off, e.g. `-3.4369144438399415` becomes
+  /// `-3.4369144438399433`; those are re-read from their exact decimal string.)
   /// - Throws: ``Failure/unreadable(path:)`` or the serialization error.
   public static func json(_ name: String) throws -> Any {
-    try JSONSerialization.jsonObject(with: Data(data(name)), options: [.fragmentsAllowed])
+    exactNumbers(try JSONSerialization.jsonObject(with: Data(data(name)), options: [.fragmentsAllowed]))
+  }
+
+  /// `value` with every `NSDecimalNumber` replaced by the nearest double.
+  private static func exactNumbers(_ value: Any) -> Any {
+    switch value {
+    case let decimal as NSDecimalNumber:
+      Double(decimal.stringValue).map { NSNumber(value: $0) } ?? decimal
+    case let array as [Any]:
+      array.map(exactNumbers)
+    case let object as [String: Any]:
+      object.mapValues(exactNumbers)
+    default:
+      value
+    }
   }
 
   /// One numeric column of a CSV file in `Tests/Fixtures/data`.

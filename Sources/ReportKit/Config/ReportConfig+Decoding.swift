@@ -266,7 +266,7 @@ func folder(of path: String) -> String {
 }
 
 /// A file-name-safe form of an experiment name: letters, digits, `-`, `_` and `.`
-/// kept; every other run of characters becomes one `-`; no leading dot.
+/// kept; every other run of characters becomes one `-`; no leading dot or dash.
 public func safeFileName(_ name: String) -> String {
   var result = ""
   var pendingDash = false
@@ -280,6 +280,7 @@ public func safeFileName(_ name: String) -> String {
       pendingDash = true
     }
   }
-  while result.hasPrefix(".") { result.removeFirst() }
+  // No hidden files and no `..`: drop leading dots and dashes.
+  while let first = result.first, first == "." || first == "-" { result.removeFirst() }
   return result.isEmpty ? "experiment" : String(result.prefix(80))
 }
