@@ -39,6 +39,7 @@ let package = Package(
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
     .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Plotting", "TestSupport"]),
     .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "MixtureModels", "TestSupport"]),
-    .testTarget(name: "GenerateReportTests", dependencies: ["generate-report", "TestSupport"]),
+    // Runs the built executable as a subprocess: exit codes and printed lines.
+    .testTarget(name: "GenerateReportTests", dependencies: ["generate-report"]),
   ]
 )
