@@ -73,8 +73,11 @@ extension Figure {
       let available = size.width - 2 * t.padding
       let width = measurer.measure(title, font: titleFont).width
       if width > available { titleFont.size *= available / width }
-      top += measurer.measure(title, font: titleFont).height + 2 * t.gap
+      top += t.gap + measurer.measure(title, font: titleFont).height
     }
+    // The top y tick label is centred on the plot's top edge: leave room for its upper
+    // half below the title (or the figure's edge), plus a gap.
+    top += Swift.max(title == nil ? 0 : 2 * t.gap, tickExtent.height / 2 + (title == nil ? 0 : t.gap))
     var bottom = size.height - t.padding
     if xLabel != nil { bottom -= labelExtent.height + t.gap }
     bottom -= tickExtent.height + t.gap + t.tickLength
@@ -195,7 +198,10 @@ extension Figure {
       var values = Ticks.values(domain.lowerBound, domain.upperBound, count: count)
       if integers && step < 1 {
         step = 1
-        values = Array(Int(domain.lowerBound.rounded(.up))...Int(domain.upperBound.rounded(.down))).map(Double.init)
+        let first = domain.lowerBound.rounded(.up)
+        let last = domain.upperBound.rounded(.down)
+        // A domain narrower than one unit may hold no integer at all.
+        values = first <= last ? Array(stride(from: first, through: last, by: 1)) : []
       }
       let labels = Ticks.labels(values, step: step)
       best = (values, labels)
@@ -208,15 +214,27 @@ extension Figure {
   func legendLayout(plotArea: Rect, xScale: LinearScale, yScale: LinearScale, measurer: some TextMeasuring) -> LegendLayout? {
     let labelled = layers.filter { $0.label != nil }
     guard legend != .none, !labelled.isEmpty else { return nil }
-    let font = theme.legendFont
-    let extent = measurer.measure("X", font: font)
+    let inset = 6.0
+    // A legend wider (or taller) than the plot area shrinks, text and all, to fit inside it.
+    func natural(_ font: Font) -> (extent: TextExtent, text: Double) {
+      (measurer.measure("X", font: font), labelled.compactMap { $0.label.map { measurer.measure($0, font: font).width } }.max() ?? 0)
+    }
+    var font = theme.legendFont
+    var (extent, textWidth) = natural(font)
+    var pad = 6.0
+    var sampleWidth = 22.0
+    let naturalWidth = 3 * pad + sampleWidth + textWidth
+    let naturalHeight = 2 * pad + extent.height * (1.3 * Double(labelled.count) - 0.3)
+    let scale = Swift.min(1, (plotArea.width - 2 * inset) / naturalWidth, (plotArea.height - 2 * inset) / naturalHeight)
+    if scale < 1 {
+      font.size *= scale
+      pad *= scale
+      sampleWidth *= scale
+      (extent, textWidth) = natural(font)
+    }
     let rowHeight = extent.height * 1.3
-    let sampleWidth = 22.0
-    let pad = 6.0
-    let textWidth = labelled.compactMap { $0.label.map { measurer.measure($0, font: font).width } }.max() ?? 0
     let size = Size(
       width: pad + sampleWidth + pad + textWidth + pad, height: pad + rowHeight * Double(labelled.count) + pad - (rowHeight - extent.height))
-    let inset = 6.0
     func frame(_ p: LegendPlacement) -> Rect {
       switch p {
       case .upperLeft: Rect(x: plotArea.minX + inset, y: plotArea.minY + inset, width: size.width, height: size.height)

@@ -96,10 +96,7 @@ struct RandomProblem {
   /// The tutorial's data and start.
   static func tutorialProblem() throws -> (data: [Double], start: GaussianMixture) {
     let reference = try Reference.emCase("mixture800-k2-tutorial")
-    let data = try Fixtures.csvColumn(reference.data, column: reference.column)
-    let start = try GaussianMixture(
-      weights: reference.initial.weights, means: reference.initial.means, sds: reference.initial.sds)
-    return (data, start)
+    return (try reference.sample(), try reference.start())
   }
 
   @Test(arguments: [1e-2, 1e-4, 1e-6, 1e-8, 1e-10])

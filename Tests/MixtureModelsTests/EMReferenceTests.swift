@@ -4,6 +4,18 @@ import TestSupport
 
 @testable import MixtureModels
 
+extension Reference.EMCase {
+  /// The case's data column.
+  func sample() throws -> [Double] {
+    try Fixtures.csvColumn(data, column: column)
+  }
+
+  /// The case's starting mixture.
+  func start() throws -> GaussianMixture {
+    try GaussianMixture(weights: initial.weights, means: initial.means, sds: initial.sds)
+  }
+}
+
 /// EM against the independent numpy implementation in `reference.json` (itself checked
 /// against scikit-learn to 1e-8): the same start must give the same trajectory.
 @Suite struct EMReferenceTests {
@@ -13,9 +25,8 @@ import TestSupport
   @Test(arguments: try Reference.load().em.map(\.name))
   func fitFollowsNumpyTrajectoryEpochByEpoch(caseName: String) throws {
     let reference = try Reference.emCase(caseName)
-    let data = try Fixtures.csvColumn(reference.data, column: reference.column)
-    let start = try GaussianMixture(
-      weights: reference.initial.weights, means: reference.initial.means, sds: reference.initial.sds)
+    let data = try reference.sample()
+    let start = try reference.start()
     let options = EMOptions(maxEpochs: reference.epochs, tolerance: 0, regularization: reference.regularization)
 
     let result = try ExpectationMaximization.fit(data, from: start, options: options)
@@ -42,9 +53,8 @@ import TestSupport
 
   @Test func everyEpochRecordsTheLogLikelihoodOfItsOwnParameters() throws {
     let reference = try Reference.emCase("mixture800-k2-tutorial")
-    let data = try Fixtures.csvColumn(reference.data, column: reference.column)
-    let start = try GaussianMixture(
-      weights: reference.initial.weights, means: reference.initial.means, sds: reference.initial.sds)
+    let data = try reference.sample()
+    let start = try reference.start()
     let result = try ExpectationMaximization.fit(data, from: start, options: EMOptions(maxEpochs: 5))
 
     #expect(
@@ -58,9 +68,8 @@ import TestSupport
 
   @Test func informationCriteriaFollowFromTheFinalLogLikelihood() throws {
     let reference = try Reference.emCase("galaxies-k3-reg")
-    let data = try Fixtures.csvColumn(reference.data, column: reference.column)
-    let start = try GaussianMixture(
-      weights: reference.initial.weights, means: reference.initial.means, sds: reference.initial.sds)
+    let data = try reference.sample()
+    let start = try reference.start()
     let result = try ExpectationMaximization.fit(
       data, from: start, options: EMOptions(maxEpochs: 10, regularization: reference.regularization))
 

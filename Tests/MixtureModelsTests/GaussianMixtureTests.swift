@@ -12,6 +12,7 @@ func trapezoid(from low: Double, to high: Double, count: Int, _ f: (Double) -> D
   return sum
 }
 
+/// Building a mixture and evaluating its density, log-density and responsibilities.
 @Suite struct GaussianMixtureTests {
   @Test(arguments: [
     ([], [], [], "weights, means and sds must be non-empty and of equal length, got 0, 0 and 0"),

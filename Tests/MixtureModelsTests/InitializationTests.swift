@@ -3,6 +3,7 @@ import TestSupport
 
 @testable import MixtureModels
 
+/// EM starting points: from known groups, and from quantiles of the data.
 @Suite struct InitializationTests {
   @Test func fromGroupsReproducesTheTutorialStartOfTheReference() throws {
     // reference.json's tutorial case starts from numpy's per-group share, mean and

@@ -39,6 +39,7 @@ struct ReferenceXoshiro256StarStar {
   }
 }
 
+/// The seeded generator: its exact stream, the ranges of its draws, and their moments.
 @Suite struct RandomSourceTests {
   @Test func splitMixSeedingStartsFromThePublishedFirstOutput() {
     // SplitMix64 seeded with 0 first yields 0xE220A8397B1DCDAF (splitmix64.c).

@@ -15,6 +15,7 @@ struct TickCase: Sendable, CustomTestStringConvertible {
   var testDescription: String { "(\(start), \(stop), \(count))" }
 }
 
+/// Tick values in 1-2-5 steps and their labels, over awkward ranges.
 @Suite struct TicksTests {
   static let table: [TickCase] = [
     TickCase(
