@@ -100,19 +100,7 @@ final class CairoCanvas: Canvas {
 
   func drawText(_ text: String, at position: Point, font: Font, color: Plotting.Color, anchor: TextAnchor, angle: Double) {
     let extent = measure(text, font: font)
-    let u: Double
-    switch anchor.horizontal {
-    case .left: u = 0
-    case .center: u = extent.width / 2
-    case .right: u = extent.width
-    }
-    let v: Double
-    switch anchor.vertical {
-    case .top: v = 0
-    case .center: v = extent.height / 2
-    case .baseline: v = extent.ascent
-    case .bottom: v = extent.height
-    }
+    let (u, v) = anchor.offsets(for: extent)
     cairo_save(context)
     cairo_translate(context, position.x, position.y)
     // Counter-clockwise on the page is a negative angle in cairo's y-down space.

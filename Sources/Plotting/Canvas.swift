@@ -41,6 +41,25 @@ public struct TextAnchor: Sendable, Equatable, Hashable {
     self.horizontal = horizontal
     self.vertical = vertical
   }
+
+  /// Where the anchor sits in a text box of `extent`: `u` along the text from its start,
+  /// `v` across it from the top of the box (downwards).
+  public func offsets(for extent: TextExtent) -> (u: Double, v: Double) {
+    let u: Double
+    switch horizontal {
+    case .left: u = 0
+    case .center: u = extent.width / 2
+    case .right: u = extent.width
+    }
+    let v: Double
+    switch vertical {
+    case .top: v = 0
+    case .center: v = extent.height / 2
+    case .baseline: v = extent.ascent
+    case .bottom: v = extent.height
+    }
+    return (u, v)
+  }
 }
 
 /// How a path's outline is drawn.
@@ -77,20 +96,7 @@ extension TextMeasuring {
   /// by 90° counter-clockwise.
   public func box(of text: String, at position: Point, font: Font, anchor: TextAnchor, angle: Double = 0) -> Rect {
     let e = measure(text, font: font)
-    // Along the text direction (u) and across it (v, downwards from the top of the box).
-    let u: Double
-    switch anchor.horizontal {
-    case .left: u = 0
-    case .center: u = e.width / 2
-    case .right: u = e.width
-    }
-    let v: Double
-    switch anchor.vertical {
-    case .top: v = 0
-    case .center: v = e.height / 2
-    case .baseline: v = e.ascent
-    case .bottom: v = e.height
-    }
+    let (u, v) = anchor.offsets(for: e)
     if abs(angle - 90) < 1e-9 {
       // Text runs upwards: its start is at the bottom, its top faces left.
       return Rect(x: position.x - v, y: position.y - (e.width - u), width: e.height, height: e.width)
