@@ -47,8 +47,13 @@ enum HTMLReport {
       guard let m, j < m.componentCount else { return ["weight": "–", "mean": "–", "sd": "–"] }
       return ["weight": Display.number(m.weights[j], decimals: 4), "mean": Display.number(m.means[j], significant: 6), "sd": Display.number(m.sds[j], significant: 6)]
     }
+    /// The generating values as the config gave them (`2`, `0.8`), not padded to 6 digits.
+    func givenCells(_ m: GaussianMixture?, _ j: Int) -> [String: Any] {
+      guard let m, j < m.componentCount else { return cells(nil, j) }
+      return ["weight": Display.number(m.weights[j], decimals: 4), "mean": Display.given(m.means[j]), "sd": Display.given(m.sds[j])]
+    }
     let rows: [[String: Any]] = (0..<k).map { j in
-      ["component": String(j + 1), "true": cells(o.trueMixture, j), "initial": cells(em.initial, j), "fitted": cells(fitted, j)]
+      ["component": String(j + 1), "true": givenCells(o.trueMixture, j), "initial": cells(em.initial, j), "fitted": cells(fitted, j)]
     }
     let s = o.summary
     let figureContexts: [[String: Any]] = figures.map { f in

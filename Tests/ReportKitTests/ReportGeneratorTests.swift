@@ -58,6 +58,8 @@ func localReferences(in html: String) -> [String] {
     let configSHA = SHA256.hexDigest(try FileAccess().readBytes(repositoryPath("examples/article.json")))
     #expect(html.contains(configSHA))
     #expect(html.contains("lower is better"))
+    #expect(html.contains("Generated with seed 0: 200 draws from N(2, 1²), 600 draws from N(−1, 0.8²)."))
+    #expect(html.contains("Ran exactly 20 epochs (tolerance 0: no early stop)."))
     #expect(!html.contains("/tmp/") && !html.contains(repositoryPath()))
   }
 
