@@ -21,6 +21,10 @@ let appendToSink: cairo_write_func_t = { closure, data, length in
 }
 
 /// Owns a `cairo_surface_t` and, for stream surfaces, the sink receiving its bytes.
+///
+/// cairo holds only an unretained pointer to the sink. That is safe because `deinit`
+/// destroys the surface (which may flush into the sink) before Swift releases the
+/// stored `sink`.
 final class CairoSurface {
   let pointer: OpaquePointer
   let sink: ByteSink?
@@ -38,12 +42,18 @@ final class CairoSurface {
     self.sink = sink
   }
 
-  deinit {
-    cairo_surface_destroy(pointer)
-    // The surface may still flush into the sink while being destroyed, so the sink is
-    // released only afterwards.
-    if let sink { Unmanaged.passUnretained(sink).release() }
+  /// Makes a surface writing into a new sink through cairo's stream API.
+  static func streaming(
+    call: String, _ create: (cairo_write_func_t, UnsafeMutableRawPointer) -> OpaquePointer?
+  ) throws(CairoError) -> CairoSurface {
+    let sink = ByteSink()
+    guard let pointer = create(appendToSink, Unmanaged.passUnretained(sink).toOpaque()) else {
+      throw CairoError(call: call, reason: "returned NULL", status: -1)
+    }
+    return try CairoSurface(pointer, sink: sink, call: call)
   }
+
+  deinit { cairo_surface_destroy(pointer) }
 
   /// Finishes the surface (flushing every byte into the sink) and reports any error.
   func finish() throws(CairoError) {

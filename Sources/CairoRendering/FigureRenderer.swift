@@ -47,15 +47,12 @@ public struct FigureRenderer: Sendable {
 
   /// Renders an already computed layout of `figure`.
   public func render(_ figure: Figure, layout: FigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
-    let sink = ByteSink()
-    let closure = Unmanaged.passRetained(sink).toOpaque()
     let width = layout.size.width
     let height = layout.size.height
     let surface: CairoSurface
     var scale = 1.0
     switch format {
     case .png:
-      Unmanaged<ByteSink>.fromOpaque(closure).release()
       scale = dpi / 72
       let pixelWidth = Int32((width * scale).rounded())
       let pixelHeight = Int32((height * scale).rounded())
@@ -64,22 +61,20 @@ public struct FigureRenderer: Sendable {
       }
       surface = try CairoSurface(s, call: "cairo_image_surface_create")
     case .pdf:
-      guard let s = cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height) else {
-        Unmanaged<ByteSink>.fromOpaque(closure).release()
-        throw CairoError(call: "cairo_pdf_surface_create_for_stream", reason: "returned NULL", status: -1)
+      surface = try CairoSurface.streaming(call: "cairo_pdf_surface_create_for_stream") {
+        cairo_pdf_surface_create_for_stream($0, $1, width, height)
       }
-      surface = try CairoSurface(s, sink: sink, call: "cairo_pdf_surface_create_for_stream")
-      cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, metadata.date)
-      cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, metadata.date)
-      if let title = metadata.title { cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title) }
-      if let creator = metadata.creator { cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, creator) }
+      for (key, value) in [
+        (CAIRO_PDF_METADATA_CREATE_DATE, metadata.date), (CAIRO_PDF_METADATA_MOD_DATE, metadata.date),
+        (CAIRO_PDF_METADATA_TITLE, metadata.title), (CAIRO_PDF_METADATA_CREATOR, metadata.creator),
+      ] {
+        if let value { cairo_pdf_surface_set_metadata(surface.pointer, key, value) }
+      }
     case .svg:
-      guard let s = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height) else {
-        Unmanaged<ByteSink>.fromOpaque(closure).release()
-        throw CairoError(call: "cairo_svg_surface_create_for_stream", reason: "returned NULL", status: -1)
+      surface = try CairoSurface.streaming(call: "cairo_svg_surface_create_for_stream") {
+        cairo_svg_surface_create_for_stream($0, $1, width, height)
       }
-      surface = try CairoSurface(s, sink: sink, call: "cairo_svg_surface_create_for_stream")
-      cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT)
+      cairo_svg_surface_set_document_unit(surface.pointer, CAIRO_SVG_UNIT_PT)
     }
 
     do {
@@ -87,14 +82,15 @@ public struct FigureRenderer: Sendable {
       figure.draw(layout, on: canvas)
       try canvas.checkStatus()
     }
-    if format == .png {
+    guard let sink = surface.sink else {
+      // An image surface: encode it as PNG through the same kind of sink.
       cairo_surface_flush(surface.pointer)
-      let pngSink = ByteSink()
+      let png = ByteSink()
       try check(
-        cairo_surface_write_to_png_stream(surface.pointer, appendToSink, Unmanaged.passUnretained(pngSink).toOpaque()),
+        cairo_surface_write_to_png_stream(surface.pointer, appendToSink, Unmanaged.passUnretained(png).toOpaque()),
         "cairo_surface_write_to_png_stream")
       try surface.finish()
-      return pngSink.bytes
+      return png.bytes
     }
     try surface.finish()
     return format == .svg ? Self.renumberingSurfaceIDs(sink.bytes) : sink.bytes

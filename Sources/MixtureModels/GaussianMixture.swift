@@ -62,11 +62,12 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
   /// The log of the mixture density at `x`, computed by log-sum-exp so that points far
   /// from every component still get a finite value.
   public func logDensity(at x: Double) -> Double {
-    var terms = [Double](repeating: 0, count: componentCount)
-    for k in 0..<componentCount {
-      terms[k] = _log(weights[k]) + normalLogDensity(x, mean: means[k], sd: sds[k])
-    }
-    return logSumExp(terms)
+    logSumExp(logTerms(at: x))
+  }
+
+  /// `log w_k + log φ_k(x)` for every component.
+  private func logTerms(at x: Double) -> [Double] {
+    (0..<componentCount).map { _log(weights[$0]) + normalLogDensity(x, mean: means[$0], sd: sds[$0]) }
   }
 
   /// The total log-likelihood `Σ log p(x_i)` of `data`.
@@ -78,10 +79,7 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
 
   /// The posterior probability of each component for `x` (its responsibilities).
   public func responsibilities(at x: Double) -> [Double] {
-    var terms = [Double](repeating: 0, count: componentCount)
-    for k in 0..<componentCount {
-      terms[k] = _log(weights[k]) + normalLogDensity(x, mean: means[k], sd: sds[k])
-    }
+    let terms = logTerms(at: x)
     let normaliser = logSumExp(terms)
     return terms.map { _exp($0 - normaliser) }
   }

@@ -64,8 +64,8 @@ enum ExperimentFigures {
     let figure = Figure(
       size: size, title: "Density Estimation of X", xLabel: "X", yLabel: "Density",
       layers: [
-        .line(LineSeries(xs: o.sortedData, ys: o.sortedKDE, color: .green, width: 2, label: "Kernel Density Estimation")),
-        .line(LineSeries(xs: o.sortedData, ys: o.sortedMixture, color: .red, width: 2, label: "Mixture Density")),
+        .line(LineSeries(xs: o.kde.sortedData, ys: o.sortedKDE, color: .green, width: 2, label: "Kernel Density Estimation")),
+        .line(LineSeries(xs: o.kde.sortedData, ys: o.sortedMixture, color: .red, width: 2, label: "Mixture Density")),
       ])
     return NamedFigure(
       id: "fit",
@@ -90,7 +90,7 @@ enum ExperimentFigures {
     // The data as a jittered strip below zero, each point the responsibility-weighted
     // blend of the component colours. The jitter is a fixed low-discrepancy sequence,
     // so the figure is the same on every run.
-    let pointColors = o.data.map { Color.mix(colors, weights: mixture.responsibilities(at: $0)).withAlpha(0.55) }
+    let pointColors = o.responsibilities.map { Color.mix(colors, weights: $0).withAlpha(0.55) }
     let ys = o.data.indices.map { i in
       let u = (Double(i) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1)
       return -peak * (0.035 + 0.07 * u)

@@ -16,8 +16,9 @@ public struct ExperimentOutcome: Sendable {
   /// seaborn's grid and the KDE on it.
   public var grid: [Double]
   public var gridDensity: [Double]
-  /// The data sorted, with the KDE and mixture densities there (the tutorial's third figure).
-  public var sortedData: [Double]
+  /// Each point's responsibilities under the fitted mixture, in data order.
+  public var responsibilities: [[Double]]
+  /// The KDE and mixture densities at the sorted data, `kde.sortedData` (the tutorial's third figure).
   public var sortedKDE: [Double]
   public var sortedMixture: [Double]
 }
@@ -106,7 +107,7 @@ enum ExperimentRunner {
     let fitted = em.fitted
     return ExperimentOutcome(
       config: experiment, data: data, groupLabels: labels, summary: SampleSummary(data), trueMixture: trueMixture, em: em,
-      kde: kde, grid: grid, gridDensity: kde.densities(at: grid), sortedData: kde.sortedData,
+      kde: kde, grid: grid, gridDensity: kde.densities(at: grid), responsibilities: data.map(fitted.responsibilities(at:)),
       sortedKDE: kde.densities(at: kde.sortedData), sortedMixture: kde.sortedData.map { fitted.density(at: $0) })
   }
 }

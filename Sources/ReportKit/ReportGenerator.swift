@@ -118,15 +118,13 @@ public enum ReportGenerator {
         var paths: [(ImageFormat, String)] = []
         for format in config.formats {
           let path = "figures/\(stem)-\(named.id).\(format.fileExtension)"
+          let bytes: [UInt8]
           do {
-            try staged.write(try renderer.render(named.figure, layout: layout, as: format), to: path)
-          } catch let error as CairoError {
-            throw .internal("rendering \(path): \(error)")
-          } catch let error as ReportError {
-            throw error
+            bytes = try renderer.render(named.figure, layout: layout, as: format)
           } catch {
             throw .internal("rendering \(path): \(error)")
           }
+          try staged.write(bytes, to: path)
           paths.append((format, path))
         }
         written.append(FigureFiles(id: named.id, caption: named.caption, alt: named.figure.title ?? named.id, files: paths))
@@ -149,11 +147,7 @@ public enum ReportGenerator {
       allData.append(dataFiles.map { ($0.0, $0.1) })
     }
 
-    let figureOrder = ["density", "log-likelihood", "fit", "components"]
-    let figureMaps = allFigures.map { figures in
-      Dictionary(uniqueKeysWithValues: figures.map { ($0.id, $0.files.map(\.path)) })
-    }
-    try staged.write(ResultsDocument.json(title: config.title, outcomes: outcomes, figures: figureMaps, figureOrder: figureOrder), to: "results.json")
+    try staged.write(ResultsDocument.json(title: config.title, outcomes: outcomes, figures: allFigures), to: "results.json")
     let html = HTMLReport.render(
       template: template,
       header: HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes)),

@@ -9,7 +9,7 @@ public enum Generator {
 /// The machine-readable outputs: `results.json` and the per-experiment CSVs.
 enum ResultsDocument {
   /// `results.json` with the key names the README documents.
-  static func json(title: String, outcomes: [ExperimentOutcome], figures: [[String: [String]]], figureOrder: [String]) throws(ReportError) -> String {
+  static func json(title: String, outcomes: [ExperimentOutcome], figures: [[FigureFiles]]) throws(ReportError) -> String {
     let experiments: [JSONOutput] = zip(outcomes, figures).map { o, files in
       let em = o.em
       return JSONOutput.object([
@@ -33,7 +33,7 @@ enum ResultsDocument {
             ("gridSize", .int(o.grid.count)),
           ])
         ),
-        ("figures", JSONOutput.object(figureOrder.compactMap { id in files[id].map { (id, JSONOutput.array($0.map(JSONOutput.string))) } })),
+        ("figures", JSONOutput.object(files.map { ($0.id, JSONOutput.array($0.files.map { .string($0.path) })) })),
       ])
     }
     let document = JSONOutput.object([
@@ -62,11 +62,10 @@ enum ResultsDocument {
     header += (1...k).map { "responsibility_\($0)" }
     var lines = [header.joined(separator: ",")]
     lines.reserveCapacity(o.data.count + 1)
-    let fitted = o.em.fitted
     for (i, x) in o.data.enumerated() {
       var row = [Display.exact(x)]
       if let labels = o.groupLabels { row.append(String(labels[i])) }
-      row += fitted.responsibilities(at: x).map(Display.exact)
+      row += o.responsibilities[i].map(Display.exact)
       lines.append(row.joined(separator: ","))
     }
     return lines.joined(separator: "\n") + "\n"
