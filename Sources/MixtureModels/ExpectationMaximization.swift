@@ -26,6 +26,27 @@ public struct EpochRecord: Sendable, Equatable {
   public var mixture: GaussianMixture
 }
 
+/// A component that collapsed during EM: its variance reached the floor set by the
+/// regularization, or its weight fell below one data point's share, `1/n`.
+public struct Collapse: Sendable, Equatable {
+  public enum Reason: Sendable, Equatable {
+    /// `Σ r (x − μ)² / Σ r` at or below the floor, the larger of the regularization and
+    /// ``Collapse/relativeFloor`` times the data's variance (an sd a millionth of the
+    /// data's): the component sits on a single value or a few.
+    case varianceAtFloor
+    /// `Σ r < 1`: less than one point's worth of responsibility.
+    case weightBelowOnePoint
+  }
+  /// The fraction of the data's variance below which a component's variance counts as
+  /// collapsed even without regularization.
+  public static let relativeFloor = 1e-12
+  /// The 0-based component.
+  public var component: Int
+  /// The first epoch it happened.
+  public var epoch: Int
+  public var reason: Reason
+}
+
 /// The outcome of an EM run.
 public struct EMResult: Sendable, Equatable {
   /// The starting parameters.
@@ -38,6 +59,19 @@ public struct EMResult: Sendable, Equatable {
   public var converged: Bool
   /// The number of data points fitted.
   public var sampleCount: Int
+  /// The components that collapsed, each with the first epoch it happened (in order of
+  /// epoch, then component).
+  public var collapses: [Collapse] = []
+
+  /// Whether any component collapsed.
+  public var isCollapsed: Bool { !collapses.isEmpty }
+  /// The change of the mean per-sample log-likelihood in the last epoch (what the
+  /// tolerance is compared with), or `nil` when no epoch ran.
+  public var lastChange: Double? {
+    guard let last = epochs.last else { return nil }
+    let previous = epochs.count >= 2 ? epochs[epochs.count - 2].logLikelihood : initialLogLikelihood
+    return (last.logLikelihood - previous) / Double(sampleCount)
+  }
 
   /// The fitted parameters (the initial ones when no epoch ran).
   public var fitted: GaussianMixture { epochs.last?.mixture ?? initial }
@@ -89,11 +123,20 @@ public enum ExpectationMaximization {
     var records: [EpochRecord] = []
     records.reserveCapacity(options.maxEpochs)
     var converged = false
+    var collapses: [Collapse] = []
+    let collapseFloor = max(options.regularization, Collapse.relativeFloor * Statistics.variance(data, ddof: 0))
 
     var epoch = 0
     while epoch < options.maxEpochs {
       epoch += 1
-      current = try mStep(data, responsibilities, k: k, regularization: options.regularization, epoch: epoch)
+      let (next, collapsedNow) = try mStep(
+        data, responsibilities, k: k, regularization: options.regularization, collapseFloor: collapseFloor, epoch: epoch)
+      current = next
+      for (j, reason) in collapsedNow.enumerated() {
+        if let reason, !collapses.contains(where: { $0.component == j }) {
+          collapses.append(Collapse(component: j, epoch: epoch, reason: reason))
+        }
+      }
       let previous = logLikelihood
       logLikelihood = eStep(data, current, into: &responsibilities)
       guard logLikelihood.isFinite else {
@@ -107,7 +150,7 @@ public enum ExpectationMaximization {
     }
     return EMResult(
       initial: initial, initialLogLikelihood: initialLogLikelihood, epochs: records,
-      converged: converged, sampleCount: n)
+      converged: converged, sampleCount: n, collapses: collapses)
   }
 
   /// Fills the row-major `n × K` responsibilities and returns the total log-likelihood.
@@ -134,14 +177,18 @@ public enum ExpectationMaximization {
     return total
   }
 
-  /// The tutorial's M-step from row-major responsibilities.
+  /// The tutorial's M-step from row-major responsibilities, with scikit-learn's guard:
+  /// `N_k = Σ r_ik + 10 ε` (so an empty component keeps finite numbers) and the weights
+  /// normalised to sum to 1.
+  /// - Returns: The new parameters and, per component, why it collapsed in this step.
   static func mStep(
-    _ data: [Double], _ responsibilities: [Double], k: Int, regularization: Double, epoch: Int
-  ) throws(MixtureError) -> GaussianMixture {
+    _ data: [Double], _ responsibilities: [Double], k: Int, regularization: Double, collapseFloor: Double, epoch: Int
+  ) throws(MixtureError) -> (GaussianMixture, [Collapse.Reason?]) {
     let n = data.count
-    var weights = [Double](repeating: 0, count: k)
+    var masses = [Double](repeating: 0, count: k)
     var means = [Double](repeating: 0, count: k)
     var sds = [Double](repeating: 0, count: k)
+    var collapsed = [Collapse.Reason?](repeating: nil, count: k)
     for j in 0..<k {
       var mass = 0.0
       var weightedSum = 0.0
@@ -150,23 +197,34 @@ public enum ExpectationMaximization {
         mass += r
         weightedSum += r * data[i]
       }
-      guard mass > 0 else {
-        throw .degenerate(component: j, epoch: epoch, detail: "no point has any responsibility for it")
-      }
+      let weightOfEmpty = 10 * Double.ulpOfOne
+      let massBelowOnePoint = mass < 1
+      mass += weightOfEmpty
       let mean = weightedSum / mass
       var squares = 0.0
       for i in 0..<n {
         let d = data[i] - mean
         squares += responsibilities[i * k + j] * d * d
       }
-      let variance = squares / mass + regularization
-      guard variance > 0, variance.isFinite else {
-        throw .degenerate(component: j, epoch: epoch, detail: "its variance fell to \(variance)")
+      let spread = squares / mass
+      let variance = spread + regularization
+      guard variance > 0 else {
+        let detail = mass == weightOfEmpty ? "no point has any responsibility for it" : "its variance fell to 0"
+        throw .degenerate(component: j, epoch: epoch, detail: detail)
       }
-      weights[j] = mass / Double(n)
+      guard mean.isFinite, variance.isFinite else {
+        throw .degenerate(component: j, epoch: epoch, detail: "its mean or variance overflowed; rescale the data")
+      }
+      if spread <= collapseFloor {
+        collapsed[j] = .varianceAtFloor
+      } else if massBelowOnePoint {
+        collapsed[j] = .weightBelowOnePoint
+      }
+      masses[j] = mass
       means[j] = mean
       sds[j] = variance.squareRoot()
     }
-    return GaussianMixture(unchecked: weights, means, sds)
+    let total = masses.reduce(0, +)
+    return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds), collapsed)
   }
 }

@@ -86,13 +86,15 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
 }
 
 /// Errors from building or fitting a mixture.
-public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The parameters do not describe a valid mixture.
   case invalidParameters(String)
   /// The data cannot be fitted (too few points, not finite, …).
   case invalidData(String)
   /// A component lost all its weight or variance during EM.
   case degenerate(component: Int, epoch: Int, detail: String)
+  /// An error of one run of a model selection: `K` components, start `restart` (1-based).
+  case inRun(components: Int, restart: Int, MixtureError)
 
   public var description: String {
     switch self {
@@ -100,6 +102,8 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invalidData(let message): message
     case .degenerate(let component, let epoch, let detail):
       "component \(component + 1) collapsed at epoch \(epoch) (\(detail)); set fit.regularization > 0 or choose another start"
+    case .inRun(let k, let restart, let error):
+      "K = \(k), start \(restart): \(error.description)"
     }
   }
 }

@@ -27,15 +27,141 @@ public enum Initialization {
   /// - Throws: ``MixtureError/invalidData(_:)`` when the data has fewer than `K` points or
   ///   no spread.
   public static func quantiles(_ data: [Double], components k: Int) throws(MixtureError) -> GaussianMixture {
+    let sd = try checkFittable(data, components: k)
+    let sorted = data.sorted()
+    let means = (0..<k).map { Statistics.quantile(sorted: sorted, (Double($0) + 0.5) / Double(k)) }
+    return GaussianMixture(
+      unchecked: Array(repeating: 1 / Double(k), count: k), means, Array(repeating: sd, count: k))
+  }
+
+  /// k-means++ seeding followed by Lloyd's k-means, then one component per cluster:
+  /// its share of the points, its mean and its standard deviation (`ddof = 0`, plus
+  /// `regularization` in the variance, as scikit-learn's `init_params="k-means++"`).
+  ///
+  /// Seeding (Arthur & Vassilvitskii, 2007): the first centre is a uniformly drawn data
+  /// point; each next one is drawn with probability proportional to its squared distance
+  /// D² to the nearest centre so far, so centres are always distinct values. Then at
+  /// most `lloydIterations` rounds assign every point to its nearest centre (the lower
+  /// index on a tie) and move each centre to its cluster's mean; a round that would
+  /// empty a cluster is not taken. A cluster with no spread (and `regularization` 0)
+  /// gets the overall standard deviation divided by `K`. Components are sorted by mean.
+  /// - Throws: ``MixtureError/invalidData(_:)`` when the data has fewer than `K`
+  ///   distinct values (in particular when all values are equal).
+  public static func kMeansPlusPlus(
+    _ data: [Double], components k: Int, random: inout RandomSource, regularization: Double = 0, lloydIterations: Int = 10
+  ) throws(MixtureError) -> GaussianMixture {
+    let overallSD = try checkFittable(data, components: k)
+    let n = data.count
+    var centres = [data[random.index(below: n)]]
+    var nearest = data.map { ($0 - centres[0]) * ($0 - centres[0]) }
+    while centres.count < k {
+      let total = nearest.reduce(0, +)
+      guard total > 0 else { throw tooFewDistinctValues(data, components: k) }
+      let target = random.uniform() * total
+      var cumulative = 0.0
+      var chosen = -1
+      for i in 0..<n where nearest[i] > 0 {
+        chosen = i
+        cumulative += nearest[i]
+        if cumulative > target { break }
+      }
+      let centre = data[chosen]
+      centres.append(centre)
+      for i in 0..<n {
+        let d = (data[i] - centre) * (data[i] - centre)
+        if d < nearest[i] { nearest[i] = d }
+      }
+    }
+    var labels = assign(data, to: centres)
+    for _ in 0..<lloydIterations {
+      let next = assign(data, to: clusterMeans(data, labels: labels, k: k))
+      if next == labels || clusterSizes(next, k: k).contains(0) { break }
+      labels = next
+    }
+    return fromClusters(data, labels: labels, k: k, regularization: regularization, fallbackSD: overallSD / Double(k))
+  }
+
+  /// `K` distinct data values drawn uniformly (by index, without replacement, skipping
+  /// repeats of a value already drawn) as means, the overall standard deviation
+  /// (`ddof = 0`) for every component, and equal weights: scikit-learn's
+  /// `init_params="random_from_data"`, but with a spread that lets EM move. Components
+  /// are sorted by mean.
+  /// - Throws: ``MixtureError/invalidData(_:)`` when the data has fewer than `K`
+  ///   distinct values.
+  public static func randomFromData(_ data: [Double], components k: Int, random: inout RandomSource) throws(MixtureError) -> GaussianMixture {
+    let sd = try checkFittable(data, components: k)
+    var pool = data
+    var remaining = pool.count
+    var means: [Double] = []
+    while means.count < k {
+      guard remaining > 0 else { throw tooFewDistinctValues(data, components: k) }
+      let pick = random.index(below: remaining)
+      let value = pool[pick]
+      remaining -= 1
+      pool.swapAt(pick, remaining)
+      if !means.contains(value) { means.append(value) }
+    }
+    means.sort()
+    return GaussianMixture(unchecked: Array(repeating: 1 / Double(k), count: k), means, Array(repeating: sd, count: k))
+  }
+
+  /// Checks `K` against the data and returns the overall standard deviation (`ddof = 0`).
+  static func checkFittable(_ data: [Double], components k: Int) throws(MixtureError) -> Double {
     guard k >= 1 else { throw .invalidParameters("the number of components must be ≥ 1, got \(k)") }
     guard data.count >= k else {
       throw .invalidData("\(k) components need at least \(k) data points, got \(data.count)")
     }
     let sd = Statistics.standardDeviation(data, ddof: 0)
     guard sd > 0 else { throw .invalidData("all \(data.count) data values are equal, so there is nothing to fit") }
-    let sorted = data.sorted()
-    let means = (0..<k).map { Statistics.quantile(sorted: sorted, (Double($0) + 0.5) / Double(k)) }
-    return GaussianMixture(
-      unchecked: Array(repeating: 1 / Double(k), count: k), means, Array(repeating: sd, count: k))
+    guard sd.isFinite else { throw .invalidData("the data's spread overflows a double; rescale the data") }
+    return sd
+  }
+
+  static func tooFewDistinctValues(_ data: [Double], components k: Int) -> MixtureError {
+    let distinct = Set(data).count
+    return .invalidData("the data has only \(distinct) distinct values, fewer than the \(k) components; use at most \(distinct) components")
+  }
+
+  /// The index of the nearest centre for each point (the lower index on a tie).
+  static func assign(_ data: [Double], to centres: [Double]) -> [Int] {
+    data.map { x in
+      var best = 0
+      var bestDistance = abs(x - centres[0])
+      for j in 1..<centres.count {
+        let d = abs(x - centres[j])
+        if d < bestDistance { best = j; bestDistance = d }
+      }
+      return best
+    }
+  }
+
+  static func clusterSizes(_ labels: [Int], k: Int) -> [Int] {
+    var sizes = [Int](repeating: 0, count: k)
+    for l in labels { sizes[l] += 1 }
+    return sizes
+  }
+
+  static func clusterMeans(_ data: [Double], labels: [Int], k: Int) -> [Double] {
+    var sums = [Double](repeating: 0, count: k)
+    var counts = [Int](repeating: 0, count: k)
+    for (x, l) in zip(data, labels) {
+      sums[l] += x
+      counts[l] += 1
+    }
+    return (0..<k).map { sums[$0] / Double(counts[$0]) }
+  }
+
+  /// One component per (non-empty) cluster, sorted by mean.
+  static func fromClusters(_ data: [Double], labels: [Int], k: Int, regularization: Double, fallbackSD: Double) -> GaussianMixture {
+    let sizes = clusterSizes(labels, k: k)
+    let means = clusterMeans(data, labels: labels, k: k)
+    var squares = [Double](repeating: 0, count: k)
+    for (x, l) in zip(data, labels) { squares[l] += (x - means[l]) * (x - means[l]) }
+    var components: [(weight: Double, mean: Double, sd: Double)] = (0..<k).map { j in
+      let variance = squares[j] / Double(sizes[j]) + regularization
+      return (Double(sizes[j]) / Double(data.count), means[j], variance > 0 ? variance.squareRoot() : fallbackSD)
+    }
+    components.sort { $0.mean < $1.mean }
+    return GaussianMixture(unchecked: components.map(\.weight), components.map(\.mean), components.map(\.sd))
   }
 }

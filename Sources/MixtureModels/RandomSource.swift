@@ -23,6 +23,24 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     state = (nextSplitMix(), nextSplitMix(), nextSplitMix(), nextSplitMix())
   }
 
+  /// A source for stream `stream` of `seed`: EM's start number `stream` (1-based) draws
+  /// from it, so every restart has its own, reproducible stream, independent of the
+  /// data-generation stream `RandomSource(seed: seed)`.
+  ///
+  /// The stream's seed is `mix(seed ^ mix(stream))`, where `mix` is SplitMix64's output
+  /// function applied to its argument plus the golden-ratio increment `0x9E3779B97F4A7C15`.
+  public init(seed: UInt64, stream: Int) {
+    self.init(seed: Self.mix(seed ^ Self.mix(UInt64(truncatingIfNeeded: stream))))
+  }
+
+  /// SplitMix64's output for `x` (one step from state `x`).
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
   /// The next 64 random bits (xoshiro256**).
   public mutating func next() -> UInt64 {
     let result = rotateLeft(state.1 &* 5, 7) &* 9
@@ -39,6 +57,13 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
   /// A uniform draw from the open interval (0, 1): `(k + 0.5) / 2^53` for a 53-bit `k`.
   public mutating func uniform() -> Double {
     (Double(next() >> 11) + 0.5) * 0x1.0p-53
+  }
+
+  /// A uniform index in `0..<count` (the high word of a 64 × 64-bit product, Lemire's
+  /// method without the rejection step: the bias is below `count / 2^64`).
+  public mutating func index(below count: Int) -> Int {
+    precondition(count > 0, "index(below:) needs a positive count")
+    return Int(next().multipliedFullWidth(by: UInt64(count)).high)
   }
 
   /// A standard normal draw (Marsaglia's polar method).
