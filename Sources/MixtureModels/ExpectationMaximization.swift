@@ -36,6 +36,14 @@ public struct Collapse: Sendable, Equatable {
     case varianceAtFloor
     /// `Σ r < 1`: less than one point's worth of responsibility.
     case weightBelowOnePoint
+
+    /// `varianceAtFloor` or `weightBelowOnePoint`, as files spell it.
+    public var name: String {
+      switch self {
+      case .varianceAtFloor: "varianceAtFloor"
+      case .weightBelowOnePoint: "weightBelowOnePoint"
+      }
+    }
   }
   /// The fraction of the data's variance below which a component's variance counts as
   /// collapsed even without regularization.

@@ -43,8 +43,10 @@ public enum Initialization {
   /// D² to the nearest centre so far, so centres are always distinct values. Then at
   /// most `lloydIterations` rounds assign every point to its nearest centre (the lower
   /// index on a tie) and move each centre to its cluster's mean; a round that would
-  /// empty a cluster is not taken. A cluster with no spread (and `regularization` 0)
-  /// gets the overall standard deviation divided by `K`. Components are sorted by mean.
+  /// empty a cluster is not taken. A cluster with no spread (a variance below
+  /// ``Collapse/relativeFloor`` times that of the data, as when it holds one repeated
+  /// value) gets the overall standard deviation divided by `K`, so no start begins
+  /// collapsed. Components are sorted by mean.
   /// - Throws: ``MixtureError/invalidData(_:)`` when the data has fewer than `K`
   ///   distinct values (in particular when all values are equal).
   public static func kMeansPlusPlus(
@@ -78,7 +80,7 @@ public enum Initialization {
       if next == labels || clusterSizes(next, k: k).contains(0) { break }
       labels = next
     }
-    return fromClusters(data, labels: labels, k: k, regularization: regularization, fallbackSD: overallSD / Double(k))
+    return fromClusters(data, labels: labels, k: k, regularization: regularization, overallSD: overallSD)
   }
 
   /// `K` distinct data values drawn uniformly (by index, without replacement, skipping
@@ -111,6 +113,9 @@ public enum Initialization {
     guard data.count >= k else {
       throw .invalidData("\(k) components need at least \(k) data points, got \(data.count)")
     }
+    if let bad = data.first(where: { !$0.isFinite }) {
+      throw .invalidData("data must be finite, got \(bad)")
+    }
     let sd = Statistics.standardDeviation(data, ddof: 0)
     guard sd > 0 else { throw .invalidData("all \(data.count) data values are equal, so there is nothing to fit") }
     guard sd.isFinite else { throw .invalidData("the data's spread overflows a double; rescale the data") }
@@ -141,6 +146,8 @@ public enum Initialization {
     return sizes
   }
 
+  /// Each cluster's mean, with one correction pass (Σ(x − m)/n added to the first
+  /// estimate m), so a cluster of one repeated value has exactly that value as its mean.
   static func clusterMeans(_ data: [Double], labels: [Int], k: Int) -> [Double] {
     var sums = [Double](repeating: 0, count: k)
     var counts = [Int](repeating: 0, count: k)
@@ -148,18 +155,26 @@ public enum Initialization {
       sums[l] += x
       counts[l] += 1
     }
-    return (0..<k).map { sums[$0] / Double(counts[$0]) }
+    let first = (0..<k).map { sums[$0] / Double(counts[$0]) }
+    var residuals = [Double](repeating: 0, count: k)
+    for (x, l) in zip(data, labels) { residuals[l] += x - first[l] }
+    return (0..<k).map { first[$0] + residuals[$0] / Double(counts[$0]) }
   }
 
   /// One component per (non-empty) cluster, sorted by mean.
-  static func fromClusters(_ data: [Double], labels: [Int], k: Int, regularization: Double, fallbackSD: Double) -> GaussianMixture {
+  static func fromClusters(_ data: [Double], labels: [Int], k: Int, regularization: Double, overallSD: Double) -> GaussianMixture {
+    let fallbackSD = overallSD / Double(k)
     let sizes = clusterSizes(labels, k: k)
     let means = clusterMeans(data, labels: labels, k: k)
     var squares = [Double](repeating: 0, count: k)
     for (x, l) in zip(data, labels) { squares[l] += (x - means[l]) * (x - means[l]) }
+    // A cluster of one repeated value has a spread of rounding noise at most (its mean
+    // need not equal the value exactly): it counts as no spread.
+    let noSpread = Collapse.relativeFloor * overallSD * overallSD
     var components: [(weight: Double, mean: Double, sd: Double)] = (0..<k).map { j in
-      let variance = squares[j] / Double(sizes[j]) + regularization
-      return (Double(sizes[j]) / Double(data.count), means[j], variance > 0 ? variance.squareRoot() : fallbackSD)
+      let spread = squares[j] / Double(sizes[j])
+      let sd = spread > noSpread ? (spread + regularization).squareRoot() : fallbackSD
+      return (Double(sizes[j]) / Double(data.count), means[j], sd)
     }
     components.sort { $0.mean < $1.mean }
     return GaussianMixture(unchecked: components.map(\.weight), components.map(\.mean), components.map(\.sd))

@@ -47,19 +47,22 @@ public struct RestartedFit: Sendable, Equatable {
   /// The run kept.
   public var best: EMResult { runs[chosen] }
 
-  /// The index of the run to keep: the highest final log-likelihood among the runs with
-  /// no collapsed component (among all runs when every one collapsed); the earliest
-  /// start on a tie. A collapsed component's spike on one value raises the likelihood
-  /// without describing the data, so it never wins over a sound fit.
+  /// The index of the run to keep: the earliest start whose final log-likelihood is
+  /// within rounding (``RestartedFit/tieTolerance``, relative) of the highest, among the
+  /// runs with no collapsed component (among all runs when every one collapsed). A
+  /// collapsed component's spike on one value raises the likelihood without describing
+  /// the data, so it never wins over a sound fit; and starts that reach the same optimum
+  /// by different paths differ only in the last digits, which must not decide.
   static func choose(_ runs: [EMResult]) -> Int {
     let sound = runs.indices.filter { !runs[$0].isCollapsed }
     let candidates = sound.isEmpty ? Array(runs.indices) : sound
-    var best = candidates[0]
-    for i in candidates.dropFirst() where runs[i].finalLogLikelihood > runs[best].finalLogLikelihood {
-      best = i
-    }
-    return best
+    let highest = candidates.map { runs[$0].finalLogLikelihood }.max() ?? 0
+    let margin = tieTolerance * Swift.max(1, abs(highest))
+    return candidates.first { runs[$0].finalLogLikelihood >= highest - margin } ?? candidates[0]
   }
+
+  /// Final log-likelihoods this close, relative, count as the same optimum.
+  public static let tieTolerance = 1e-10
 }
 
 /// The information criterion that picks the number of components (lower is better).

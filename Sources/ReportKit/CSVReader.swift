@@ -1,18 +1,39 @@
+/// One numeric column read from a CSV file.
+struct CSVColumn: Equatable {
+  /// The header name of the column.
+  var name: String
+  /// The values, in file order, without the dropped rows.
+  var values: [Double]
+  /// The 1-based lines of the rows skipped for a missing value (with `missing: .drop`).
+  var droppedLines: [Int]
+}
+
 /// Reads one numeric column of a CSV file (RFC 4180: a header row, fields separated by
-/// commas, optionally in double quotes with `""` for a quote; LF or CRLF line ends).
+/// commas, optionally in double quotes with `""` for a quote; LF or CRLF line ends; a
+/// UTF-8 byte-order mark and blank lines are ignored).
 ///
-/// Numbers are read in the C locale (`.` as the decimal point). Errors name the line and
-/// column (1-based, as editors count them) of the offending cell.
+/// Numbers are read in the C locale (`.` as the decimal point). Missing values are empty
+/// cells and the spellings in ``missingMarkers`` (pandas' common ones); infinite values
+/// (`inf`, `Infinity`, or a number too large for a double) are always an error. Errors
+/// name the line and column (1-based, as editors count them) of the offending cell.
 enum CSVReader {
+  /// Cell texts that mean "no value".
+  static let missingMarkers: Set<Substring> = ["NA", "N/A", "n/a", "NaN", "nan", "NAN", "-nan", "-NaN", "null", "NULL", "None", "#N/A", "<NA>"]
+  /// Cell texts that spell an infinity.
+  static let infinityMarkers: Set<Substring> = ["inf", "Inf", "INF", "infinity", "Infinity", "INFINITY"]
+
   /// The values of `column`.
   /// - Parameters:
   ///   - text: The file's contents.
   ///   - column: A header name or 0-based index.
+  ///   - missing: Whether a missing value stops the run or drops its row.
   ///   - file: The path to name in messages.
-  /// - Throws: ``InputError`` for a missing column, a cell that is not a number, an empty
-  ///   cell, or a malformed quote.
-  static func column(_ column: ColumnReference, of text: String, file: String) throws(InputError) -> [Double] {
+  /// - Throws: ``InputError`` for a missing column, a cell that is not a finite number,
+  ///   a missing value (unless dropped), or a malformed quote.
+  static func column(_ column: ColumnReference, of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumn {
     var rows = try records(text, file: file)
+    // Blank lines (trailing or not) hold no record.
+    rows.removeAll { $0.fields.count == 1 && $0.fields[0].text.isEmpty && !$0.fields[0].quoted }
     guard !rows.isEmpty else { throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers") }
     let header = rows.removeFirst()
     let index: Int
@@ -33,10 +54,9 @@ enum CSVReader {
     }
     let columnName = header.fields[index].text
     var values: [Double] = []
+    var dropped: [Int] = []
     values.reserveCapacity(rows.count)
     for row in rows {
-      // A blank line (trailing or not) holds no record.
-      if row.fields.count == 1 && row.fields[0].text.isEmpty && !row.fields[0].quoted { continue }
       guard row.fields.count == header.fields.count else {
         let count = row.fields.count
         throw InputError(
@@ -46,15 +66,33 @@ enum CSVReader {
       let field = row.fields[index]
       let position = SourcePosition(line: row.line, column: field.column)
       let cell = field.text.trimmingCSVSpaces
-      guard !cell.isEmpty else {
-        throw InputError(file: file, position: position, message: "empty cell in column \"\(columnName)\"; fill it in or remove the row")
+      if cell.isEmpty || missingMarkers.contains(cell) {
+        if missing == .drop {
+          dropped.append(row.line)
+          continue
+        }
+        let what = cell.isEmpty ? "an empty cell" : "\"\(cell)\""
+        throw InputError(
+          file: file, position: position,
+          message: "missing value (\(what)) in column \"\(columnName)\"; fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
       }
-      guard let value = parseNumber(cell), value.isFinite else {
-        throw InputError(file: file, position: position, message: "\"\(cell)\" in column \"\(columnName)\" is not a finite number; use digits with \".\" as the decimal point")
+      let unsigned = cell.first == "-" || cell.first == "+" ? cell.dropFirst() : cell
+      if infinityMarkers.contains(unsigned) {
+        throw InputError(
+          file: file, position: position,
+          message: "\"\(cell)\" in column \"\(columnName)\" is infinite; a mixture cannot fit infinite values: correct or remove the row")
+      }
+      guard let value = parseNumber(cell) else {
+        throw InputError(file: file, position: position, message: "\"\(cell)\" in column \"\(columnName)\" is not a number; use digits with \".\" as the decimal point")
+      }
+      guard value.isFinite else {
+        throw InputError(
+          file: file, position: position,
+          message: "\"\(cell)\" in column \"\(columnName)\" is too large for a double (it overflows to infinity); rescale the data")
       }
       values.append(value)
     }
-    return values
+    return CSVColumn(name: columnName, values: values, droppedLines: dropped)
   }
 
   struct Field {

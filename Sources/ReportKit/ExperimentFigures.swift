@@ -3,7 +3,7 @@ import Plotting
 
 /// One figure of an experiment, with the name its files carry and its caption.
 struct NamedFigure {
-  /// `density`, `log-likelihood`, `fit` or `components`.
+  /// `density`, `log-likelihood`, `fit`, `components` or `selection`.
   var id: String
   var caption: String
   var figure: Figure
@@ -14,7 +14,9 @@ struct NamedFigure {
 enum ExperimentFigures {
   /// The figures in report order.
   static func make(_ o: ExperimentOutcome, size: Size) -> [NamedFigure] {
-    [density(o, size), logLikelihood(o, size), fit(o, size), components(o, size)]
+    var figures = [density(o, size), logLikelihood(o, size), fit(o, size), components(o, size)]
+    if o.config.fit.selectsComponents { figures.append(selection(o, size)) }
+    return figures
   }
 
   /// "Gaussian kernel, Scott's rule × 0.5".
@@ -36,7 +38,7 @@ enum ExperimentFigures {
 
   static func density(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
     let figure = Figure(
-      size: size, title: "Density Estimation of X", xLabel: "X", yLabel: "Density",
+      size: size, title: "Density Estimation of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
       layers: [.line(LineSeries(xs: o.grid, ys: o.gridDensity, color: Color.cycle(0), width: 1.75))],
       yStartsAtZero: true, legend: .none)
     return NamedFigure(
@@ -46,23 +48,84 @@ enum ExperimentFigures {
   }
 
   static func logLikelihood(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
+    let fit = o.chosenFit
     let epochs = o.em.epochs
+    func trace(_ run: EMResult) -> (xs: [Double], ys: [Double]) {
+      (run.epochs.map { Double($0.epoch) }, run.epochs.map(\.logLikelihood))
+    }
+    let chosen = trace(o.em)
+    var layers: [Layer] = []
+    var yDomain: ClosedRange<Double>?
+    let others = fit.runs.indices.filter { $0 != fit.chosen }
+    if !others.isEmpty {
+      // Every other start faintly, the kept one strongly on top. The y range covers the
+      // kept trace and where every start ended, so a start's poor first epochs may run
+      // off the bottom without flattening the traces that matter.
+      for (n, i) in others.enumerated() {
+        let t = trace(fit.runs[i])
+        let label = n == 0 ? "Other starts (\(others.count))" : nil
+        layers.append(.line(LineSeries(xs: t.xs, ys: t.ys, color: Color(hex: 0x7F7F7F).withAlpha(0.55), width: 1, label: label)))
+      }
+      let ends = fit.runs.map(\.finalLogLikelihood) + chosen.ys
+      if let low = ends.min(), let high = ends.max(), low < high {
+        let margin = (high - low) * 0.05
+        yDomain = (low - margin)...(high + margin)
+      }
+    }
+    layers.append(
+      .line(
+        LineSeries(
+          xs: chosen.xs, ys: chosen.ys, color: Color.cycle(0), width: 1.75,
+          label: others.isEmpty ? nil : "Kept: start \(fit.chosen + 1)", markers: epochs.count <= 60)))
+    let longest = fit.runs.map(\.epochs.count).max() ?? 1
     let figure = Figure(
-      size: size, title: "Log-Likelihood vs. Epoch", xLabel: "Epoch", yLabel: "Log-Likelihood",
-      layers: [
-        .line(LineSeries(xs: epochs.map { Double($0.epoch) }, ys: epochs.map(\.logLikelihood), color: Color.cycle(0), width: 1.75, markers: epochs.count <= 60))
-      ],
-      xIntegerTicks: true, legend: .none)
+      size: size, title: "Log-Likelihood vs. Epoch", xLabel: "Epoch", yLabel: "Log-Likelihood", layers: layers,
+      xDomain: others.isEmpty ? nil : 0.5...(Double(longest) + 0.5), yDomain: yDomain,
+      xIntegerTicks: true, legend: others.isEmpty ? .none : .lowerRight)
     let status = o.em.converged ? "converged after \(epochs.count) epochs" : "stopped after \(epochs.count) epochs (the epoch limit)"
+    let kText = o.config.fit.selectsComponents ? " for K = \(fit.components)" : ""
+    let startsText =
+      others.isEmpty
+      ? ""
+      : " Grey: the other \(others.count) starts\(kText); blue: start \(fit.chosen + 1), kept for the highest final log-likelihood\(fit.runs.contains(where: \.isCollapsed) ? " among starts without a collapsed component" : "")."
     return NamedFigure(
       id: "log-likelihood",
-      caption: "Total log-likelihood of the data at the parameters after each epoch's M-step; EM \(status). At the start it was \(Display.number(o.em.initialLogLikelihood, decimals: 4)).",
+      caption: "Total log-likelihood of the data at the parameters after each epoch's M-step; EM \(status). At the start it was \(Display.number(o.em.initialLogLikelihood, decimals: 4)).\(startsText)",
+      figure: figure)
+  }
+
+  /// BIC and AIC against K, the chosen K marked.
+  static func selection(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
+    let s = o.selection
+    let ks = s.fits.map { Double($0.components) }
+    let bic = s.fits.map(\.best.bic)
+    let aic = s.fits.map(\.best.aic)
+    let chosenK = Double(s.best.components)
+    let all = bic + aic
+    let low = all.min() ?? 0, high = all.max() ?? 1
+    let margin = Swift.max((high - low) * 0.06, 1e-9 * Swift.max(1, abs(high)))
+    let yDomain = (low - margin)...(high + margin)
+    let name = s.criterion.rawValue.uppercased()
+    let layers: [Layer] = [
+      .line(LineSeries(xs: [chosenK, chosenK], ys: [yDomain.lowerBound, yDomain.upperBound], color: Color(hex: 0x555555), width: 1, dash: [4, 3], label: "Chosen: K = \(s.best.components) (lowest \(name))")),
+      .line(LineSeries(xs: ks, ys: bic, color: Color.cycle(0), width: 1.75, label: "BIC", markers: true)),
+      .line(LineSeries(xs: ks, ys: aic, color: Color.cycle(1), width: 1.75, dash: [6, 3], label: "AIC", markers: true)),
+    ]
+    let figure = Figure(
+      size: size, title: "Information Criteria vs. Number of Components", xLabel: "Number of components K",
+      yLabel: "Criterion (lower is better)", layers: layers, xDomain: (ks.first! - 0.3)...(ks.last! + 0.3), yDomain: yDomain,
+      xIntegerTicks: true)
+    let collapsed = s.fits.filter(\.best.isCollapsed).map { String($0.components) }
+    let collapsedText = collapsed.isEmpty ? "" : " K = \(collapsed.joined(separator: ", ")): every start had a collapsed component, so \(collapsed.count == 1 ? "it was" : "they were") not eligible."
+    return NamedFigure(
+      id: "selection",
+      caption: "BIC = p ln n − 2 ln L and AIC = 2p − 2 ln L (p = 3K − 1 free parameters) of the best of \(o.config.fit.restarts) start\(o.config.fit.restarts == 1 ? "" : "s") for each K; lower is better. \(name) chooses K = \(s.best.components).\(collapsedText)",
       figure: figure)
   }
 
   static func fit(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
     let figure = Figure(
-      size: size, title: "Density Estimation of X", xLabel: "X", yLabel: "Density",
+      size: size, title: "Density Estimation of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
       layers: [
         .line(LineSeries(xs: o.kde.sortedData, ys: o.sortedKDE, color: .green, width: 2, label: "Kernel Density Estimation")),
         .line(LineSeries(xs: o.kde.sortedData, ys: o.sortedMixture, color: .red, width: 2, label: "Mixture Density")),
@@ -86,7 +149,9 @@ enum ExperimentFigures {
     }
     let total = o.grid.map { mixture.density(at: $0) }
     peak = max(peak, total.max() ?? 0)
-    layers.append(.line(LineSeries(xs: o.grid, ys: total, color: Color(hex: 0x222222), width: 2, label: "Mixture")))
+    // The sum goes underneath, so components that coincide with it (well separated
+    // ones) still show their colours.
+    layers.insert(.line(LineSeries(xs: o.grid, ys: total, color: Color(hex: 0x222222), width: 2, label: "Mixture")), at: 0)
     // The data as a jittered strip below zero, each point the responsibility-weighted
     // blend of the component colours. The jitter is a fixed low-discrepancy sequence,
     // so the figure is the same on every run.
@@ -97,7 +162,7 @@ enum ExperimentFigures {
     }
     layers.append(.points(PointSeries(xs: o.data, ys: ys, colors: pointColors, radius: 1.8, label: "Data, coloured by responsibility", legendColor: Color(hex: 0x888888))))
     let figure = Figure(
-      size: size, title: "Mixture Components and Responsibilities", xLabel: "X", yLabel: "Density", layers: layers,
+      size: size, title: "Mixture Components and Responsibilities", xLabel: o.config.label, yLabel: "Density", layers: layers,
       xDomain: domain(o.grid))
     return NamedFigure(
       id: "components",

@@ -77,8 +77,39 @@ enum HTMLReport {
     switch o.config.data {
     case .generate(let groups):
       source = "Generated with seed \(o.config.seed): " + groups.map { "\($0.count) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
-    case .csv(let path, _, let column, _):
-      source = "Column \(column) of \(path)."
+    case .csv(let path, _, let column, _, _):
+      let dropped = o.droppedLines
+      let droppedText: String
+      switch dropped.count {
+      case 0: droppedText = ""
+      case 1...8: droppedText = " \(dropped.count) row\(dropped.count == 1 ? "" : "s") with a missing value dropped (line\(dropped.count == 1 ? "" : "s") \(dropped.map(String.init).joined(separator: ", ")))."
+      default: droppedText = " \(dropped.count) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
+      }
+      source = "Column \(column) of \(path).\(droppedText)"
+    }
+    let fit = o.chosenFit
+    let restartRows: [[String: Any]] = fit.runs.enumerated().map { i, run in
+      [
+        "start": String(i + 1), "logLikelihood": Display.number(run.finalLogLikelihood, decimals: 4),
+        "epochs": String(run.epochs.count), "converged": run.converged ? "yes" : "no",
+        "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
+      ]
+    }
+    let selectionRows: [[String: Any]] = o.selection.fits.enumerated().map { i, f in
+      [
+        "components": String(f.components), "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
+        "parameters": String(f.best.fitted.freeParameterCount),
+        "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
+        "collapsed": f.best.isCollapsed ? "yes" : "–", "chosen": i == o.selection.chosen,
+      ]
+    }
+    let sizes = o.clusterSizes
+    let clusterRows: [[String: Any]] = sizes.indices.map { j in
+      [
+        "component": String(j + 1), "count": String(sizes[j]),
+        "share": Display.number(Double(sizes[j]) / Double(o.data.count), decimals: 4),
+        "expected": Display.number(fitted.weights[j] * Double(o.data.count), decimals: 1),
+      ]
     }
     return [
       "name": o.config.name,
@@ -92,7 +123,18 @@ enum HTMLReport {
       ],
       "hasTrue": o.trueMixture != nil,
       "rows": rows,
-      "initName": o.config.fit.initialization.name,
+      "initName": o.config.fit.initialization.name + (fit.runs.count > 1 ? ", start \(fit.chosen + 1)" : ""),
+      "warnings": o.warnings,
+      "hasWarnings": !o.warnings.isEmpty,
+      "restarts": restartRows,
+      "restartsText": fit.runs.count == 1 ? "one start" : "\(fit.runs.count) starts",
+      "hasRestarts": fit.runs.count > 1,
+      "restartsForK": o.config.fit.selectsComponents ? " for K = \(fit.components)" : "",
+      "selection": selectionRows,
+      "hasSelection": o.config.fit.selectsComponents,
+      "criterion": o.selection.criterion.rawValue.uppercased(),
+      "componentRange": "\(o.config.fit.components.lowerBound) to \(o.config.fit.components.upperBound)",
+      "clusters": clusterRows,
       "components": String(k),
       "epochsRun": String(em.epochs.count),
       "maxEpochs": String(o.config.fit.epochs),

@@ -35,15 +35,35 @@ public struct ReportOptions: Sendable {
 /// One finished experiment, for the command's progress line.
 public struct ExperimentLine: Sendable {
   public var name: String
+  /// The fitted (chosen) number of components.
+  public var components: Int
+  /// "BIC from 1 to 6" when K was chosen from a range.
+  public var choice: String?
+  /// EM starts per K.
+  public var restarts: Int
   public var epochsRun: Int
   public var converged: Bool
+  /// Whether the run stopped at the epoch limit although a tolerance was set.
+  public var didNotConverge: Bool
   public var finalLogLikelihood: Double
+  /// CSV rows dropped for a missing value.
+  public var droppedRows: Int
+  /// The experiment's warnings, as in the report.
+  public var warnings: [String]
   /// Wall time of the experiment's computation and rendering.
   public var seconds: Double
 
-  /// `name: 20 epochs, log-likelihood −1386.8630, 0.04 s`.
+  /// `galaxies: K = 3 (BIC from 1 to 6), 10 starts, 23 epochs (converged), log-likelihood −780.1234, 0.31 s`.
   public var description: String {
-    "\(name): \(epochsRun) epochs\(converged ? " (converged)" : ""), log-likelihood \(Display.number(finalLogLikelihood, decimals: 4)), \(String(format: "%.2f", seconds)) s"
+    var parts = ["K = \(components)\(choice.map { " (\($0))" } ?? "")"]
+    if restarts > 1 { parts.append("\(restarts) starts") }
+    let status = converged ? " (converged)" : didNotConverge ? " (did not converge)" : ""
+    parts.append("\(epochsRun) epochs\(status)")
+    parts.append("log-likelihood \(Display.number(finalLogLikelihood, decimals: 4))")
+    if droppedRows > 0 { parts.append("\(droppedRows) row\(droppedRows == 1 ? "" : "s") with missing values dropped") }
+    if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
+    parts.append(String(format: "%.2f s", seconds))
+    return "\(name): " + parts.joined(separator: ", ")
   }
 }
 
@@ -129,16 +149,21 @@ public enum ReportGenerator {
         }
         written.append(FigureFiles(id: named.id, caption: named.caption, alt: named.figure.title ?? named.id, files: paths))
       }
-      let dataFiles = [
+      let dataFiles: [(String, String, String)] = [
         ("samples", "data/\(stem)-samples.csv", ResultsDocument.samplesCSV(outcome)),
         ("trace", "data/\(stem)-trace.csv", ResultsDocument.traceCSV(outcome)),
         ("curves", "data/\(stem)-curves.csv", ResultsDocument.curvesCSV(outcome)),
       ]
       for (_, path, text) in dataFiles { try staged.write(text, to: path) }
       let elapsed = clock.now - start
+      let fit = experiment.fit
       let line = ExperimentLine(
-        name: experiment.name, epochsRun: outcome.em.epochs.count, converged: outcome.em.converged,
-        finalLogLikelihood: outcome.em.finalLogLikelihood,
+        name: experiment.name, components: outcome.chosenFit.components,
+        choice: fit.selectsComponents
+          ? "\(fit.criterion.rawValue.uppercased()) from \(fit.components.lowerBound) to \(fit.components.upperBound)" : nil,
+        restarts: fit.restarts, epochsRun: outcome.em.epochs.count, converged: outcome.em.converged,
+        didNotConverge: fit.tolerance > 0 && !outcome.em.converged, finalLogLikelihood: outcome.em.finalLogLikelihood,
+        droppedRows: outcome.droppedLines.count, warnings: outcome.warnings,
         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       progress(line)
       lines.append(line)

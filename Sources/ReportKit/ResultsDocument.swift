@@ -12,17 +12,38 @@ enum ResultsDocument {
   static func json(title: String, outcomes: [ExperimentOutcome], figures: [[FigureFiles]]) throws(ReportError) -> String {
     let experiments: [JSONOutput] = zip(outcomes, figures).map { o, files in
       let em = o.em
-      return JSONOutput.object([
+      let fit = o.chosenFit
+      var members: [(String, JSONOutput)] = [
         ("name", .string(o.config.name)),
         ("seed", .int(Int(o.config.seed))),
         ("n", .int(o.data.count)),
+      ]
+      if case .csv = o.config.data { members.append(("droppedRows", .int(o.droppedLines.count))) }
+      members += [
+        ("warnings", .array(o.warnings.map(JSONOutput.string))),
+        ("components", .int(fit.components)),
+        ("initMethod", .string(o.config.fit.initialization.name)),
         ("init", mixture(em.initial)),
         ("fit", mixture(em.fitted)),
+        ("clusterSizes", .array(o.clusterSizes.map(JSONOutput.int))),
         ("logLikelihood", JSONOutput.object([("initial", .number(em.initialLogLikelihood)), ("epochs", numbers(em.epochs.map(\.logLikelihood)))])),
         ("epochsRun", .int(em.epochs.count)),
         ("converged", .bool(em.converged)),
         ("aic", .number(em.aic)),
         ("bic", .number(em.bic)),
+        ("collapsed", .array(em.collapses.map { c in
+          JSONOutput.object([("component", .int(c.component + 1)), ("epoch", .int(c.epoch)), ("reason", .string(c.reason.name))])
+        })),
+        ("restarts", .array(fit.runs.enumerated().map { i, run in restartRow(i + 1, run) })),
+        ("chosenRestart", .int(fit.chosen + 1)),
+        ("criterion", .string(o.selection.criterion.rawValue)),
+        ("selection", .array(o.selection.fits.map { f in
+          JSONOutput.object([
+            ("components", .int(f.components)), ("logLikelihood", .number(f.best.finalLogLikelihood)),
+            ("aic", .number(f.best.aic)), ("bic", .number(f.best.bic)), ("collapsed", .bool(f.best.isCollapsed)),
+          ])
+        })),
+        ("chosen", .int(fit.components)),
         (
           "kde",
           JSONOutput.object([
@@ -34,7 +55,8 @@ enum ResultsDocument {
           ])
         ),
         ("figures", JSONOutput.object(files.map { ($0.id, JSONOutput.array($0.files.map { .string($0.path) })) })),
-      ])
+      ]
+      return JSONOutput.object(members)
     }
     let document = JSONOutput.object([
       ("title", .string(title)),
@@ -48,23 +70,33 @@ enum ResultsDocument {
     }
   }
 
+  static func restartRow(_ start: Int, _ run: EMResult) -> JSONOutput {
+    JSONOutput.object([
+      ("start", .int(start)), ("logLikelihood", .number(run.finalLogLikelihood)), ("epochs", .int(run.epochs.count)),
+      ("converged", .bool(run.converged)), ("collapsed", .bool(run.isCollapsed)),
+    ])
+  }
+
   static func mixture(_ m: GaussianMixture) -> JSONOutput {
     JSONOutput.object([("weights", numbers(m.weights)), ("means", numbers(m.means)), ("sds", numbers(m.sds))])
   }
 
   static func numbers(_ values: [Double]) -> JSONOutput { .array(values.map(JSONOutput.number)) }
 
-  /// `x[,group],responsibility_1…K`, one row per data point in data order.
+  /// `x[,group],assignment,responsibility_1…K`, one row per data point in data order;
+  /// `assignment` is the most probable component (1-based).
   static func samplesCSV(_ o: ExperimentOutcome) -> String {
     let k = o.em.fitted.componentCount
     var header = ["x"]
     if o.groupLabels != nil { header.append("group") }
+    header.append("assignment")
     header += (1...k).map { "responsibility_\($0)" }
     var lines = [header.joined(separator: ",")]
     lines.reserveCapacity(o.data.count + 1)
     for (i, x) in o.data.enumerated() {
       var row = [Display.exact(x)]
       if let labels = o.groupLabels { row.append(String(labels[i])) }
+      row.append(String(o.assignments[i] + 1))
       row += o.responsibilities[i].map(Display.exact)
       lines.append(row.joined(separator: ","))
     }

@@ -55,7 +55,7 @@ struct GenerateReport: ParsableCommand {
   @Option(help: "A Mustache template to use instead of templates/report.html.")
   var template: String?
 
-  @Flag(name: .shortAndLong, help: "Print nothing on success.")
+  @Flag(name: .shortAndLong, help: "Print nothing on success but warnings (on standard error).")
   var quiet = false
 
   func validate() throws {
@@ -74,6 +74,10 @@ struct GenerateReport: ParsableCommand {
     do {
       let summary = try ReportGenerator.run(options) { line in
         if !quiet { print(line.description) }
+        // Warnings go to standard error even with --quiet: a build log should show them.
+        for warning in line.warnings {
+          FileHandle.standardError.write(Data("warning: \(line.name): \(warning)\n".utf8))
+        }
       }
       if !quiet { print("Report: \(summary.indexPath)") }
     } catch {

@@ -46,7 +46,7 @@ private func scratchFolder() throws -> URL {
     #expect(result.stderr == "")
     let lines = result.stdout.split(separator: "\n")
     #expect(lines.count == 2)
-    #expect(lines.first?.hasPrefix("article: 20 epochs, log-likelihood −1359.5898, ") == true)
+    #expect(lines.first?.hasPrefix("article: K = 2, 20 epochs, log-likelihood −1359.5898, ") == true)
     #expect(lines.first?.hasSuffix(" s") == true)
     #expect(lines.last == "Report: report/index.html")
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/figures/article-fit.png").path))
@@ -65,6 +65,35 @@ private func scratchFolder() throws -> URL {
     #expect(result.stdout == "")
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/my-run/index.html").path))
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/my-run/figures/article-density.svg").path))
+  }
+
+  @Test func theGalaxiesExampleChoosesThreeComponentsByBIC() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = repository.appendingPathComponent("examples/galaxies.json").path
+    let template = repository.appendingPathComponent("templates/report.html").path
+    let result = try run([config, "--output", "report", "--format", "png", "--template", template], in: folder)
+    #expect(result.status == 0)
+    #expect(result.stderr == "")
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("galaxies: K = 3 (BIC from 1 to 6), 10 starts, 4 epochs (converged), log-likelihood −769.6152, ") == true)
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/figures/galaxies-selection.png").path))
+  }
+
+  @Test func warningsReachStandardErrorEvenWhenQuietAndTheExitCodeStaysZero() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("templates"), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      at: repository.appendingPathComponent("templates/report.html"), to: folder.appendingPathComponent("templates/report.html"))
+    let config = #"{"experiments": [{"name": "slow", "data": {"generate": [{"mean": 0, "sd": 1, "count": 300}, {"mean": 1, "sd": 1, "count": 300}]}, "fit": {"init": "quantiles", "epochs": 3, "tolerance": 1e-9}}]}"#
+    try Data(config.utf8).write(to: folder.appendingPathComponent("slow.json"))
+    let result = try run(["slow.json", "--quiet", "--format", "png"], in: folder)
+    #expect(result.status == 0)
+    #expect(result.stdout == "")
+    #expect(result.stderr.hasPrefix("warning: slow: EM did not converge: it stopped at the epoch limit (3) while the mean log-likelihood still changed by "))
+    #expect(result.stderr.hasSuffix("Try more epochs (fit.epochs), another init (fit.init) or more restarts (fit.restarts).\n"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
   @Test func anInvalidConfigExitsWith65AndOneMessage() throws {

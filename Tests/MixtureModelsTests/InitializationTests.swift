@@ -89,3 +89,187 @@ import TestSupport
     }
   }
 }
+
+/// Three well separated groups of known sizes: `counts[j]` draws from N(`centres[j]`, 1).
+struct SeparatedSample {
+  static let centres = [-10.0, 0, 10]
+  static let counts = [60, 100, 40]
+  var groups: [[Double]]
+  var data: [Double]
+
+  init(seed: UInt64 = 2024, centres: [Double] = Self.centres, counts: [Int] = Self.counts) {
+    var random = RandomSource(seed: seed)
+    groups = zip(centres, counts).map { centre, count in (0..<count).map { _ in random.normal(mean: centre, sd: 1) } }
+    // Interleave the groups so that no start method can rely on the order.
+    var all = groups.flatMap { $0 }
+    all.shuffle(using: &random)
+    data = all
+  }
+}
+
+/// The k-means++ and random-from-data starts.
+@Suite struct RandomStartTests {
+  @Test(arguments: 1...10)
+  func kMeansPlusPlusRecoversWellSeparatedClusters(stream: Int) throws {
+    let sample = SeparatedSample()
+    var random = RandomSource(seed: 7, stream: stream)
+    let start = try Initialization.kMeansPlusPlus(sample.data, components: 3, random: &random)
+    let n = Double(sample.data.count)
+    // Sorted by mean, one component per group.
+    #expect(start.means == start.means.sorted())
+    for j in 0..<3 {
+      #expect(abs(start.means[j] - SeparatedSample.centres[j]) < 0.3, "stream \(stream), component \(j)")
+      // Lloyd's assignment recovers the groups exactly: shares, means and population sds.
+      #expect(start.weights[j] == Double(SeparatedSample.counts[j]) / n, "stream \(stream), component \(j)")
+      #expect(start.means[j].isApproximatelyEqual(to: Statistics.mean(sample.groups[j]), relativeTolerance: 1e-12, absoluteTolerance: 1e-12))
+      #expect(start.sds[j].isApproximatelyEqual(to: Statistics.standardDeviation(sample.groups[j]), relativeTolerance: 1e-12))
+    }
+  }
+
+  @Test func kMeansPlusPlusAddsTheRegularizationToEveryClusterVariance() throws {
+    let sample = SeparatedSample()
+    var a = RandomSource(seed: 7, stream: 1)
+    var b = RandomSource(seed: 7, stream: 1)
+    let bare = try Initialization.kMeansPlusPlus(sample.data, components: 3, random: &a)
+    let regularized = try Initialization.kMeansPlusPlus(sample.data, components: 3, random: &b, regularization: 0.25)
+    #expect(regularized.means == bare.means)
+    #expect(regularized.weights == bare.weights)
+    for (r, s) in zip(regularized.sds, bare.sds) {
+      #expect((r * r).isApproximatelyEqual(to: s * s + 0.25, relativeTolerance: 1e-14))
+    }
+  }
+
+  @Test(arguments: [0, 1e-6, 0.5])
+  func kMeansPlusPlusGivesAClusterWithNoSpreadTheOverallSdOverK(regularization: Double) throws {
+    // The three zeros form a cluster whose mean is exactly 0 and whose variance is exactly
+    // 0: whatever the regularization, it starts at the overall sd / K, not collapsed.
+    let data = [0.0, 10, 0, 11, 0, 12]
+    let overall = Statistics.standardDeviation(data)
+    var random = RandomSource(seed: 3, stream: 1)
+    let start = try Initialization.kMeansPlusPlus(data, components: 2, random: &random, regularization: regularization)
+    #expect(start.weights == [0.5, 0.5])
+    #expect(start.means == [0, 11])
+    #expect(start.sds[0] == overall / 2)
+    // The other cluster, {10, 11, 12}, has spread: its variance plus the regularization.
+    #expect((start.sds[1] * start.sds[1]).isApproximatelyEqual(to: 2.0 / 3 + regularization, relativeTolerance: 1e-15))
+  }
+
+  @Test func kMeansPlusPlusClusterOfOneRepeatedInexactValueHasNoSpreadEither() throws {
+    // 0.1 + 0.1 + 0.1 = 0.30000000000000004, so the cluster of three 0.1s has a mean an
+    // ulp above 0.1 and a "variance" of rounding noise (~2e-34), not 0: it must still
+    // count as no spread and get the overall sd / K, not an sd of ~1e-17.
+    let data = [5.0, 0.1, 6, 0.1, 0.1]
+    let overall = Statistics.standardDeviation(data)
+    var random = RandomSource(seed: 3, stream: 1)
+    let start = try Initialization.kMeansPlusPlus(data, components: 2, random: &random)
+    #expect(start.weights == [0.6, 0.4])
+    #expect(start.means[0].isApproximatelyEqual(to: 0.1, relativeTolerance: 1e-15))
+    #expect(start.means[1] == 5.5)
+    #expect(start.sds == [overall / 2, 0.5])
+  }
+
+  @Test func kMeansPlusPlusWithAsManyComponentsAsPointsPutsOneComponentOnEachPoint() throws {
+    let data = [3.0, -1, 7, 2.5]
+    let overall = Statistics.standardDeviation(data)
+    for stream in 1...5 {
+      var random = RandomSource(seed: 11, stream: stream)
+      let start = try Initialization.kMeansPlusPlus(data, components: 4, random: &random, regularization: 1e-4)
+      #expect(start.means == data.sorted())
+      #expect(start.weights == [0.25, 0.25, 0.25, 0.25])
+      // Every cluster is one point, with no spread.
+      #expect(start.sds == Array(repeating: overall / 4, count: 4))
+    }
+  }
+
+  @Test func kMeansPlusPlusWithOneComponentIsTheWholeSample() throws {
+    let data = [3.0, -1, 7, 2, 2]
+    var random = RandomSource(seed: 1, stream: 1)
+    let one = try Initialization.kMeansPlusPlus(data, components: 1, random: &random)
+    #expect(one.weights == [1])
+    #expect(one.means[0].isApproximatelyEqual(to: 2.6, relativeTolerance: 1e-15))
+    #expect(one.sds[0].isApproximatelyEqual(to: Statistics.standardDeviation(data), relativeTolerance: 1e-15))
+  }
+
+  /// randomFromData's draw, transcribed from its documentation: indices drawn uniformly
+  /// without replacement (swap with the last remaining), repeats of a drawn value skipped.
+  static func expectedRandomMeans(_ data: [Double], components k: Int, random: inout RandomSource) -> [Double] {
+    var pool = data
+    var means: [Double] = []
+    while means.count < k {
+      let pick = random.index(below: pool.count)
+      let value = pool.remove(at: pick)
+      if pool.count > pick { pool.insert(pool.removeLast(), at: pick) }
+      if !means.contains(value) { means.append(value) }
+    }
+    return means.sorted()
+  }
+
+  @Test(arguments: 1...8)
+  func randomFromDataDrawsDistinctDataValuesWithTheOverallSdAndEqualWeights(stream: Int) throws {
+    let data = SeparatedSample().data
+    var random = RandomSource(seed: 5, stream: stream)
+    var replay = random
+    let start = try Initialization.randomFromData(data, components: 4, random: &random)
+    #expect(start.means == Self.expectedRandomMeans(data, components: 4, random: &replay))
+    #expect(start.means.allSatisfy { data.contains($0) })
+    #expect(Set(start.means).count == 4)
+    #expect(start.weights == [0.25, 0.25, 0.25, 0.25])
+    #expect(start.sds == Array(repeating: Statistics.standardDeviation(data), count: 4))
+  }
+
+  @Test(arguments: 1...8)
+  func randomFromDataSkipsRepeatsOfADrawnValue(stream: Int) throws {
+    // Three distinct values, one of them repeated many times: K = 3 must find all three.
+    let data = Array(repeating: 1.0, count: 40) + [2, 3] + Array(repeating: 1.0, count: 40)
+    var random = RandomSource(seed: 5, stream: stream)
+    let start = try Initialization.randomFromData(data, components: 3, random: &random)
+    #expect(start.means == [1, 2, 3])
+  }
+
+  static let randomMethods: [StartMethod] = [.kMeansPlusPlus, .random]
+  static let allMethods: [StartMethod] = [.kMeansPlusPlus, .random, .quantiles]
+
+  @Test(arguments: allMethods, [
+    ([2.0, 2, 2], 2, MixtureError.invalidData("all 3 data values are equal, so there is nothing to fit")),
+    ([-4.5, -4.5, -4.5, -4.5], 1, .invalidData("all 4 data values are equal, so there is nothing to fit")),
+    ([7.0], 1, .invalidData("all 1 data values are equal, so there is nothing to fit")),
+    ([1.0, 2], 3, .invalidData("3 components need at least 3 data points, got 2")),
+    ([], 1, .invalidData("1 components need at least 1 data points, got 0")),
+    ([1.0, 2], 0, .invalidParameters("the number of components must be ≥ 1, got 0")),
+    ([-1e308, 1e308], 2, .invalidData("the data's spread overflows a double; rescale the data")),
+  ] as [([Double], Int, MixtureError)])
+  func everyStartRejectsDataThatCannotBeFitted(method: StartMethod, problem: ([Double], Int, MixtureError)) {
+    let (data, components, error) = problem
+    var random = RandomSource(seed: 1, stream: 1)
+    #expect(throws: error) {
+      try method.start(data, components: components, random: &random, regularization: 1e-6)
+    }
+  }
+
+  @Test(arguments: randomMethods, [
+    ([1.0, 1, 1, 2, 2], 3, 2),
+    ([1.0, 2, 1, 2, 1, 2, 1, 2], 5, 2),
+    ([0.5, 0.5, 3, 3, 9, 9, 9], 4, 3),
+  ] as [([Double], Int, Int)])
+  func randomStartsNeedAsManyDistinctValuesAsComponents(method: StartMethod, problem: ([Double], Int, Int)) throws {
+    let (data, components, distinct) = problem
+    let message =
+      "the data has only \(distinct) distinct values, fewer than the \(components) components; use at most \(distinct) components"
+    for stream in 1...5 {
+      var random = RandomSource(seed: 9, stream: stream)
+      #expect(throws: MixtureError.invalidData(message)) {
+        try method.start(data, components: components, random: &random, regularization: 0)
+      }
+    }
+    // With exactly as many components as distinct values, each distinct value is a mean.
+    var random = RandomSource(seed: 9, stream: 1)
+    let start = try method.start(data, components: distinct, random: &random, regularization: 0)
+    #expect(start.means == Set(data).sorted())
+  }
+
+  @Test func quantilesAcceptsFewerDistinctValuesThanComponents() throws {
+    // The quantile start only needs spread; repeated quantiles give equal means.
+    let start = try Initialization.quantiles([1, 1, 1, 2, 2], components: 3)
+    #expect(start.means == [1, 1, 2])
+  }
+}

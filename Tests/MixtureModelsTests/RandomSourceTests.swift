@@ -154,3 +154,96 @@ struct ReferenceXoshiro256StarStar {
     #expect((0..<100).map { _ in c.next() } != drawsA.map(\.0))
   }
 }
+
+/// Restart streams `RandomSource(seed:stream:)` and uniform indices `index(below:)`.
+@Suite struct RandomStreamTests {
+  /// SplitMix64's output function, written out independently: one step from state `x`.
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9e37_79b9_7f4a_7c15
+    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+    return z ^ (z >> 31)
+  }
+
+  @Test func mixIsSplitMixsFirstOutputFromTheGivenState() {
+    // splitmix64.c seeded with 0 first yields 0xE220A8397B1DCDAF.
+    #expect(Self.mix(0) == 0xE220_A839_7B1D_CDAF)
+    #expect(RandomSource.mix(0) == 0xE220_A839_7B1D_CDAF)
+    for x: UInt64 in [1, 42, 0xDEAD_BEEF, UInt64.max, 1 << 63] {
+      #expect(RandomSource.mix(x) == Self.mix(x))
+    }
+  }
+
+  @Test(arguments: [0, 1, 42, 2024, UInt64.max] as [UInt64], [0, 1, 2, 3, 10, 1000, Int.max, -1])
+  func streamIsTheSourceSeededWithTheMixedSeedAndStream(seed: UInt64, stream: Int) {
+    var source = RandomSource(seed: seed, stream: stream)
+    var expected = RandomSource(seed: Self.mix(seed ^ Self.mix(UInt64(truncatingIfNeeded: stream))))
+    #expect((0..<16).map { _ in source.next() } == (0..<16).map { _ in expected.next() })
+  }
+
+  @Test func firstOutputsOfSomeStreamsArePinned() {
+    // Computed once by an independent Python transcription of mix and xoshiro256**; a
+    // change here changes every restart of every experiment, so it must be deliberate.
+    let cases: [(seed: UInt64, stream: Int, mixed: UInt64, outputs: [UInt64])] = [
+      (0, 1, 0x5E41_AB08_7439_611E, [0x6082_E999_3631_E7D5, 0xE9AC_C0D4_4727_2233, 0x05FE_F114_7BB6_26B9]),
+      (42, 1, 0x7EB3_B394_AC9E_FC29, [0xECC0_AC6A_A2CF_50C3, 0xDD9A_AEA0_92B2_B264, 0xF904_8661_687C_342F]),
+      (42, 2, 0x1DB2_233E_B3BC_AEB3, [0xDCA6_2E00_F3F8_DABD, 0xFF61_2E64_4733_0429, 0x2702_0060_4C3C_D1DA]),
+      (2024, 5, 0x7910_0584_62CC_56B2, [0x0A97_3354_AD7F_3437, 0x291E_727A_50DA_65E0, 0xDEBD_E9A4_E78F_9DC7]),
+    ]
+    for c in cases {
+      #expect(Self.mix(c.seed ^ Self.mix(UInt64(c.stream))) == c.mixed)
+      var source = RandomSource(seed: c.seed, stream: c.stream)
+      #expect((0..<3).map { _ in source.next() } == c.outputs, "seed \(c.seed), stream \(c.stream)")
+    }
+  }
+
+  @Test func streamsDifferFromEachOtherAndFromTheDataStream() {
+    let seed: UInt64 = 42
+    var firsts: Set<UInt64> = []
+    var data = RandomSource(seed: seed)
+    firsts.insert(data.next())
+    for stream in 1...100 {
+      var source = RandomSource(seed: seed, stream: stream)
+      firsts.insert(source.next())
+    }
+    #expect(firsts.count == 101)
+  }
+
+  @Test(arguments: [1, 2, 3, 7, 10, 1000, 1 << 40, Int.max])
+  func indexStaysInRange(count: Int) {
+    var source = RandomSource(seed: 17, stream: count % 97)
+    for _ in 0..<10_000 {
+      let i = source.index(below: count)
+      guard i >= 0 && i < count else {
+        Issue.record("index(below: \(count)) returned \(i)")
+        return
+      }
+    }
+  }
+
+  @Test(arguments: 1...8)
+  func indexBelowAPowerOfTwoIsTheTopBitsOfTheDraw(bits: Int) {
+    var source = RandomSource(seed: 99, stream: bits)
+    var copy = source
+    for _ in 0..<1000 {
+      #expect(source.index(below: 1 << bits) == Int(copy.next() >> UInt64(64 - bits)))
+    }
+  }
+
+  @Test(arguments: [2, 3, 7, 10, 50])
+  func indexIsRoughlyUniform(count: Int) {
+    var source = RandomSource(seed: 2024, stream: count)
+    let perCell = 2000
+    let draws = perCell * count
+    var histogram = [Int](repeating: 0, count: count)
+    for _ in 0..<draws { histogram[source.index(below: count)] += 1 }
+    let expected = Double(perCell)
+    let chiSquare = histogram.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+    // χ² has mean df = count − 1 and sd √(2 df); six sds above the mean does not happen
+    // by chance, while a skewed or shifted index (a cell never or twice as often drawn)
+    // lands far beyond it.
+    let df = Double(count - 1)
+    #expect(chiSquare < df + 6 * (2 * df).squareRoot() + 10, "χ² = \(chiSquare), histogram \(histogram)")
+    #expect(histogram.allSatisfy { $0 > 0 })
+  }
+}

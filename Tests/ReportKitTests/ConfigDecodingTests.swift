@@ -57,7 +57,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: #"c.json:1:164: experiments[0].fit.init "groups" needs as many groups as components: 2 groups, 3 components; set fit.components to 2 or use "quantiles""#),
     Case(
       json: experiment(#", "fit": {"init": "quantile"}"#),
-      message: #"c.json:1:147: experiments[0].fit.init must be "groups", "quantiles" or {"weights", "means", "sds"}, got the string "quantile"; did you mean "quantiles"?"#),
+      message: #"c.json:1:147: experiments[0].fit.init must be "kmeans++", "random", "quantiles", "groups" or {"weights", "means", "sds"}, got the string "quantile"; did you mean "quantiles"?"#),
     Case(
       json: experiment(#", "fit": {"init": {"weights": [0.5, 0.6], "means": [0, 1], "sds": [1, 1]}}"#),
       message: "c.json:1:147: experiments[0].fit.init.weights must sum to 1, got 1.1"),
@@ -78,7 +78,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: "c.json:1:152: experiments[0].fit.tolerance must be ≥ 0, got -1"),
     Case(
       json: experiment(#", "fit": {"components": 900}"#),
-      message: "c.json:1:153: experiments[0].fit.components must be a whole number from 1 to 100, got 900"),
+      message: #"c.json:1:153: experiments[0].fit.components must be a whole number from 1 to 100 or a range {"from": 1, "to": 6}, got 900"#),
     Case(
       json: #"{"experiments": [{"name": "a", "data": {"generate": [{"mean": 2, "sd": 1, "count": 3}]}, "fit": {"components": 5}}]}"#,
       message: "c.json:1:112: experiments[0].fit.components is 5 but the data has only 3 points; use at most 3 components"),
@@ -118,6 +118,73 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
     Case(
       json: #"{"figure": {"width": 40, "dpi": 1000}, "experiments": []}"#,
       message: "c.json:1:12: figure is 40000 × 4800 pixels; keep width and height × dpi at most 20000"),
+    // Issue 3's keys: components ranges, init methods, restarts, criterion, data.missing.
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 5, "to": 3}}"#),
+      message: "c.json:1:153: experiments[0].fit.components.from (5) is larger than experiments[0].fit.components.to (3); swap them"),
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 0, "to": 3}}"#),
+      message: "c.json:1:162: experiments[0].fit.components.from must be a whole number from 1 to 100, got 0"),
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 1, "to": 101}}"#),
+      message: "c.json:1:171: experiments[0].fit.components.to must be a whole number from 1 to 100, got 101"),
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 1}}"#),
+      message: #"c.json:1:153: experiments[0].fit.components.to is missing; add "to": the largest K to try"#),
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 1, "upto": 4}}"#),
+      message: "c.json:1:165: experiments[0].fit.components.upto is not a known key; known keys here: from, to"),
+    Case(
+      json: experiment(#", "fit": {"components": "3"}"#),
+      message: #"c.json:1:153: experiments[0].fit.components must be a whole number from 1 to 100 or a range {"from": 1, "to": 6}, got the string "3""#),
+    Case(
+      json: experiment(#", "fit": {"components": 2.5}"#),
+      message: #"c.json:1:153: experiments[0].fit.components must be a whole number from 1 to 100 or a range {"from": 1, "to": 6}, got 2.5"#),
+    Case(
+      json: #"{"experiments": [{"name": "a", "data": {"generate": [{"mean": 2, "sd": 1, "count": 3}]}, "fit": {"components": {"from": 1, "to": 4}}}]}"#,
+      message: "c.json:1:112: experiments[0].fit.components.to is 4 but the data has only 3 points; use at most 3 components"),
+    Case(
+      json: experiment(#", "fit": {"restarts": 0}"#),
+      message: "c.json:1:151: experiments[0].fit.restarts must be a whole number from 1 to 1000, got 0"),
+    Case(
+      json: experiment(#", "fit": {"restarts": 1.5}"#),
+      message: "c.json:1:151: experiments[0].fit.restarts must be a whole number from 1 to 1000, got 1.5"),
+    Case(
+      json: experiment(#", "fit": {"restarts": "10"}"#),
+      message: #"c.json:1:151: experiments[0].fit.restarts must be a whole number from 1 to 1000, got the string "10""#),
+    Case(
+      json: experiment(#", "fit": {"restarts": 5, "init": "quantiles"}"#),
+      message: #"c.json:1:151: experiments[0].fit.restarts is 5 but init "quantiles" gives the same start every time; use "kmeans++" or "random" for varied starts, or set restarts to 1"#),
+    Case(
+      json: experiment(#", "fit": {"restarts": 5, "init": "groups"}"#),
+      message: #"c.json:1:151: experiments[0].fit.restarts is 5 but init "groups" gives the same start every time; use "kmeans++" or "random" for varied starts, or set restarts to 1"#),
+    Case(
+      json: experiment(#", "fit": {"criterion": "bics"}"#),
+      message: #"c.json:1:152: experiments[0].fit.criterion must be "bic" or "aic", got the string "bics"; did you mean "bic"?"#),
+    Case(
+      json: experiment(#", "fit": {"criterion": "BIC"}"#),
+      message: #"c.json:1:152: experiments[0].fit.criterion must be "bic" or "aic", got the string "BIC"; did you mean "bic"?"#),
+    Case(
+      json: experiment(#", "fit": {"init": "kmeans"}"#),
+      message: #"c.json:1:147: experiments[0].fit.init must be "kmeans++", "random", "quantiles", "groups" or {"weights", "means", "sds"}, got the string "kmeans"; did you mean "kmeans++"?"#),
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 1, "to": 4}, "init": "groups"}"#),
+      message: #"c.json:1:183: experiments[0].fit.init "groups" fits only as many components as groups, not a range of K; use "kmeans++", "random" or "quantiles""#),
+    Case(
+      json: experiment(#", "fit": {"components": {"from": 1, "to": 2}, "init": {"weights": [0.5, 0.5], "means": [0, 1], "sds": [1, 1]}}"#),
+      message: #"c.json:1:183: experiments[0].fit.init with explicit parameters fits only their own K, not a range of K; use "kmeans++", "random" or "quantiles""#),
+    Case(
+      json: experiment(#", "fit": {"regularization": -1e-6}"#),
+      message: "c.json:1:157: experiments[0].fit.regularization must be ≥ 0, got -1e-6"),
+    Case(
+      json: experiment(data: #"{"csv": "x.csv", "missing": "skip"}"#),
+      message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell) or "drop" (skip those rows), got the string "skip""#),
+    Case(
+      json: experiment(data: #"{"csv": "x.csv", "missing": "dropp"}"#),
+      message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell) or "drop" (skip those rows), got the string "dropp"; did you mean "drop"?"#),
+    Case(
+      json: experiment(data: #"{"generate": [{"mean": 0, "sd": 1, "count": 5}], "missing": "drop"}"#),
+      message: #"c.json:1:100: experiments[0].data.missing only goes with "csv"; remove it"#),
   ]
 
   @Test(arguments: errorCases)
@@ -139,7 +206,10 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
     let e = try #require(config.experiments.first)
     #expect(e.seed == 0)
     #expect(e.description == "")
-    #expect(e.fit == FitConfig(components: 2, initialization: .groups, epochs: 100, tolerance: 1e-3, regularization: 0))
+    #expect(e.fit == FitConfig(components: 2...2, initialization: .groups))
+    #expect(e.fit.restarts == 1 && e.fit.criterion == .bic && e.fit.epochs == 100 && e.fit.tolerance == 1e-3)
+    // scikit-learn's reg_covar default.
+    #expect(e.fit.regularization == 1e-6)
     #expect(e.kde == KDEConfig())
     #expect(e.kde.bandwidth == .scott && e.kde.adjust == 1 && e.kde.gridSize == 200 && e.kde.cut == 3)
   }
@@ -147,15 +217,43 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
   @Test func csvDataDefaultsToQuantilesTwoComponentsFirstColumnAndResolvesPathFromConfigFolder() throws {
     let config = try ReportConfig.decode(experiment(data: #"{"csv": "data/galaxies.csv"}"#), file: "examples/c.json")
     let e = try #require(config.experiments.first)
-    #expect(e.fit.components == 2)
+    #expect(e.fit.components == 2...2)
     #expect(e.fit.initialization == .quantiles)
-    guard case .csv(let path, let resolved, let column, _) = e.data else {
+    guard case .csv(let path, let resolved, let column, let missing, _) = e.data else {
       Issue.record("expected CSV data")
       return
     }
     #expect(path == "data/galaxies.csv")
     #expect(resolved == "examples/data/galaxies.csv")
     #expect(column == .index(0))
+    #expect(missing == .error)
+  }
+
+  @Test func aRangeOfComponentsDefaultsToKMeansPlusPlusAndBIC() throws {
+    let config = try ReportConfig.decode(
+      experiment(data: #"{"csv": "g.csv", "missing": "drop"}"#, #", "fit": {"components": {"from": 1, "to": 6}, "restarts": 10}"#), file: "c.json")
+    let e = config.experiments[0]
+    #expect(e.fit.components == 1...6)
+    #expect(e.fit.selectsComponents)
+    #expect(e.fit.initialization == .kMeansPlusPlus)
+    #expect(e.fit.restarts == 10)
+    #expect(e.fit.criterion == .bic)
+    guard case .csv(_, _, _, let missing, _) = e.data else {
+      Issue.record("expected CSV data")
+      return
+    }
+    #expect(missing == .drop)
+  }
+
+  @Test func restartsAloneSwitchTheDefaultStartToKMeansPlusPlus() throws {
+    let config = try ReportConfig.decode(experiment(#", "fit": {"restarts": 3, "criterion": "aic", "init": "random"}"#), file: "c.json")
+    #expect(config.experiments[0].fit.initialization == .random)
+    #expect(config.experiments[0].fit.criterion == .aic)
+    let defaulted = try ReportConfig.decode(experiment(#", "fit": {"restarts": 3}"#), file: "c.json")
+    #expect(defaulted.experiments[0].fit.initialization == .kMeansPlusPlus)
+    // A range of one K is a single K.
+    let single = try ReportConfig.decode(experiment(#", "fit": {"components": {"from": 2, "to": 2}}"#), file: "c.json")
+    #expect(!single.experiments[0].fit.selectsComponents)
   }
 
   @Test func componentsOtherThanGroupCountSwitchTheDefaultStartToQuantiles() throws {
@@ -182,7 +280,8 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
     let e = try #require(config.experiments.first)
     #expect(e.name == "article")
     #expect(e.data == .generate([GroupSpec(mean: 2, sd: 1, count: 200), GroupSpec(mean: -1, sd: 0.8, count: 600)]))
-    #expect(e.fit == FitConfig(components: 2, initialization: .groups, epochs: 20, tolerance: 0, regularization: 0))
+    // The article keeps the tutorial's regularization 0 explicitly (the default is 1e-6).
+    #expect(e.fit == FitConfig(components: 2...2, initialization: .groups, epochs: 20, tolerance: 0, regularization: 0))
   }
 
   @Test(arguments: [

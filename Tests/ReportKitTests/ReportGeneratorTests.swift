@@ -74,7 +74,17 @@ func localReferences(in html: String) -> [String] {
     #expect((json["generator"] as? [String: String]) == ["name": "generate-report", "version": "0.1.0"])
     let e = try #require((json["experiments"] as? [[String: Any]])?.first)
     #expect(
-      Set(e.keys) == ["name", "seed", "n", "init", "fit", "logLikelihood", "epochsRun", "converged", "aic", "bic", "kde", "figures"])
+      Set(e.keys) == [
+        "name", "seed", "n", "warnings", "components", "initMethod", "init", "fit", "clusterSizes", "logLikelihood", "epochsRun",
+        "converged", "aic", "bic", "collapsed", "restarts", "chosenRestart", "criterion", "selection", "chosen", "kde", "figures",
+      ])
+    #expect((e["warnings"] as? [String]) == [])
+    #expect(e["components"] as? Int == 2 && e["chosen"] as? Int == 2)
+    #expect(e["initMethod"] as? String == "groups")
+    #expect((e["clusterSizes"] as? [Int])?.reduce(0, +) == 800)
+    #expect((e["restarts"] as? [[String: Any]])?.count == 1)
+    #expect(e["chosenRestart"] as? Int == 1)
+    #expect((e["selection"] as? [[String: Any]])?.map { $0["components"] as? Int } == [2])
     #expect(e["n"] as? Int == 800)
     #expect(e["epochsRun"] as? Int == 20)
     #expect(e["converged"] as? Bool == false)
@@ -100,7 +110,7 @@ func localReferences(in html: String) -> [String] {
     #expect(rows.count == 22)
     #expect(Double(rows[21].split(separator: ",")[1]) == last)
     let samples = try String(contentsOf: output.appendingPathComponent("data/article-samples.csv"), encoding: .utf8)
-    #expect(samples.hasPrefix("x,group,responsibility_1,responsibility_2\n"))
+    #expect(samples.hasPrefix("x,group,assignment,responsibility_1,responsibility_2\n"))
     #expect(samples.split(separator: "\n").count == 801)
     let curves = try String(contentsOf: output.appendingPathComponent("data/article-curves.csv"), encoding: .utf8)
     #expect(curves.hasPrefix("x,kde,mixture,component_1,component_2\n"))
@@ -179,7 +189,7 @@ func localReferences(in html: String) -> [String] {
     do {
       _ = try ReportGenerator.run(options(config, output: output))
     } catch {
-      #expect(error.description == "\(folder.path)/d.csv:4:1: \"three\" in column \"x\" is not a finite number; use digits with \".\" as the decimal point")
+      #expect(error.description == "\(folder.path)/d.csv:4:1: \"three\" in column \"x\" is not a number; use digits with \".\" as the decimal point")
     }
     #expect(try snapshot(output) == before)
     // And no staging folder is left behind.

@@ -99,20 +99,28 @@ extension ReportConfig {
     let fit = try decodeFit(r.value("fit"), path: r.path("fit"), file: file, data: data)
     var kde = KDEConfig()
     if let k = r.value("kde") { kde = try decodeKDE(k, path: r.path("kde"), file: file) }
-    return ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
+    var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
+    let dataReader = try NodeReader(dataNode, path: r.path("data"), file: file)
+    if let labelNode = dataReader.value("label") {
+      guard case .string(let label) = labelNode.kind, !label.allSatisfy(\.isWhitespace), label.count <= 60 else {
+        throw dataReader.error("label", labelNode, "must be a short non-empty string (at most 60 characters), got \(NodeReader.describe(labelNode))")
+      }
+      experiment.label = label
+    }
+    return experiment
   }
 
   static func decodeData(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> DataSource {
     let r = try NodeReader(node, path: path, file: file, expected: "an object with \"generate\" or \"csv\"")
-    try r.rejectUnknownKeys(["generate", "csv", "column"])
+    try r.rejectUnknownKeys(["generate", "csv", "column", "missing", "label"])
     switch (r.value("generate"), r.value("csv")) {
     case (.some, .some):
       throw InputError(file: file, position: node.position, message: "\(path) has both \"generate\" and \"csv\"; keep one")
     case (.none, .none):
       throw InputError(file: file, position: node.position, message: "\(path) needs \"generate\": [groups] or \"csv\": \"file.csv\"")
     case (.some(let generate), .none):
-      if let column = r.value("column") {
-        throw r.error("column", column, "only goes with \"csv\"; remove it")
+      for key in ["column", "missing"] {
+        if let v = r.value(key) { throw r.error(key, v, "only goes with \"csv\"; remove it") }
       }
       guard case .array(let items) = generate.kind, !items.isEmpty else {
         throw r.error("generate", generate, "must be a non-empty array of {\"mean\", \"sd\", \"count\"}, got \(NodeReader.describe(generate))")
@@ -148,26 +156,54 @@ extension ReportConfig {
           throw r.error("column", c, "must be a header name or a 0-based column index, got \(NodeReader.describe(c))")
         }
       }
+      var missing = MissingValues.error
+      if let m = r.value("missing") {
+        guard case .string(let s) = m.kind, let policy = MissingValues(rawValue: s) else {
+          throw r.error(
+            "missing", m,
+            "must be \"error\" (stop at an NA, NaN or empty cell) or \"drop\" (skip those rows), got \(NodeReader.describe(m))\(NodeReader.suggestion(m, among: MissingValues.allCases.map(\.rawValue)))")
+        }
+        missing = policy
+      }
       let resolved = csvPath.hasPrefix("/") || baseFolder.isEmpty ? csvPath : "\(baseFolder)/\(csvPath)"
-      return .csv(path: csvPath, resolvedPath: resolved, column: column, position: csvNode.position)
+      return .csv(path: csvPath, resolvedPath: resolved, column: column, missing: missing, position: csvNode.position)
     }
   }
 
   static func decodeFit(_ node: JSONNode?, path: String, file: String, data: DataSource) throws(InputError) -> FitConfig {
     let groups = data.groups
-    var fit = FitConfig(
-      components: groups?.count ?? 2, initialization: groups != nil ? .groups : .quantiles,
-      epochs: FitConfig.defaultEpochs, tolerance: FitConfig.defaultTolerance, regularization: 0)
+    let k = groups?.count ?? 2
+    var fit = FitConfig(components: k...k, initialization: groups != nil ? .groups : .quantiles)
     guard let node else { return fit }
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["components", "init", "epochs", "tolerance", "regularization"])
-    if let k = try r.integer("components", in: 1...100, what: "a whole number from 1 to 100") {
-      if let groups, let node = r.value("components") {
+    try r.rejectUnknownKeys(["components", "init", "restarts", "criterion", "epochs", "tolerance", "regularization"])
+    if let c = r.value("components") {
+      fit.components = try decodeComponents(c, path: r.path("components"), file: file)
+      if let groups {
         let n = groups.reduce(0) { $0 + $1.count }
-        guard k <= n else { throw r.error("components", node, "is \(k) but the data has only \(n) points; use at most \(n) components") }
+        guard fit.components.upperBound <= n else {
+          let key = fit.selectsComponents ? "components.to" : "components"
+          throw InputError(
+            file: file, position: c.position,
+            message: "\(r.path(key)) is \(fit.components.upperBound) but the data has only \(n) points; use at most \(n) components")
+        }
       }
-      fit.components = k
-      fit.initialization = groups?.count == k ? .groups : .quantiles
+    }
+    if let restarts = try r.integer("restarts", in: 1...1000, what: "a whole number from 1 to 1000") { fit.restarts = restarts }
+    // Without an explicit start, the tutorial's start when it applies; seeded k-means++
+    // when restarts or a range of K ask for varied starts; quantiles otherwise.
+    if fit.selectsComponents || fit.restarts > 1 {
+      fit.initialization = .kMeansPlusPlus
+    } else {
+      fit.initialization = groups?.count == fit.components.lowerBound ? .groups : .quantiles
+    }
+    if let c = r.value("criterion") {
+      guard case .string(let s) = c.kind, let criterion = InformationCriterion(rawValue: s) else {
+        throw r.error(
+          "criterion", c,
+          "must be \"bic\" or \"aic\", got \(NodeReader.describe(c))\(NodeReader.suggestion(c, among: InformationCriterion.allCases.map(\.rawValue)))")
+      }
+      fit.criterion = criterion
     }
     if let e = try r.integer("epochs", in: 1...1_000_000, what: "a whole number from 1 to 1000000") { fit.epochs = e }
     for key in ["tolerance", "regularization"] {
@@ -178,11 +214,47 @@ extension ReportConfig {
     }
     if let initNode = r.value("init") {
       fit.initialization = try decodeInit(initNode, path: r.path("init"), file: file, components: fit.components, groups: groups)
+      if fit.restarts > 1 && !fit.initialization.isRandom, let restartsNode = r.value("restarts") {
+        throw r.error(
+          "restarts", restartsNode,
+          "is \(fit.restarts) but init \"\(fit.initialization.name)\" gives the same start every time; use \"kmeans++\" or \"random\" for varied starts, or set restarts to 1")
+      }
     }
     return fit
   }
 
-  static func decodeInit(_ node: JSONNode, path: String, file: String, components k: Int, groups: [GroupSpec]?) throws(InputError) -> InitSpec {
+  /// `3` or `{"from": 1, "to": 6}`.
+  static func decodeComponents(_ node: JSONNode, path: String, file: String) throws(InputError) -> ClosedRange<Int> {
+    let limit = 1...100
+    if case .object = node.kind {
+      let r = try NodeReader(node, path: path, file: file)
+      try r.rejectUnknownKeys(["from", "to"])
+      let fromNode = try r.required("from", hint: "add \"from\": the smallest K to try")
+      let from = try NodeReader.integer(fromNode, path: r.path("from"), file: file, in: limit, what: "a whole number from 1 to 100")
+      let toNode = try r.required("to", hint: "add \"to\": the largest K to try")
+      let to = try NodeReader.integer(toNode, path: r.path("to"), file: file, in: limit, what: "a whole number from 1 to 100")
+      guard from <= to else {
+        throw InputError(file: file, position: node.position, message: "\(path).from (\(from)) is larger than \(path).to (\(to)); swap them")
+      }
+      return from...to
+    }
+    guard case .number = node.kind else {
+      throw InputError(
+        file: file, position: node.position,
+        message: "\(path) must be a whole number from 1 to 100 or a range {\"from\": 1, \"to\": 6}, got \(NodeReader.describe(node))")
+    }
+    let k = try NodeReader.integer(node, path: path, file: file, in: limit, what: "a whole number from 1 to 100 or a range {\"from\": 1, \"to\": 6}")
+    return k...k
+  }
+
+  static func decodeInit(_ node: JSONNode, path: String, file: String, components: ClosedRange<Int>, groups: [GroupSpec]?) throws(InputError) -> InitSpec {
+    let k = components.lowerBound
+    if components.count > 1, case .string("groups") = node.kind {
+      throw InputError(file: file, position: node.position, message: "\(path) \"groups\" fits only as many components as groups, not a range of K; use \"kmeans++\", \"random\" or \"quantiles\"")
+    }
+    if components.count > 1, case .object = node.kind {
+      throw InputError(file: file, position: node.position, message: "\(path) with explicit parameters fits only their own K, not a range of K; use \"kmeans++\", \"random\" or \"quantiles\"")
+    }
     switch node.kind {
     case .string("groups"):
       guard let groups else {
@@ -194,6 +266,10 @@ extension ReportConfig {
       return .groups
     case .string("quantiles"):
       return .quantiles
+    case .string("kmeans++"):
+      return .kMeansPlusPlus
+    case .string("random"):
+      return .random
     case .object:
       let r = try NodeReader(node, path: path, file: file)
       try r.rejectUnknownKeys(["weights", "means", "sds"])
@@ -227,7 +303,7 @@ extension ReportConfig {
     default:
       throw InputError(
         file: file, position: node.position,
-        message: "\(path) must be \"groups\", \"quantiles\" or {\"weights\", \"means\", \"sds\"}, got \(NodeReader.describe(node))\(NodeReader.suggestion(node, among: ["groups", "quantiles"]))")
+        message: "\(path) must be \"kmeans++\", \"random\", \"quantiles\", \"groups\" or {\"weights\", \"means\", \"sds\"}, got \(NodeReader.describe(node))\(NodeReader.suggestion(node, among: ["kmeans++", "random", "quantiles", "groups"]))")
     }
   }
 

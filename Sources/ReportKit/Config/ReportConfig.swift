@@ -33,6 +33,8 @@ public struct ExperimentConfig: Sendable, Equatable {
   /// Seeds data generation (and later, random starts). Default 0.
   public var seed: UInt64
   public var data: DataSource
+  /// What the data measures, for axis labels and titles (`data.label`). Default "X", the tutorial's.
+  public var label = "X"
   public var fit: FitConfig
   public var kde: KDEConfig
 }
@@ -57,13 +59,21 @@ public enum ColumnReference: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
+/// What to do with `NA`, `NaN` and empty cells of a CSV column.
+public enum MissingValues: String, Sendable, Equatable, CaseIterable {
+  /// Stop with a message naming the file, line and column. The default.
+  case error
+  /// Skip those rows and report how many were skipped.
+  case drop
+}
+
 /// Where an experiment's data comes from.
 public enum DataSource: Sendable, Equatable {
   /// A seeded mixture: the groups' draws, concatenated in order.
   case generate([GroupSpec])
   /// A column of a CSV file. `path` is as written in the config (at `position`);
   /// `resolvedPath` is relative to the config file's folder.
-  case csv(path: String, resolvedPath: String, column: ColumnReference, position: SourcePosition)
+  case csv(path: String, resolvedPath: String, column: ColumnReference, missing: MissingValues, position: SourcePosition)
 
   /// The generating groups, when the data is generated.
   public var groups: [GroupSpec]? {
@@ -77,33 +87,51 @@ public enum InitSpec: Sendable, Equatable {
   case groups
   /// Means at equally spaced quantiles, the overall sd, equal weights.
   case quantiles
+  /// k-means++ seeding and Lloyd iterations (seeded).
+  case kMeansPlusPlus
+  /// K distinct data points as means (seeded).
+  case random
   /// Explicit parameters.
   case explicit(GaussianMixture)
 
+  /// The name a config spells it with.
   public var name: String {
     switch self {
     case .groups: "groups"
     case .quantiles: "quantiles"
+    case .kMeansPlusPlus: "kmeans++"
+    case .random: "random"
     case .explicit: "explicit"
     }
   }
+
+  /// Whether restarts draw different starts.
+  public var isRandom: Bool { self == .kMeansPlusPlus || self == .random }
 }
 
 /// EM settings of an experiment.
 public struct FitConfig: Sendable, Equatable {
-  /// The number of components K.
-  public var components: Int
+  /// The numbers of components K to fit: one, or a range to choose from by `criterion`.
+  public var components: ClosedRange<Int>
   public var initialization: InitSpec
+  /// EM runs per K, each from its own start; the highest final log-likelihood is kept. Default 1.
+  public var restarts = 1
+  /// Chooses K when `components` is a range. Default BIC.
+  public var criterion = InformationCriterion.bic
   /// The largest number of epochs. Default 100 (scikit-learn's `max_iter`).
-  public var epochs: Int
+  public var epochs = FitConfig.defaultEpochs
   /// Stop when the mean per-sample log-likelihood changes by less. Default 1e-3
   /// (scikit-learn's `tol`); 0 runs exactly `epochs`.
-  public var tolerance: Double
-  /// Added to every variance in each M-step. Default 0.
-  public var regularization: Double
+  public var tolerance = FitConfig.defaultTolerance
+  /// Added to every variance in each M-step. Default 1e-6 (scikit-learn's `reg_covar`).
+  public var regularization = FitConfig.defaultRegularization
+
+  /// Whether K is chosen from a range.
+  public var selectsComponents: Bool { components.count > 1 }
 
   public static let defaultEpochs = 100
   public static let defaultTolerance = 1e-3
+  public static let defaultRegularization = 1e-6
 }
 
 /// Kernel density settings (seaborn's `kdeplot`).

@@ -1,0 +1,56 @@
+import MixtureModels
+
+/// The warnings a reader of a fit must see: in the run line, the report and `results.json`.
+enum Warnings {
+  /// Warnings about the chosen fit, then about the choice of K.
+  /// - Parameters:
+  ///   - dataVariance: The data's variance (`ddof = 0`), which sets the collapse floor
+  ///     when the regularization is smaller.
+  static func make(_ selection: ModelSelection, fit: FitConfig, n: Int, dataVariance: Double) -> [String] {
+    let chosen = selection.best
+    let em = chosen.best
+    let k = chosen.components
+    let which = fit.selectsComponents ? "The chosen fit (K = \(k))" : "EM"
+    var warnings: [String] = []
+    if fit.tolerance > 0, !em.converged, let change = em.lastChange {
+      warnings.append(
+        "\(which) did not converge: it stopped at the epoch limit (\(fit.epochs)) while the mean log-likelihood still changed by "
+          + "\(Display.number(change, significant: 3)) per point in the last epoch (tolerance \(Display.number(fit.tolerance, significant: 3))). "
+          + "Try more epochs (fit.epochs), another init (fit.init) or more restarts (fit.restarts).")
+    }
+    for c in em.collapses {
+      let why: String
+      switch c.reason {
+      case .varianceAtFloor:
+        let floor = max(fit.regularization, Collapse.relativeFloor * dataVariance)
+        why = "its variance fell to the floor (\(Display.number(floor, significant: 3))), so it sits on a single value or a few"
+      case .weightBelowOnePoint:
+        why = "its weight fell below one point's share (1/\(n))"
+      }
+      warnings.append(
+        "Component \(c.component + 1) of \(k) collapsed at epoch \(c.epoch): \(why). "
+          + "Its parameters describe no real group; try fewer components, more restarts or a larger fit.regularization.")
+    }
+    // The regularization is in the data's units squared (scikit-learn's reg_covar): on
+    // data of small spread it can dominate the variances, and EM no longer climbs.
+    if fit.regularization > 1e-3 * dataVariance {
+      warnings.append(
+        "fit.regularization (\(Display.number(fit.regularization, significant: 3))) is large next to the data's variance (\(Display.number(dataVariance, significant: 3))): "
+          + "it is added to every component's variance, so it blurs the fit and EM may lower the log-likelihood. Lower it or rescale the data.")
+    }
+    if fit.selectsComponents {
+      let name = selection.criterion.rawValue.uppercased()
+      let excluded = selection.fits.filter { $0.best.isCollapsed && $0.components != k }.map(\.components)
+      if !excluded.isEmpty && !em.isCollapsed {
+        let list = excluded.map(String.init).joined(separator: ", ")
+        warnings.append(
+          "K = \(list) could not be chosen: every restart had a collapsed component. More restarts or a larger fit.regularization may give sound fits.")
+      }
+      if k == fit.components.upperBound && fit.components.count > 1 {
+        warnings.append(
+          "\(name) is lowest at the largest K tried (\(k)); a larger K might be better still: raise fit.components.to.")
+      }
+    }
+    return warnings
+  }
+}
