@@ -38,7 +38,7 @@ let package = Package(
     .testTarget(name: "MixtureModelsTests", dependencies: ["MixtureModels", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
     .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Plotting", "TestSupport"]),
-    .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "MixtureModels", "TestSupport"]),
+    .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "MixtureModels", "Plotting", "TestSupport"]),
     // Runs the built executable as a subprocess: exit codes and printed lines.
     .testTarget(name: "GenerateReportTests", dependencies: ["generate-report"]),
   ]
