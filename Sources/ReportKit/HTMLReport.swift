@@ -95,8 +95,11 @@ enum HTMLReport {
         "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
       ]
     }
+    let criterion = o.selection.criterion
+    let lowest = criterion.value(o.selection.best.best)
     let selectionRows: [[String: Any]] = o.selection.fits.enumerated().map { i, f in
       [
+        "delta": Display.number(criterion.value(f.best) - lowest, decimals: 2),
         "components": String(f.components), "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
         "parameters": String(f.best.fitted.freeParameterCount),
         "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
@@ -148,7 +151,9 @@ enum HTMLReport {
       "parameters": String(fitted.freeParameterCount),
       "kdeRule": ExperimentFigures.ruleText(o),
       "bandwidth": Display.number(o.kde.bandwidth, significant: 6),
-      "figures": figureContexts,
+      // The selection figure sits beside its table; the grid has the others.
+      "figures": zip(figures, figureContexts).filter { $0.0.id != "selection" }.map(\.1),
+      "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
       "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
     ]
   }
