@@ -183,6 +183,12 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       json: experiment(data: #"{"csv": "x.csv", "missing": "dropp"}"#),
       message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell) or "drop" (skip those rows), got the string "dropp"; did you mean "drop"?"#),
     Case(
+      json: experiment(data: #"{"csv": "x.csv", "label": ""}"#),
+      message: #"c.json:1:66: experiments[0].data.label must be a short non-empty string (at most 60 characters), got the string """#),
+    Case(
+      json: experiment(data: #"{"csv": "x.csv", "label": 3}"#),
+      message: "c.json:1:66: experiments[0].data.label must be a short non-empty string (at most 60 characters), got 3"),
+    Case(
       json: experiment(data: #"{"generate": [{"mean": 0, "sd": 1, "count": 5}], "missing": "drop"}"#),
       message: #"c.json:1:100: experiments[0].data.missing only goes with "csv"; remove it"#),
   ]
