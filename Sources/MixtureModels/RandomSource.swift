@@ -12,15 +12,9 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 
   /// Creates a source whose stream is determined by `seed` alone.
   public init(seed: UInt64) {
-    var splitMix = seed
-    func nextSplitMix() -> UInt64 {
-      splitMix &+= 0x9E37_79B9_7F4A_7C15
-      var z = splitMix
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    state = (nextSplitMix(), nextSplitMix(), nextSplitMix(), nextSplitMix())
+    // SplitMix64's first four outputs from state `seed`.
+    let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+    state = (Self.mix(seed), Self.mix(seed &+ gamma), Self.mix(seed &+ 2 &* gamma), Self.mix(seed &+ 3 &* gamma))
   }
 
   /// A source for stream `stream` of `seed`: EM's start number `stream` (1-based) draws
