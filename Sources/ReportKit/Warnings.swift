@@ -46,7 +46,7 @@ enum Warnings {
         warnings.append(
           "K = \(list) could not be chosen: every restart had a collapsed component. More restarts or a larger fit.regularization may give sound fits.")
       }
-      if k == fit.components.upperBound && fit.components.count > 1 {
+      if k == fit.components.upperBound {
         warnings.append(
           "\(name) is lowest at the largest K tried (\(k)); a larger K might be better still: raise fit.components.to.")
       }

@@ -154,7 +154,7 @@ func localReferences(in html: String) -> [String] {
       {"title": "<b>bold</b> & \"quoted\"",
        "formats": ["png"],
        "experiments": [{"name": "<script>alert(1)</script>", "description": "<img src=x onerror=alert(2)>",
-                        "data": {"generate": [{"mean": 0, "sd": 1, "count": 50}, {"mean": 4, "sd": 1, "count": 50}]},
+                        "data": {"generate": [{"mean": 0, "sd": 1, "count": 50}, {"mean": 4, "sd": 1, "count": 50}], "label": "<i>x</i>"},
                         "fit": {"epochs": 5}}]}
       """#, to: "x.json", in: folder)
     let output = folder.appendingPathComponent("out")
@@ -163,6 +163,8 @@ func localReferences(in html: String) -> [String] {
     #expect(!html.contains("<script>alert(1)</script>"))
     #expect(!html.contains("<img src=x"))
     #expect(!html.contains("<b>bold</b>"))
+    #expect(!html.contains("<i>x</i>"))
+    #expect(html.contains(#"alt="Density Estimation of &lt;i&gt;x&lt;/i&gt;""#))
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     #expect(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
     #expect(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"))
