@@ -210,6 +210,14 @@ import Testing
     if case .string(let text) = warnings.first?.kind { #expect(text == warning) } else { Issue.record("warning is not a string") }
   }
 
+  @Test func aChosenKAtTheTopOfTheRangeIsWarnedAbout() throws {
+    let config = #"{"experiments": [{"name": "edge", "data": {"generate": [{"mean": -5, "sd": 1, "count": 100}, {"mean": 5, "sd": 1, "count": 100}]}, "fit": {"components": {"from": 1, "to": 2}, "restarts": 2}}]}"#
+    let (folder, _, _, lines) = try run(config)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(lines.first?.components == 2)
+    #expect(lines.first?.warnings == ["BIC is lowest at the largest K tried (2); a larger K might be better still: raise fit.components.to."])
+  }
+
   @Test func aCollapsedComponentIsWarnedAboutAndEveryOutputStaysFinite() throws {
     // 40 points near 0 and one far outlier: a second component captures the outlier alone
     // and its variance falls to the floor.
