@@ -10,7 +10,7 @@ extension Reference.KDECase {
       switch rule {
       case .named("scott"): return .scott
       case .named("silverman"): return .silverman
-      case .named(let other): throw Reference.SchemaError(description: "unknown bandwidth rule \(other)")
+      case .named(let other): throw SchemaError(description: "unknown bandwidth rule \(other)")
       case .absolute(let h): return .fixed(h)
       }
     }

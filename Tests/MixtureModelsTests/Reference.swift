@@ -57,11 +57,6 @@ struct Reference: Sendable {
     var silverman: Double
   }
 
-  /// The fixture's shape did not match what the tests expect.
-  struct SchemaError: Error, CustomStringConvertible {
-    var description: String
-  }
-
   var em: [EMCase]
   var kde: [KDECase]
   var bandwidthRules: [BandwidthRuleCase]
@@ -90,72 +85,46 @@ struct Reference: Sendable {
   }
 
   init(json: Any) throws {
-    let root = try Self.object(json, "root")
-    em = try Self.array(root["em"], "em").map { item in
-      let o = try Self.object(item, "em case")
+    let root = try FixtureSchema.object(json, "root")
+    em = try FixtureSchema.array(root["em"], "em").map { item in
+      let o = try FixtureSchema.object(item, "em case")
       return EMCase(
-        name: try Self.string(o["name"], "name"), data: try Self.string(o["data"], "data"),
-        column: try Self.string(o["column"], "column"), components: Int(try Self.number(o["components"], "components")),
-        epochs: Int(try Self.number(o["epochs"], "epochs")),
-        regularization: try Self.number(o["regularization"], "regularization"),
-        initial: try Self.parameters(o["init"]), initialLogLikelihood: try Self.number(o["initialLogLikelihood"], "initialLogLikelihood"),
-        logLikelihoods: try Self.numbers(o["logLikelihoods"], "logLikelihoods"), final: try Self.parameters(o["final"]))
+        name: try FixtureSchema.string(o["name"], "name"), data: try FixtureSchema.string(o["data"], "data"),
+        column: try FixtureSchema.string(o["column"], "column"), components: Int(try FixtureSchema.number(o["components"], "components")),
+        epochs: Int(try FixtureSchema.number(o["epochs"], "epochs")),
+        regularization: try FixtureSchema.number(o["regularization"], "regularization"),
+        initial: try Self.parameters(o["init"]), initialLogLikelihood: try FixtureSchema.number(o["initialLogLikelihood"], "initialLogLikelihood"),
+        logLikelihoods: try FixtureSchema.numbers(o["logLikelihoods"], "logLikelihoods"), final: try Self.parameters(o["final"]))
     }
-    kde = try Self.array(root["kde"], "kde").map { item in
-      let o = try Self.object(item, "kde case")
+    kde = try FixtureSchema.array(root["kde"], "kde").map { item in
+      let o = try FixtureSchema.object(item, "kde case")
       let rule: Rule
       if let name = o["rule"] as? String {
         rule = .named(name)
       } else {
-        rule = .absolute(try Self.number(o["rule"], "rule"))
+        rule = .absolute(try FixtureSchema.number(o["rule"], "rule"))
       }
       return KDECase(
-        name: try Self.string(o["name"], "name"), data: try Self.string(o["data"], "data"),
-        column: try Self.string(o["column"], "column"), rule: rule, adjust: try Self.number(o["adjust"], "adjust"),
-        factor: try Self.number(o["factor"], "factor"), bandwidth: try Self.number(o["bandwidth"], "bandwidth"),
-        cut: try Self.number(o["cut"], "cut"), gridSize: Int(try Self.number(o["gridSize"], "gridSize")),
-        gridMin: try Self.number(o["gridMin"], "gridMin"), gridMax: try Self.number(o["gridMax"], "gridMax"),
-        grid: try Self.numbers(o["grid"], "grid"), density: try Self.numbers(o["density"], "density"),
-        points: try Self.numbers(o["points"], "points"), pointDensity: try Self.numbers(o["pointDensity"], "pointDensity"))
+        name: try FixtureSchema.string(o["name"], "name"), data: try FixtureSchema.string(o["data"], "data"),
+        column: try FixtureSchema.string(o["column"], "column"), rule: rule, adjust: try FixtureSchema.number(o["adjust"], "adjust"),
+        factor: try FixtureSchema.number(o["factor"], "factor"), bandwidth: try FixtureSchema.number(o["bandwidth"], "bandwidth"),
+        cut: try FixtureSchema.number(o["cut"], "cut"), gridSize: Int(try FixtureSchema.number(o["gridSize"], "gridSize")),
+        gridMin: try FixtureSchema.number(o["gridMin"], "gridMin"), gridMax: try FixtureSchema.number(o["gridMax"], "gridMax"),
+        grid: try FixtureSchema.numbers(o["grid"], "grid"), density: try FixtureSchema.numbers(o["density"], "density"),
+        points: try FixtureSchema.numbers(o["points"], "points"), pointDensity: try FixtureSchema.numbers(o["pointDensity"], "pointDensity"))
     }
-    bandwidthRules = try Self.array(root["bandwidthRules"], "bandwidthRules").map { item in
-      let o = try Self.object(item, "bandwidth rule")
+    bandwidthRules = try FixtureSchema.array(root["bandwidthRules"], "bandwidthRules").map { item in
+      let o = try FixtureSchema.object(item, "bandwidth rule")
       return BandwidthRuleCase(
-        n: Int(try Self.number(o["n"], "n")), scott: try Self.number(o["scott"], "scott"),
-        silverman: try Self.number(o["silverman"], "silverman"))
+        n: Int(try FixtureSchema.number(o["n"], "n")), scott: try FixtureSchema.number(o["scott"], "scott"),
+        silverman: try FixtureSchema.number(o["silverman"], "silverman"))
     }
-  }
-
-  private static func object(_ value: Any?, _ what: String) throws -> [String: Any] {
-    guard let o = value as? [String: Any] else { throw SchemaError(description: "\(what) is not an object") }
-    return o
-  }
-
-  private static func array(_ value: Any?, _ what: String) throws -> [Any] {
-    guard let a = value as? [Any] else { throw SchemaError(description: "\(what) is not an array") }
-    return a
-  }
-
-  private static func string(_ value: Any?, _ what: String) throws -> String {
-    guard let s = value as? String else { throw SchemaError(description: "\(what) is not a string") }
-    return s
-  }
-
-  private static func number(_ value: Any?, _ what: String) throws -> Double {
-    guard let n = value as? NSNumber else {
-      throw SchemaError(description: "\(what) is not a number")
-    }
-    return n.doubleValue
-  }
-
-  private static func numbers(_ value: Any?, _ what: String) throws -> [Double] {
-    try array(value, what).map { try number($0, what) }
   }
 
   private static func parameters(_ value: Any?) throws -> Parameters {
-    let o = try object(value, "parameters")
+    let o = try FixtureSchema.object(value, "parameters")
     return Parameters(
-      weights: try numbers(o["weights"], "weights"), means: try numbers(o["means"], "means"),
-      sds: try numbers(o["sds"], "sds"))
+      weights: try FixtureSchema.numbers(o["weights"], "weights"), means: try FixtureSchema.numbers(o["means"], "means"),
+      sds: try FixtureSchema.numbers(o["sds"], "sds"))
   }
 }

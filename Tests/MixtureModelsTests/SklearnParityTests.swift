@@ -38,11 +38,6 @@ struct SklearnReference: Sendable {
     }
   }
 
-  /// The fixture's shape did not match what the tests expect.
-  struct SchemaError: Error, CustomStringConvertible {
-    var description: String
-  }
-
   var cases: [Case]
   var versions: [String: String]
 
@@ -67,51 +62,28 @@ struct SklearnReference: Sendable {
   static var caseNames: [String] { (try? load().cases.map(\.name)) ?? [] }
 
   init(json: Any) throws {
-    let root = try Self.object(json, "root")
-    versions = try Self.object(root["versions"], "versions").mapValues { try Self.string($0, "version") }
-    cases = try Self.array(root["em"], "em").map { item in
-      let o = try Self.object(item, "case")
-      let start = try Self.object(o["start"], "start")
-      let final = try Self.object(o["final"], "final")
+    let root = try FixtureSchema.object(json, "root")
+    versions = try FixtureSchema.object(root["versions"], "versions").mapValues { try FixtureSchema.string($0, "version") }
+    cases = try FixtureSchema.array(root["em"], "em").map { item in
+      let o = try FixtureSchema.object(item, "case")
+      let start = try FixtureSchema.object(o["start"], "start")
+      let final = try FixtureSchema.object(o["final"], "final")
       return Case(
-        name: try Self.string(o["name"], "name"), data: try Self.string(o["data"], "data"),
-        column: try Self.string(o["column"], "column"),
-        components: Int(try Self.number(o["components"], "components")),
-        iterations: Int(try Self.number(o["iterations"], "iterations")),
-        regularization: try Self.number(o["regularization"], "regularization"),
-        startWeights: try Self.numbers(start["weights"], "start.weights"),
-        startMeans: try Self.numbers(start["means"], "start.means"),
-        startSDs: try Self.numbers(start["sds"], "start.sds"),
-        lowerBounds: try Self.numbers(o["lowerBounds"], "lowerBounds"),
-        finalWeights: try Self.numbers(final["weights"], "final.weights"),
-        finalMeans: try Self.numbers(final["means"], "final.means"),
-        finalVariances: try Self.numbers(final["variances"], "final.variances"))
+        name: try FixtureSchema.string(o["name"], "name"), data: try FixtureSchema.string(o["data"], "data"),
+        column: try FixtureSchema.string(o["column"], "column"),
+        components: Int(try FixtureSchema.number(o["components"], "components")),
+        iterations: Int(try FixtureSchema.number(o["iterations"], "iterations")),
+        regularization: try FixtureSchema.number(o["regularization"], "regularization"),
+        startWeights: try FixtureSchema.numbers(start["weights"], "start.weights"),
+        startMeans: try FixtureSchema.numbers(start["means"], "start.means"),
+        startSDs: try FixtureSchema.numbers(start["sds"], "start.sds"),
+        lowerBounds: try FixtureSchema.numbers(o["lowerBounds"], "lowerBounds"),
+        finalWeights: try FixtureSchema.numbers(final["weights"], "final.weights"),
+        finalMeans: try FixtureSchema.numbers(final["means"], "final.means"),
+        finalVariances: try FixtureSchema.numbers(final["variances"], "final.variances"))
     }
   }
 
-  private static func object(_ value: Any?, _ what: String) throws -> [String: Any] {
-    guard let o = value as? [String: Any] else { throw SchemaError(description: "\(what) is not an object") }
-    return o
-  }
-
-  private static func array(_ value: Any?, _ what: String) throws -> [Any] {
-    guard let a = value as? [Any] else { throw SchemaError(description: "\(what) is not an array") }
-    return a
-  }
-
-  private static func string(_ value: Any?, _ what: String) throws -> String {
-    guard let s = value as? String else { throw SchemaError(description: "\(what) is not a string") }
-    return s
-  }
-
-  private static func number(_ value: Any?, _ what: String) throws -> Double {
-    guard let n = value as? NSNumber else { throw SchemaError(description: "\(what) is not a number") }
-    return n.doubleValue
-  }
-
-  private static func numbers(_ value: Any?, _ what: String) throws -> [Double] {
-    try array(value, what).map { try number($0, what) }
-  }
 }
 
 /// EM against scikit-learn itself: with the same explicit start, `tol=0`, the same

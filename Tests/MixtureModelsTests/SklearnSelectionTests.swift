@@ -46,11 +46,6 @@ struct SklearnSelectionReference: Sendable {
     }
   }
 
-  /// The fixture's shape did not match what the tests expect.
-  struct SchemaError: Error, CustomStringConvertible {
-    var description: String
-  }
-
   var datasets: [Dataset]
   var versions: [String: String]
   var tolerance: Double
@@ -75,61 +70,33 @@ struct SklearnSelectionReference: Sendable {
   }
 
   init(json: Any) throws {
-    let root = try Self.object(json, "root")
-    versions = try Self.object(root["versions"], "versions").mapValues { try Self.string($0, "version") }
-    let settings = try Self.object(root["settings"], "settings")
-    tolerance = try Self.number(settings["tol"], "tol")
-    maxIterations = Int(try Self.number(settings["max_iter"], "max_iter"))
-    regularization = try Self.number(settings["reg_covar"], "reg_covar")
-    initializations = Int(try Self.number(settings["n_init"], "n_init"))
-    datasets = try Self.array(root["selection"], "selection").map { item in
-      let o = try Self.object(item, "dataset")
+    let root = try FixtureSchema.object(json, "root")
+    versions = try FixtureSchema.object(root["versions"], "versions").mapValues { try FixtureSchema.string($0, "version") }
+    let settings = try FixtureSchema.object(root["settings"], "settings")
+    tolerance = try FixtureSchema.number(settings["tol"], "tol")
+    maxIterations = Int(try FixtureSchema.number(settings["max_iter"], "max_iter"))
+    regularization = try FixtureSchema.number(settings["reg_covar"], "reg_covar")
+    initializations = Int(try FixtureSchema.number(settings["n_init"], "n_init"))
+    datasets = try FixtureSchema.array(root["selection"], "selection").map { item in
+      let o = try FixtureSchema.object(item, "dataset")
       return Dataset(
-        name: try Self.string(o["name"], "name"), data: try Self.string(o["data"], "data"),
-        column: try Self.string(o["column"], "column"), n: Int(try Self.number(o["n"], "n")),
-        fits: try Self.array(o["fits"], "fits").map { item in
-          let f = try Self.object(item, "fit")
+        name: try FixtureSchema.string(o["name"], "name"), data: try FixtureSchema.string(o["data"], "data"),
+        column: try FixtureSchema.string(o["column"], "column"), n: Int(try FixtureSchema.number(o["n"], "n")),
+        fits: try FixtureSchema.array(o["fits"], "fits").map { item in
+          let f = try FixtureSchema.object(item, "fit")
           return Fit(
-            components: Int(try Self.number(f["components"], "components")),
-            logLikelihood: try Self.number(f["logLikelihood"], "logLikelihood"),
-            bic: try Self.number(f["bic"], "bic"), aic: try Self.number(f["aic"], "aic"),
-            iterations: Int(try Self.number(f["iterations"], "iterations")),
-            converged: try Self.bool(f["converged"], "converged"),
-            weights: try Self.numbers(f["weights"], "weights"), means: try Self.numbers(f["means"], "means"),
-            variances: try Self.numbers(f["variances"], "variances"))
+            components: Int(try FixtureSchema.number(f["components"], "components")),
+            logLikelihood: try FixtureSchema.number(f["logLikelihood"], "logLikelihood"),
+            bic: try FixtureSchema.number(f["bic"], "bic"), aic: try FixtureSchema.number(f["aic"], "aic"),
+            iterations: Int(try FixtureSchema.number(f["iterations"], "iterations")),
+            converged: try FixtureSchema.bool(f["converged"], "converged"),
+            weights: try FixtureSchema.numbers(f["weights"], "weights"), means: try FixtureSchema.numbers(f["means"], "means"),
+            variances: try FixtureSchema.numbers(f["variances"], "variances"))
         },
-        bicChoice: Int(try Self.number(o["bicChoice"], "bicChoice")))
+        bicChoice: Int(try FixtureSchema.number(o["bicChoice"], "bicChoice")))
     }
   }
 
-  private static func object(_ value: Any?, _ what: String) throws -> [String: Any] {
-    guard let o = value as? [String: Any] else { throw SchemaError(description: "\(what) is not an object") }
-    return o
-  }
-
-  private static func array(_ value: Any?, _ what: String) throws -> [Any] {
-    guard let a = value as? [Any] else { throw SchemaError(description: "\(what) is not an array") }
-    return a
-  }
-
-  private static func string(_ value: Any?, _ what: String) throws -> String {
-    guard let s = value as? String else { throw SchemaError(description: "\(what) is not a string") }
-    return s
-  }
-
-  private static func bool(_ value: Any?, _ what: String) throws -> Bool {
-    guard let b = value as? Bool else { throw SchemaError(description: "\(what) is not a boolean") }
-    return b
-  }
-
-  private static func number(_ value: Any?, _ what: String) throws -> Double {
-    guard let n = value as? NSNumber else { throw SchemaError(description: "\(what) is not a number") }
-    return n.doubleValue
-  }
-
-  private static func numbers(_ value: Any?, _ what: String) throws -> [Double] {
-    try array(value, what).map { try number($0, what) }
-  }
 }
 
 /// Model selection against scikit-learn's: `ModelSelection.fit` with k-means++ restarts

@@ -266,8 +266,8 @@ func localReferences(in html: String) -> [String] {
   }
 }
 
-/// The numbers of the array at `path` (object keys or array indices) in `node`.
-func numbers(at path: [String], in node: JSONNode) -> [Double]? {
+/// The value at `path` (object keys or array indices) in `node`.
+func node(at path: [String], in node: JSONNode) -> JSONNode? {
   var current = node
   for step in path {
     switch current.kind {
@@ -280,7 +280,12 @@ func numbers(at path: [String], in node: JSONNode) -> [Double]? {
     default: return nil
     }
   }
-  guard case .array(let items) = current.kind else { return nil }
+  return current
+}
+
+/// The numbers of the array at `path` (object keys or array indices) in `node`.
+func numbers(at path: [String], in root: JSONNode) -> [Double]? {
+  guard case .array(let items)? = node(at: path, in: root)?.kind else { return nil }
   return items.compactMap { if case .number(let d, _) = $0.kind { d } else { nil } }
 }
 

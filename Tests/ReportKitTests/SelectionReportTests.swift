@@ -296,21 +296,7 @@ import Testing
 
   struct SchemaError: Error {}
 
-  func child(_ node: JSONNode, _ path: [String]) -> JSONNode? {
-    var current = node
-    for step in path {
-      switch current.kind {
-      case .object(let members):
-        guard let next = members.first(where: { $0.key == step })?.value else { return nil }
-        current = next
-      case .array(let items):
-        guard let i = Int(step), i < items.count else { return nil }
-        current = items[i]
-      default: return nil
-      }
-    }
-    return current
-  }
+  func child(_ root: JSONNode, _ path: [String]) -> JSONNode? { node(at: path, in: root) }
 
   func number(_ node: JSONNode, _ key: String) -> Double? {
     if case .number(let d, _) = child(node, [key])?.kind { d } else { nil }
