@@ -7,12 +7,16 @@ public struct EMOptions: Sendable, Equatable {
   public var tolerance: Double
   /// Added to every variance in each M-step (scikit-learn's `reg_covar`).
   public var regularization: Double
+  /// The number of threads; `nil` uses one per core for large samples and one for small
+  /// ones. The results are bit-identical whatever the number.
+  public var threads: Int?
 
   /// Creates options; the defaults are the tutorial's 20 epochs, no tolerance, no regularization.
-  public init(maxEpochs: Int = 20, tolerance: Double = 0, regularization: Double = 0) {
+  public init(maxEpochs: Int = 20, tolerance: Double = 0, regularization: Double = 0, threads: Int? = nil) {
     self.maxEpochs = maxEpochs
     self.tolerance = tolerance
     self.regularization = regularization
+    self.threads = threads
   }
 }
 
@@ -100,14 +104,20 @@ public struct EMResult: Sendable, Equatable {
 /// point ever gives 0/0), then an M-step sets `N_k = Σ r_ik`, `μ_k = Σ r_ik x_i / N_k`,
 /// `σ_k² = Σ r_ik (x_i − μ_k)² / N_k + regularization` (with the new mean) and
 /// `w_k = N_k / n`. The log-likelihood recorded for epoch `i` is the total observed-data
-/// log-likelihood at the parameters after epoch `i`'s M-step. The E-step of the next
-/// epoch computes it, so a run of `E` epochs makes `E + 1` passes of E-steps.
+/// log-likelihood at the parameters after epoch `i`'s M-step.
+///
+/// The two steps are fused: one sweep over the data (``EMKernel``) computes the
+/// log-likelihood at the current parameters together with the sums the next M-step
+/// needs, so a run of `E` epochs reads the data `E + 1` times and never stores the
+/// n × K responsibilities. The sums are taken about each component's current mean,
+/// `d = x − μ_k`, and the new variance is `(Σ r d² − 2δ Σ r d + δ² Σ r) / N_k` with
+/// `δ` the mean's change, so data near 10⁶ with an sd of 1 keeps its digits.
 public enum ExpectationMaximization {
   /// Fits a mixture to `data` from `initial`.
   /// - Parameters:
   ///   - data: The sample; at least two finite values.
   ///   - initial: The starting parameters.
-  ///   - options: Epoch limit, tolerance and regularization.
+  ///   - options: Epoch limit, tolerance, regularization and threads.
   /// - Returns: Every epoch's parameters and log-likelihood.
   /// - Throws: ``MixtureError/invalidData(_:)`` for unusable data,
   ///   ``MixtureError/degenerate(component:epoch:detail:)`` when a component loses all
@@ -122,102 +132,84 @@ public enum ExpectationMaximization {
     if let bad = data.first(where: { !$0.isFinite }) {
       throw .invalidData("data must be finite, got \(bad)")
     }
-    let n = data.count
-    let k = initial.componentCount
-    var responsibilities = [Double](repeating: 0, count: n * k)
-    var current = initial
-    var logLikelihood = eStep(data, current, into: &responsibilities)
-    let initialLogLikelihood = logLikelihood
-    var records: [EpochRecord] = []
-    records.reserveCapacity(options.maxEpochs)
-    var converged = false
-    var collapses: [Collapse] = []
-    let collapseFloor = max(options.regularization, Collapse.relativeFloor * Statistics.variance(data, ddof: 0))
+    return try fit(checked: data, variance: Statistics.variance(data, ddof: 0), from: initial, options: options)
+  }
 
-    var epoch = 0
-    while epoch < options.maxEpochs {
-      epoch += 1
-      let (next, collapsedNow) = try mStep(
-        data, responsibilities, k: k, regularization: options.regularization, collapseFloor: collapseFloor, epoch: epoch)
-      current = next
-      for (j, reason) in collapsedNow.enumerated() {
-        if let reason, !collapses.contains(where: { $0.component == j }) {
-          collapses.append(Collapse(component: j, epoch: epoch, reason: reason))
+  /// ``fit(_:from:options:)`` for data already checked, with its variance (ddof 0)
+  /// computed once by the caller.
+  static func fit(
+    checked data: [Double], variance: Double, from initial: GaussianMixture, options: EMOptions
+  ) throws(MixtureError) -> EMResult {
+    let n = data.count
+    let result: Result<EMResult, MixtureError> = data.withUnsafeBufferPointer { buffer in
+      var current = initial
+      var sums = EMKernel.pass(buffer, current, threads: options.threads)
+      let initialLogLikelihood = sums.logLikelihood
+      var records: [EpochRecord] = []
+      records.reserveCapacity(Swift.min(options.maxEpochs, 10_000))
+      var converged = false
+      var collapses: [Collapse] = []
+      let collapseFloor = max(options.regularization, Collapse.relativeFloor * variance)
+      var epoch = 0
+      while epoch < options.maxEpochs {
+        epoch += 1
+        let next: GaussianMixture
+        let collapsedNow: [Collapse.Reason?]
+        do throws(MixtureError) {
+          (next, collapsedNow) = try mStep(
+            sums, current, regularization: options.regularization, collapseFloor: collapseFloor, epoch: epoch)
+        } catch {
+          return .failure(error)
+        }
+        current = next
+        for (j, reason) in collapsedNow.enumerated() {
+          if let reason, !collapses.contains(where: { $0.component == j }) {
+            collapses.append(Collapse(component: j, epoch: epoch, reason: reason))
+          }
+        }
+        let previous = sums.logLikelihood
+        sums = EMKernel.pass(buffer, current, threads: options.threads)
+        guard sums.logLikelihood.isFinite else {
+          return .failure(.degenerate(component: 0, epoch: epoch, detail: "the log-likelihood is not finite"))
+        }
+        records.append(EpochRecord(epoch: epoch, logLikelihood: sums.logLikelihood, mixture: current))
+        if abs(sums.logLikelihood - previous) / Double(n) < options.tolerance {
+          converged = true
+          break
         }
       }
-      let previous = logLikelihood
-      logLikelihood = eStep(data, current, into: &responsibilities)
-      guard logLikelihood.isFinite else {
-        throw .degenerate(component: 0, epoch: epoch, detail: "the log-likelihood is not finite")
-      }
-      records.append(EpochRecord(epoch: epoch, logLikelihood: logLikelihood, mixture: current))
-      if abs(logLikelihood - previous) / Double(n) < options.tolerance {
-        converged = true
-        break
-      }
+      return .success(
+        EMResult(
+          initial: initial, initialLogLikelihood: initialLogLikelihood, epochs: records,
+          converged: converged, sampleCount: n, collapses: collapses))
     }
-    return EMResult(
-      initial: initial, initialLogLikelihood: initialLogLikelihood, epochs: records,
-      converged: converged, sampleCount: n, collapses: collapses)
+    return try result.get()
   }
 
-  /// Fills the row-major `n × K` responsibilities and returns the total log-likelihood.
-  static func eStep(_ data: [Double], _ mixture: GaussianMixture, into responsibilities: inout [Double]) -> Double {
-    let k = mixture.componentCount
-    let logWeights = mixture.weights.map { _log($0) }
-    let logSds = mixture.sds.map { _log($0) }
-    var total = 0.0
-    var terms = [Double](repeating: 0, count: k)
-    for (i, x) in data.enumerated() {
-      var largest = -Double.infinity
-      for j in 0..<k {
-        let z = (x - mixture.means[j]) / mixture.sds[j]
-        let term = logWeights[j] - 0.5 * z * z - logSds[j] - logSqrtTwoPi
-        terms[j] = term
-        if term > largest { largest = term }
-      }
-      var sum = 0.0
-      for j in 0..<k { sum += _exp(terms[j] - largest) }
-      let normaliser = largest + _log(sum)
-      total += normaliser
-      for j in 0..<k { responsibilities[i * k + j] = _exp(terms[j] - normaliser) }
-    }
-    return total
-  }
-
-  /// The tutorial's M-step from row-major responsibilities, with scikit-learn's guard:
+  /// The tutorial's M-step from one pass's shifted sums, with scikit-learn's guard:
   /// `N_k = Σ r_ik + 10 ε` (so an empty component keeps finite numbers) and the weights
-  /// normalised to sum to 1.
+  /// normalised to sum to 1. With `d = x − μ_old`, `Σ r x = Σ r d + μ_old Σ r`, so the
+  /// new mean is `μ_old + δ` with `δ = (Σ r d − 10 ε μ_old) / N_k`, exactly
+  /// scikit-learn's `Σ r x / N_k`, and `Σ r (x − μ)² = Σ r d² − 2δ Σ r d + δ² Σ r`.
   /// - Returns: The new parameters and, per component, why it collapsed in this step.
   static func mStep(
-    _ data: [Double], _ responsibilities: [Double], k: Int, regularization: Double, collapseFloor: Double, epoch: Int
+    _ sums: PassSums, _ current: GaussianMixture, regularization: Double, collapseFloor: Double, epoch: Int
   ) throws(MixtureError) -> (GaussianMixture, [Collapse.Reason?]) {
-    let n = data.count
+    let k = current.componentCount
     var masses = [Double](repeating: 0, count: k)
     var means = [Double](repeating: 0, count: k)
     var sds = [Double](repeating: 0, count: k)
     var collapsed = [Collapse.Reason?](repeating: nil, count: k)
+    let weightOfEmpty = 10 * Double.ulpOfOne
     for j in 0..<k {
-      var mass = 0.0
-      var weightedSum = 0.0
-      for i in 0..<n {
-        let r = responsibilities[i * k + j]
-        mass += r
-        weightedSum += r * data[i]
-      }
-      let weightOfEmpty = 10 * Double.ulpOfOne
-      let massBelowOnePoint = mass < 1
-      mass += weightOfEmpty
-      let mean = weightedSum / mass
-      var squares = 0.0
-      for i in 0..<n {
-        let d = data[i] - mean
-        squares += responsibilities[i * k + j] * d * d
-      }
-      let spread = squares / mass
+      let mass = sums.mass[j] + weightOfEmpty
+      let delta = (sums.first[j] - weightOfEmpty * current.means[j]) / mass
+      let mean = current.means[j] + delta
+      let squares = sums.second[j] - delta * (2 * sums.first[j] - delta * sums.mass[j])
+      let spread = max(0, squares / mass)
       let variance = spread + regularization
       guard variance > 0 else {
-        let detail = mass == weightOfEmpty ? "no point has any responsibility for it" : "its variance fell to 0"
+        let detail = sums.mass[j] == 0 ? "no point has any responsibility for it" : "its variance fell to 0"
         throw .degenerate(component: j, epoch: epoch, detail: detail)
       }
       guard mean.isFinite, variance.isFinite else {
@@ -225,7 +217,7 @@ public enum ExpectationMaximization {
       }
       if spread <= collapseFloor {
         collapsed[j] = .varianceAtFloor
-      } else if massBelowOnePoint {
+      } else if sums.mass[j] < 1 {
         collapsed[j] = .weightBelowOnePoint
       }
       masses[j] = mass

@@ -113,6 +113,13 @@ public struct ModelSelection: Sendable, Equatable {
     options: EMOptions, criterion: InformationCriterion = .bic
   ) throws(MixtureError) -> ModelSelection {
     precondition(restarts >= 1, "restarts must be ≥ 1")
+    guard data.count >= 2 else {
+      throw .invalidData("EM needs at least 2 data points, got \(data.count)")
+    }
+    if let bad = data.first(where: { !$0.isFinite }) {
+      throw .invalidData("data must be finite, got \(bad)")
+    }
+    let variance = Statistics.variance(data, ddof: 0)
     var fits: [RestartedFit] = []
     for k in components {
       var runs: [EMResult] = []
@@ -120,7 +127,7 @@ public struct ModelSelection: Sendable, Equatable {
         var random = RandomSource(seed: seed, stream: r)
         do {
           let initial = try start.start(data, components: k, random: &random, regularization: options.regularization)
-          runs.append(try ExpectationMaximization.fit(data, from: initial, options: options))
+          runs.append(try ExpectationMaximization.fit(checked: data, variance: variance, from: initial, options: options))
         } catch {
           throw .inRun(components: k, restart: r, error)
         }

@@ -16,6 +16,10 @@ struct CSVColumn: Equatable {
 /// cells and the spellings in ``missingMarkers`` (pandas' common ones); infinite values
 /// (`inf`, `Infinity`, or a number too large for a double) are always an error. Errors
 /// name the line and column (1-based, as editors count them) of the offending cell.
+///
+/// The file is scanned once, as UTF-8 bytes: only the wanted column's cells are read, and
+/// a plain decimal number is converted by an exact fast path (see ``fastNumber(_:_:_:)``);
+/// everything else goes through the cell rules of ``readCell(_:columnName:)``.
 enum CSVReader {
   /// Cell texts that mean "no value".
   static let missingMarkers: Set<Substring> = ["NA", "N/A", "n/a", "NaN", "nan", "NAN", "-nan", "-NaN", "null", "NULL", "None", "#N/A", "<NA>"]
@@ -31,168 +35,356 @@ enum CSVReader {
   /// - Throws: ``InputError`` for a missing column, a cell that is not a finite number,
   ///   a missing value (unless dropped), or a malformed quote.
   static func column(_ column: ColumnReference, of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumn {
-    var rows = try records(text, file: file)
-    // Blank lines (trailing or not) hold no record.
-    rows.removeAll { $0.fields.count == 1 && $0.fields[0].text.isEmpty && !$0.fields[0].quoted }
-    guard !rows.isEmpty else { throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers") }
-    let header = rows.removeFirst()
-    let index: Int
-    switch column {
-    case .index(let i):
-      guard i < header.fields.count else {
-        throw InputError(
-          file: file, position: SourcePosition(line: header.line, column: 1),
-          message: "column index \(i) is out of range: the header has \(header.fields.count) column\(header.fields.count == 1 ? "" : "s") (0 to \(header.fields.count - 1))")
-      }
-      index = i
-    case .name(let name):
-      guard let i = header.fields.firstIndex(where: { $0.text == name }) else {
-        let names = header.fields.map { "\"\($0.text)\"" }.joined(separator: ", ")
-        throw InputError(file: file, position: SourcePosition(line: header.line, column: 1), message: "no column named \"\(name)\"; the header has \(names)")
-      }
-      index = i
+    var text = text
+    let result = text.withUTF8 { bytes in
+      Result { () throws(InputError) in try read(column, bytes: bytes, missing: missing, file: file) }
     }
-    let columnName = header.fields[index].text
+    return try result.get()
+  }
+
+  /// ``column(_:of:missing:file:)`` on the file's UTF-8 bytes.
+  ///
+  /// Errors come in the order a record-by-record reading gives them: a malformed quote
+  /// anywhere in the file first, then an empty file, then a missing column, then the first
+  /// bad row. So a bad row only stops the reading of values; the rest of the file is still
+  /// checked for quoting errors before the row's error is thrown.
+  private static func read(_ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, missing: MissingValues, file: String) throws(InputError) -> CSVColumn {
+    guard let base = bytes.baseAddress, bytes.count > 0 else {
+      throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers")
+    }
+    var s = Scanner(base: base, end: bytes.count, file: file)
+    if s.end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+      s.i = 3
+      s.lineStart = 3
+    }
+    let powers = powersOfFive
+    let end = s.end
+
+    var header: [String]? = nil
+    var wanted = -1
+    var columnName = ""
     var values: [Double] = []
     var dropped: [Int] = []
-    values.reserveCapacity(rows.count)
-    for row in rows {
-      guard row.fields.count == header.fields.count else {
-        let count = row.fields.count
-        throw InputError(
-          file: file, position: SourcePosition(line: row.line, column: 1),
-          message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.fields.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
-      }
-      let field = row.fields[index]
-      let position = SourcePosition(line: row.line, column: field.column)
-      let cell = field.text.trimmingCSVSpaces
-      if cell.isEmpty || missingMarkers.contains(cell) {
-        if missing == .drop {
-          dropped.append(row.line)
+    // The first error of the header or a row, thrown once the rest of the file has been
+    // checked for quoting errors (which take precedence, as they stop the reading of records).
+    var pending: InputError? = nil
+    var scratch: [UInt8] = []
+
+    return try powers.withUnsafeBufferPointer { (powers) throws(InputError) -> CSVColumn in
+      let powers = powers.baseAddress!
+      while s.i < end {
+        let first = base[s.i]
+        // A blank line holds no record.
+        if first == 0x0A || first == 0x0D {
+          s.endRecord()
           continue
         }
-        let what = cell.isEmpty ? "an empty cell" : "\"\(cell)\""
-        throw InputError(
-          file: file, position: position,
-          message: "missing value (\(what)) in column \"\(columnName)\"; fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
-      }
-      let unsigned = cell.first == "-" || cell.first == "+" ? cell.dropFirst() : cell
-      if infinityMarkers.contains(unsigned) {
-        throw InputError(
-          file: file, position: position,
-          message: "\"\(cell)\" in column \"\(columnName)\" is infinite; a mixture cannot fit infinite values: correct or remove the row")
-      }
-      guard let value = parseNumber(cell) else {
-        throw InputError(file: file, position: position, message: "\"\(cell)\" in column \"\(columnName)\" is not a number; use digits with \".\" as the decimal point")
-      }
-      guard value.isFinite else {
-        throw InputError(
-          file: file, position: position,
-          message: "\"\(cell)\" in column \"\(columnName)\" is too large for a double (it overflows to infinity); rescale the data")
-      }
-      values.append(value)
-    }
-    return CSVColumn(name: columnName, values: values, droppedLines: dropped)
-  }
+        let recordLine = s.line
 
-  struct Field {
-    var text: String
-    /// The 1-based column of the field's first character.
-    var column: Int
-    var quoted: Bool
-  }
+        guard let header else {
+          var fields: [String] = []
+          while true {
+            let field = try s.scanField()
+            fields.append(String(decoding: s.text(of: field, into: &scratch), as: UTF8.self))
+            if s.i < end && base[s.i] == 0x2C {
+              s.i += 1
+              continue
+            }
+            break
+          }
+          s.endRecord()
+          header = fields
+          switch column {
+          case .index(let i):
+            if i < fields.count {
+              wanted = i
+            } else {
+              pending = InputError(
+                file: file, position: SourcePosition(line: recordLine, column: 1),
+                message: "column index \(i) is out of range: the header has \(fields.count) column\(fields.count == 1 ? "" : "s") (0 to \(fields.count - 1))")
+            }
+          case .name(let name):
+            if let i = fields.firstIndex(where: { $0 == name }) {
+              wanted = i
+            } else {
+              let names = fields.map { "\"\($0)\"" }.joined(separator: ", ")
+              pending = InputError(file: file, position: SourcePosition(line: recordLine, column: 1), message: "no column named \"\(name)\"; the header has \(names)")
+            }
+          }
+          if pending == nil {
+            columnName = fields[wanted]
+            // A guess from the header's length; the array grows if the rows are shorter.
+            values.reserveCapacity(min((end - s.i) / max(s.i - 1, 2), 1 << 24))
+          }
+          continue
+        }
 
-  struct Record {
-    var fields: [Field]
-    /// The 1-based line the record starts on.
-    var line: Int
-  }
+        if pending != nil {
+          // Only the quoting of the rest of the file matters now.
+          while true {
+            _ = try s.scanField()
+            if s.i < end && base[s.i] == 0x2C {
+              s.i += 1
+              continue
+            }
+            break
+          }
+          s.endRecord()
+          continue
+        }
 
-  /// Splits `text` into records (a quoted field may span lines).
-  static func records(_ text: String, file: String) throws(InputError) -> [Record] {
-    var records: [Record] = []
-    var fields: [Field] = []
-    var field = ""
-    var fieldColumn = 1
-    var quoted = false
-    var inQuotes = false
-    var quoteStart = SourcePosition(line: 1, column: 1)
-    var line = 1
-    var column = 1
-    var recordLine = 1
-    var scalars = Array(text.unicodeScalars)
-    if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-    var i = 0
-    func endField() {
-      fields.append(Field(text: field, column: fieldColumn, quoted: quoted))
-      field = ""
-      quoted = false
-    }
-    while i < scalars.count {
-      let c = scalars[i]
-      if inQuotes {
-        if c == "\"" {
-          if i + 1 < scalars.count && scalars[i + 1] == "\"" {
-            field.unicodeScalars.append("\"")
-            i += 2
-            column += 2
+        var count = 0
+        var cell = Field(start: 0, end: 0, open: -1, close: -1)
+        var cellLineStart = 0
+        while true {
+          let lineStart = s.lineStart
+          let field = try s.scanField()
+          if count == wanted {
+            cell = field
+            cellLineStart = lineStart
+          }
+          count += 1
+          if s.i < end && base[s.i] == 0x2C {
+            s.i += 1
             continue
           }
-          inQuotes = false
-        } else {
-          field.unicodeScalars.append(c)
-          if c == "\n" {
-            line += 1
-            column = 0
+          break
+        }
+        s.endRecord()
+        guard count == header.count else {
+          pending = InputError(
+            file: file, position: SourcePosition(line: recordLine, column: 1),
+            message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
+          continue
+        }
+
+        if cell.open < 0 {
+          if let value = fastNumber(base + cell.start, cell.end - cell.start, powers) {
+            values.append(value)
+            continue
           }
         }
-        i += 1
-        column += 1
-        continue
-      }
-      switch c {
-      case "\"":
-        guard field.allSatisfy({ $0 == " " }) else {
-          throw InputError(
-            file: file, position: SourcePosition(line: line, column: column),
-            message: "a quote inside an unquoted field; put the whole field in double quotes and write a quote as \"\"")
+        let bytes = s.text(of: cell, into: &scratch)
+        if cell.open >= 0, let value = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }) {
+          values.append(value)
+          continue
         }
-        field = ""
-        quoted = true
-        inQuotes = true
-        quoteStart = SourcePosition(line: line, column: column)
-      case ",":
-        endField()
-        fieldColumn = column + 1
-      case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n":
+        switch readCell(String(decoding: bytes, as: UTF8.self), columnName: columnName) {
+        case .value(let value):
+          values.append(value)
+        case .missing(let what):
+          if missing == .drop {
+            dropped.append(recordLine)
+          } else {
+            pending = InputError(
+              file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)),
+              message: "missing value (\(what)) in column \"\(columnName)\"; fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+          }
+        case .invalid(let message):
+          pending = InputError(file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)), message: message)
+        }
+      }
+      if let pending { throw pending }
+      guard header != nil else {
+        throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers")
+      }
+      return CSVColumn(name: columnName, values: values, droppedLines: dropped)
+    }
+  }
+
+  /// Where a field lies in the file's bytes.
+  struct Field {
+    /// The offset of the field's first byte (after the comma or line end before it).
+    var start: Int
+    /// The offset of the comma, line end or end of file after the field.
+    var end: Int
+    /// For a quoted field, the offsets of its (last) opening quote and of its closing
+    /// quote; the field's text is between them (with `""` for a quote) followed by the
+    /// spaces between the closing quote and `end`. -1 for an unquoted field, whose text
+    /// is `start..<end`.
+    var open: Int
+    var close: Int
+  }
+
+  /// Walks the fields and records of a file's bytes, keeping the line count.
+  ///
+  /// A record ends at LF, CRLF or a lone CR outside quotes; inside quotes only an LF
+  /// starts a new line. Columns count Unicode scalars from the start of the line (after
+  /// a byte-order mark on line 1) and are only worked out for messages.
+  struct Scanner {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    let file: String
+    /// The offset of the next byte to read.
+    var i = 0
+    /// The 1-based line of byte `i`.
+    var line = 1
+    /// The offset of the first byte of that line.
+    var lineStart = 0
+
+    init(base: UnsafePointer<UInt8>, end: Int, file: String) {
+      self.base = base
+      self.end = end
+      self.file = file
+    }
+
+    /// The 1-based column of the byte at `offset`, on the line that starts at `lineStart`.
+    func column(from lineStart: Int, to offset: Int) -> Int {
+      var column = 1
+      var k = lineStart
+      while k < offset {
+        // One per Unicode scalar: every byte but UTF-8 continuation bytes.
+        if base[k] & 0xC0 != 0x80 { column += 1 }
+        k += 1
+      }
+      return column
+    }
+
+    func position(of offset: Int) -> SourcePosition {
+      SourcePosition(line: line, column: column(from: lineStart, to: offset))
+    }
+
+    func allSpaces(_ from: Int, _ to: Int) -> Bool {
+      var k = from
+      while k < to {
+        if base[k] != 0x20 { return false }
+        k += 1
+      }
+      return true
+    }
+
+    /// Reads the field at `i`, leaving `i` at the comma, CR, LF or end of file after it.
+    mutating func scanField() throws(InputError) -> Field {
+      let start = i
+      var k = i
+      // Unquoted text; every byte that matters here is at most ",".
+      while k < end {
+        let b = base[k]
+        if b > 0x2C || (b != 0x2C && b != 0x0A && b != 0x0D && b != 0x22) {
+          k += 1
+          continue
+        }
         break
-      case "\n", "\r":
-        endField()
-        records.append(Record(fields: fields, line: recordLine))
-        fields = []
-        line += 1
-        column = 0
-        recordLine = line
-        fieldColumn = 1
-      default:
-        if quoted && c != " " {
-          throw InputError(
-            file: file, position: SourcePosition(line: line, column: column),
-            message: "unexpected text after a closing quote; a quoted field must end at a comma or line end")
-        }
-        field.unicodeScalars.append(c)
       }
-      i += 1
-      column += 1
+      guard k < end && base[k] == 0x22 else {
+        i = k
+        return Field(start: start, end: k, open: -1, close: -1)
+      }
+      // A quote may only follow spaces.
+      guard allSpaces(start, k) else {
+        throw InputError(file: file, position: position(of: k), message: "a quote inside an unquoted field; put the whole field in double quotes and write a quote as \"\"")
+      }
+      var open = k
+      while true {
+        let openPosition = (line: line, lineStart: lineStart)
+        var close = -1
+        k = open + 1
+        while k < end {
+          let b = base[k]
+          if b == 0x22 {
+            if k + 1 < end && base[k + 1] == 0x22 {
+              k += 2
+              continue
+            }
+            close = k
+            break
+          }
+          if b == 0x0A {
+            line += 1
+            lineStart = k + 1
+          }
+          k += 1
+        }
+        guard close >= 0 else {
+          throw InputError(
+            file: file, position: SourcePosition(line: openPosition.line, column: column(from: openPosition.lineStart, to: open)),
+            message: "unterminated quoted field; add the closing double quote")
+        }
+        // After the closing quote: spaces (kept in the text), then a comma or line end.
+        k = close + 1
+        var reopened = false
+        while k < end {
+          let b = base[k]
+          if b == 0x20 {
+            k += 1
+            continue
+          }
+          if b == 0x2C || b == 0x0A || b == 0x0D { break }
+          if b == 0x22 {
+            // As at the start of a field: a quote may follow a text of only spaces, and
+            // starts the field's text afresh.
+            guard allSpaces(open + 1, close) else {
+              throw InputError(file: file, position: position(of: k), message: "a quote inside an unquoted field; put the whole field in double quotes and write a quote as \"\"")
+            }
+            open = k
+            reopened = true
+            break
+          }
+          throw InputError(file: file, position: position(of: k), message: "unexpected text after a closing quote; a quoted field must end at a comma or line end")
+        }
+        if reopened { continue }
+        i = k
+        return Field(start: start, end: k, open: open, close: close)
+      }
     }
-    if inQuotes {
-      throw InputError(file: file, position: quoteStart, message: "unterminated quoted field; add the closing double quote")
+
+    /// Moves past the CR, LF, CRLF (or end of file) at `i` that ends a record.
+    mutating func endRecord() {
+      guard i < end else { return }
+      if base[i] == 0x0D && i + 1 < end && base[i + 1] == 0x0A {
+        i += 2
+      } else {
+        i += 1
+      }
+      line += 1
+      lineStart = i
     }
-    if !field.isEmpty || quoted || !fields.isEmpty {
-      endField()
-      records.append(Record(fields: fields, line: recordLine))
+
+    /// The text of `field` in UTF-8 (quotes removed and `""` read as a quote).
+    func text(of field: Field, into scratch: inout [UInt8]) -> [UInt8] {
+      scratch.removeAll(keepingCapacity: true)
+      if field.open < 0 {
+        scratch.append(contentsOf: UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
+        return scratch
+      }
+      var k = field.open + 1
+      while k < field.close {
+        scratch.append(base[k])
+        // Inside quotes a quote only occurs doubled.
+        k += base[k] == 0x22 ? 2 : 1
+      }
+      scratch.append(contentsOf: UnsafeBufferPointer(start: base + field.close + 1, count: field.end - field.close - 1))
+      return scratch
     }
-    return records
+  }
+
+  enum Cell {
+    case value(Double)
+    /// A missing value, described for the message.
+    case missing(String)
+    /// Not a finite number: the message.
+    case invalid(String)
+  }
+
+  /// The value of one cell, by the rules for any text: spaces and tabs around it are
+  /// ignored; empty and ``missingMarkers`` are missing; ``infinityMarkers`` (signed or not)
+  /// and numbers that overflow are infinite; otherwise ``parseNumber(_:)`` decides.
+  static func readCell(_ text: String, columnName: String) -> Cell {
+    let cell = text.trimmingCSVSpaces
+    if cell.isEmpty || missingMarkers.contains(cell) {
+      return .missing(cell.isEmpty ? "an empty cell" : "\"\(cell)\"")
+    }
+    let unsigned = cell.first == "-" || cell.first == "+" ? cell.dropFirst() : cell
+    if infinityMarkers.contains(unsigned) {
+      return .invalid("\"\(cell)\" in column \"\(columnName)\" is infinite; a mixture cannot fit infinite values: correct or remove the row")
+    }
+    guard let value = parseNumber(cell) else {
+      return .invalid("\"\(cell)\" in column \"\(columnName)\" is not a number; use digits with \".\" as the decimal point")
+    }
+    guard value.isFinite else {
+      return .invalid("\"\(cell)\" in column \"\(columnName)\" is too large for a double (it overflows to infinity); rescale the data")
+    }
+    return .value(value)
   }
 
   /// A decimal number in the C locale: optional sign, digits with an optional `.`, an
@@ -208,6 +400,212 @@ enum CSVReader {
     }
     return sawDigit ? Double(String(s)) : nil
   }
+
+  // MARK: - Exact fast conversion of plain decimals
+
+  /// The value of the cell `p[0..<count]` when it is (between spaces and tabs) a plain
+  /// decimal `[+-]digits[.digits][(e|E)[+-]digits]` (or `[+-].digits…`) that can be
+  /// converted exactly without `strtod`; `nil` for anything else, including texts this
+  /// function cannot prove its answer for. A value it returns is bit for bit
+  /// `Double(String)` of the trimmed text (the correctly rounded double), always finite
+  /// and never subnormal.
+  ///
+  /// - At most 19 significant digits are read, into `w`, and the value is `w × 10^q`.
+  /// - With `w ≤ 2^53` and `|q| ≤ 22` both `w` and `10^|q|` are doubles, so one multiply
+  ///   or divide, rounded once by IEEE arithmetic, is exact (Clinger's fast path).
+  /// - Otherwise `10^q = 5^q × 2^q`, and `5^q = T × 2^e` with `T` in `[2^127, 2^128)`;
+  ///   ``powersOfFive`` holds `⌊T⌋` (exact for `0 ≤ q ≤ 55`). With `w` shifted to have
+  ///   its top bit set, the exact 192-bit product `P = w × ⌊T⌋` satisfies
+  ///   `P ≤ w × T < P + w < P + 2^64`. Rounding to 53 bits only changes at the midpoints
+  ///   between doubles, so when no midpoint lies within 2^64 above `P` the rounding of
+  ///   `P` is the rounding of the true value (the idea of the Eisel–Lemire algorithm,
+  ///   with every doubtful case sent to `strtod`, as are subnormal and infinite results).
+  static func fastNumber(_ p: UnsafePointer<UInt8>, _ count: Int, _ powers: UnsafePointer<PowerOfFive>) -> Double? {
+    var start = 0
+    var end = count
+    while start < end && (p[start] == 0x20 || p[start] == 0x09) { start += 1 }
+    while end > start && (p[end - 1] == 0x20 || p[end - 1] == 0x09) { end -= 1 }
+    var k = start
+    guard k < end else { return nil }
+    var negative = false
+    if p[k] == 0x2D {
+      negative = true
+      k += 1
+    } else if p[k] == 0x2B {
+      k += 1
+    }
+    var w: UInt64 = 0
+    var digits = 0
+    var sawDigit = false
+    var q = 0
+    while k < end {
+      let d = p[k] &- 0x30
+      if d > 9 { break }
+      sawDigit = true
+      if w != 0 || d != 0 {
+        guard digits < 19 else { return nil }
+        w = w &* 10 &+ UInt64(d)
+        digits += 1
+      }
+      k += 1
+    }
+    if k < end && p[k] == 0x2E {
+      k += 1
+      while k < end {
+        let d = p[k] &- 0x30
+        if d > 9 { break }
+        sawDigit = true
+        if w != 0 || d != 0 {
+          guard digits < 19 else { return nil }
+          w = w &* 10 &+ UInt64(d)
+          digits += 1
+        }
+        q -= 1
+        k += 1
+      }
+    }
+    guard sawDigit else { return nil }
+    if k < end && p[k] | 0x20 == 0x65 {
+      k += 1
+      var negativeExponent = false
+      if k < end && (p[k] == 0x2D || p[k] == 0x2B) {
+        negativeExponent = p[k] == 0x2D
+        k += 1
+      }
+      var e = 0
+      var exponentDigits = 0
+      while k < end {
+        let d = p[k] &- 0x30
+        if d > 9 { break }
+        guard exponentDigits < 6 else { return nil }
+        e = e * 10 + Int(d)
+        exponentDigits += 1
+        k += 1
+      }
+      guard exponentDigits > 0 else { return nil }
+      q += negativeExponent ? -e : e
+    }
+    guard k == end else { return nil }
+    if w == 0 { return negative ? -0.0 : 0.0 }
+
+    if w <= 1 << 53 && q >= -22 && q <= 22 {
+      var value = Double(w)
+      if q < 0 {
+        value /= exactPowersOfTen[-q]
+      } else {
+        value *= exactPowersOfTen[q]
+      }
+      return negative ? -value : value
+    }
+
+    guard q >= PowerOfFive.smallest && q <= PowerOfFive.largest else { return nil }
+    let power = powers[q - PowerOfFive.smallest]
+    let shift = w.leadingZeroBitCount
+    let wn = w << shift
+    let upper = wn.multipliedFullWidth(by: power.high)
+    let lower = wn.multipliedFullWidth(by: power.low)
+    // P = hi·2^128 + mid·2^64 + lo, below 2^192.
+    let (mid, carry) = upper.low.addingReportingOverflow(lower.high)
+    let hi = upper.high &+ (carry ? 1 : 0)
+    let lo = lower.low
+    // P ≥ 2^190; its top 53 bits are the significand, the bits below them decide the rounding.
+    let top = Int(hi >> 63)
+    let below = 10 + top
+    let half: UInt64 = 1 << (below - 1)
+    let rest = hi & ((1 << below) - 1)
+    // A midpoint at P, or less than 2^64 above P: leave it to strtod.
+    if rest == half && mid == 0 && lo == 0 { return nil }
+    if rest == half - 1 && mid == .max { return nil }
+    var significand = hi >> below
+    var exponent = 52 + 128 + below + Int(power.exponent) + q - shift + 1023
+    guard exponent >= 1 else { return nil }
+    if rest >= half {
+      significand += 1
+      if significand == 1 << 53 {
+        significand = 1 << 52
+        exponent += 1
+      }
+    }
+    guard exponent <= 2046 else { return nil }
+    let bits = UInt64(exponent) << 52 | (significand & ((1 << 52) - 1)) | (negative ? 1 << 63 : 0)
+    return Double(bitPattern: bits)
+  }
+
+  /// 10^0 … 10^22, all exact doubles.
+  static let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  ]
+
+  /// `5^q = T × 2^exponent` with `T` in `[2^127, 2^128)`: `⌊T⌋` in two words and the exponent.
+  struct PowerOfFive: Equatable {
+    var high: UInt64
+    var low: UInt64
+    var exponent: Int32
+
+    /// The range of `q` in ``powersOfFive``; beyond it every nonzero 19-digit decimal
+    /// is subnormal, zero or infinite.
+    static let smallest = -342
+    static let largest = 308
+  }
+
+  /// ``PowerOfFive`` for `q` in `PowerOfFive.smallest…PowerOfFive.largest`, worked out in
+  /// exact integer arithmetic once: `5^q` for `q ≥ 0`, and `⌊2^N / 5^-q⌋` for `q < 0`
+  /// (with `N` large enough that it has more than 128 bits), each cut to its top 128 bits.
+  static let powersOfFive: [PowerOfFive] = {
+    /// Bits `offset ..< offset + 128` of the little-endian number `x` (`offset` may be
+    /// negative: bits below 0 are zeros).
+    func top128(_ x: [UInt64], offset: Int) -> (high: UInt64, low: UInt64) {
+      func bit(_ n: Int) -> UInt64 { n < 0 || n >= x.count * 64 ? 0 : (x[n >> 6] >> UInt64(n & 63)) & 1 }
+      var high: UInt64 = 0
+      var low: UInt64 = 0
+      for b in 0..<64 {
+        low |= bit(offset + b) << UInt64(b)
+        high |= bit(offset + 64 + b) << UInt64(b)
+      }
+      return (high, low)
+    }
+    func bitLength(_ x: [UInt64]) -> Int {
+      for k in stride(from: x.count - 1, through: 0, by: -1) where x[k] != 0 {
+        return k * 64 + 64 - x[k].leadingZeroBitCount
+      }
+      return 0
+    }
+    var table: [PowerOfFive] = []
+    table.reserveCapacity(PowerOfFive.largest - PowerOfFive.smallest + 1)
+
+    // q < 0: x = ⌊2^N / 5^m⌋ by repeated division by 5 (⌊⌊a/5⌋/5⌋ = ⌊a/25⌋).
+    let n = 1088
+    var x = [UInt64](repeating: 0, count: n / 64 + 1)
+    x[n / 64] = 1
+    var negatives: [PowerOfFive] = []
+    for _ in 1...(-PowerOfFive.smallest) {
+      var remainder: UInt64 = 0
+      for k in stride(from: x.count - 1, through: 0, by: -1) {
+        (x[k], remainder) = UInt64(5).dividingFullWidth((high: remainder, low: x[k]))
+      }
+      let cut = bitLength(x) - 128
+      let (high, low) = top128(x, offset: cut)
+      negatives.append(PowerOfFive(high: high, low: low, exponent: Int32(cut - n)))
+    }
+    table.append(contentsOf: negatives.reversed())
+
+    // q ≥ 0: x = 5^q exactly.
+    x = [1]
+    for _ in 0...PowerOfFive.largest {
+      let cut = bitLength(x) - 128
+      let (high, low) = top128(x, offset: cut)
+      table.append(PowerOfFive(high: high, low: low, exponent: Int32(cut)))
+      var carry: UInt64 = 0
+      for k in x.indices {
+        let product = x[k].multipliedFullWidth(by: 5)
+        let (sum, overflow) = product.low.addingReportingOverflow(carry)
+        x[k] = sum
+        carry = product.high &+ (overflow ? 1 : 0)
+      }
+      if carry != 0 { x.append(carry) }
+    }
+    return table
+  }()
 }
 
 extension String {
