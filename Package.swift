@@ -45,6 +45,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Benchmarks (README): medians of EM, KDE, CSV and report timings beside baselines.
+    .executableTarget(
+      name: "generate-report-bench",
+      dependencies: [
+        "MixtureModels", "ReportKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "MixtureModelsTests", dependencies: ["MixtureModels", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),

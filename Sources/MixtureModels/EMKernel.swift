@@ -100,7 +100,22 @@ private struct ChunkWork: @unchecked Sendable {
   /// Sums chunk `c` into `out[c · stride ..< (c + 1) · stride]`: the log-likelihood,
   /// then Σ r, Σ r d and Σ r d² for each component.
   func sum(chunk c: Int) {
-    let k = means.count
+    // A constant K lets the compiler unroll the component loops and keep the terms and
+    // accumulators in registers; the common sizes get their own copy of the loop.
+    switch means.count {
+    case 1: sum(chunk: c, Components1.self)
+    case 2: sum(chunk: c, Components2.self)
+    case 3: sum(chunk: c, Components3.self)
+    case 4: sum(chunk: c, Components4.self)
+    case 5: sum(chunk: c, Components5.self)
+    case 6: sum(chunk: c, Components6.self)
+    case 8: sum(chunk: c, Components8.self)
+    default: sum(chunk: c, AnyComponents.self)
+    }
+  }
+
+  private func sum<Count: ComponentCount>(chunk c: Int, _: Count.Type) {
+    let k = Count.value == 0 ? means.count : Count.value
     let start = c * EMKernel.chunkSize
     let end = Swift.min(start + EMKernel.chunkSize, data.count)
     withUnsafeTemporaryAllocation(of: Vector8.self, capacity: 4 * k + 1) { scratch in
@@ -110,19 +125,8 @@ private struct ChunkWork: @unchecked Sendable {
       accumulators.initialize(repeating: Vector8(), count: 3 * k + 1)
       let logLikelihood = accumulators + 3 * k
       let base = data.baseAddress!
-      var i = start
-      while i < end {
-        let x: Vector8
-        var valid = SIMDMask<SIMD8<Int64>>(repeating: true)
-        if end - i >= 8 {
-          x = UnsafeRawPointer(base + i).loadUnaligned(as: Vector8.self)
-        } else {
-          // The last few points: the missing lanes repeat a real point and are masked out.
-          var partial = Vector8(repeating: base[i])
-          for lane in 0..<(end - i) { partial[lane] = base[i + lane] }
-          for lane in (end - i)..<8 { valid[lane] = false }
-          x = partial
-        }
+
+      @inline(__always) func step(_ x: Vector8, valid: SIMDMask<SIMD8<Int64>>?) {
         var largest = Vector8(repeating: -.infinity)
         for j in 0..<k {
           let z = (x - means[j]) * inverseSds[j]
@@ -136,9 +140,13 @@ private struct ChunkWork: @unchecked Sendable {
           terms[j] = e
           total += e
         }
-        let pointLogLikelihood = largest + VectorMath.log(total)
-        logLikelihood.pointee += pointLogLikelihood.replacing(with: 0, where: .!valid)
-        let inverseTotal = (1 / total).replacing(with: 0, where: .!valid)
+        var pointLogLikelihood = largest + VectorMath.log(total)
+        var inverseTotal = 1 / total
+        if let valid {
+          pointLogLikelihood.replace(with: 0, where: .!valid)
+          inverseTotal.replace(with: 0, where: .!valid)
+        }
+        logLikelihood.pointee += pointLogLikelihood
         for j in 0..<k {
           let r = terms[j] * inverseTotal
           let d = x - means[j]
@@ -147,7 +155,22 @@ private struct ChunkWork: @unchecked Sendable {
           accumulators[k + j] += rd
           accumulators[2 * k + j] = accumulators[2 * k + j].addingProduct(rd, d)
         }
+      }
+
+      var i = start
+      while i + 8 <= end {
+        step(UnsafeRawPointer(base + i).loadUnaligned(as: Vector8.self), valid: nil)
         i += 8
+      }
+      if i < end {
+        // The last few points: the missing lanes repeat a real point and are masked out.
+        var x = Vector8(repeating: base[i])
+        var valid = SIMDMask<SIMD8<Int64>>(repeating: false)
+        for lane in 0..<(end - i) {
+          x[lane] = base[i + lane]
+          valid[lane] = true
+        }
+        step(x, valid: valid)
       }
       // Lanes are added in a fixed order, never by a reduction the compiler may reorder.
       let slot = out.baseAddress! + c * stride
@@ -161,3 +184,15 @@ private struct ChunkWork: @unchecked Sendable {
     }
   }
 }
+
+/// A number of components known when the kernel is compiled, so that the specialised
+/// copy of the loop has constant trip counts (0: known only at run time).
+private protocol ComponentCount { static var value: Int { get } }
+private enum Components1: ComponentCount { static var value: Int { 1 } }
+private enum Components2: ComponentCount { static var value: Int { 2 } }
+private enum Components3: ComponentCount { static var value: Int { 3 } }
+private enum Components4: ComponentCount { static var value: Int { 4 } }
+private enum Components5: ComponentCount { static var value: Int { 5 } }
+private enum Components6: ComponentCount { static var value: Int { 6 } }
+private enum Components8: ComponentCount { static var value: Int { 8 } }
+private enum AnyComponents: ComponentCount { static var value: Int { 0 } }

@@ -17,7 +17,7 @@ public enum VectorMath {
   /// (the remainder is below 2⁻⁵⁸) in Horner form with fused multiply-adds; then the
   /// result is scaled by `2ⁿ` in two steps, `2^⌊n/2⌋ · 2^(n − ⌊n/2⌋)`, each a normal
   /// double, so there is no slow path and no branch.
-  @inlinable @inline(__always)
+  @_transparent
   public static func exp(_ x: Vector8) -> Vector8 {
     // Clamping keeps n within what the two-step scaling represents; NaN compares false
     // and passes through.
@@ -56,7 +56,7 @@ public enum VectorMath {
   ///
   /// fdlibm's method: `x = 2ᵏ m` with `√2/2 ≤ m < √2`, `f = m − 1`, `s = f / (2 + f)`,
   /// `log m = f − f²/2 + s (f²/2 + R(s²))` with fdlibm's degree-14 minimax `R`.
-  @inlinable @inline(__always)
+  @_transparent
   public static func log(_ x: Vector8) -> Vector8 {
     // Subnormals are scaled into the normal range first.
     let tiny = x .< 2.225_073_858_507_201_4e-308
@@ -65,7 +65,8 @@ public enum VectorMath {
     // Subtracting the bits of √2/2 makes the exponent field k for m in [√2/2, √2).
     let k = (bits &- 0x3FE6_A09E_667F_3BCD) &>> 52
     let m = unsafeBitCast(bits &- (k &<< 52), to: Vector8.self)
-    var exponent = Vector8(k)
+    // k to a double through the 1.5 · 2⁵² trick (exact for |k| < 2⁵¹), vectorised.
+    var exponent = unsafeBitCast(k &+ 0x4338_0000_0000_0000, to: Vector8.self) - 6_755_399_441_055_744.0
     exponent.replace(with: exponent - 54, where: tiny)
     let f = m - 1
     let halfSquare = 0.5 * f * f
