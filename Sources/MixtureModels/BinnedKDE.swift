@@ -38,8 +38,9 @@ enum BinnedKDE {
     let allowed = Swift.max(1, Int(Double(maximumBins) * spacing / Swift.max(range, spacing)))
     subdivision = Swift.min(subdivision, allowed)
     let delta = spacing / Double(subdivision)
-    let low = Int(((kde.minimum - a) / delta).rounded(.down)) - 1
-    let high = Int(((kde.maximum - a) / delta).rounded(.down)) + 2
+    // Bins cover the data and the output points, however far the grid reaches.
+    let low = Swift.min(Int(((kde.minimum - a) / delta).rounded(.down)) - 1, 0)
+    let high = Swift.max(Int(((kde.maximum - a) / delta).rounded(.down)) + 2, (m - 1) * subdivision)
     let binCount = high - low + 1
 
     // Bin weights and Σ f(1 − f), in units of 2⁻³².
@@ -93,7 +94,8 @@ enum BinnedKDE {
 
   /// `Σ a[start + t] · b[t]` over `b`, eight products at a time, in a fixed order.
   static func dot(_ a: [Double], from start: Int, _ b: [Double]) -> Double {
-    a.withUnsafeBufferPointer { a in
+    precondition(start >= 0 && start + b.count <= a.count, "dot product out of bounds")
+    return a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         let pa = UnsafeRawPointer(a.baseAddress! + start), pb = UnsafeRawPointer(b.baseAddress!)
         var sum = Vector8()

@@ -77,6 +77,28 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
     return total
   }
 
+  /// Each point's most probable component (0-based; the lower one on a tie): the
+  /// largest `log w_k + log φ_k(x)`, without storing the responsibilities.
+  /// - Complexity: O(n · K), one pass.
+  public func assignments(of data: [Double]) -> [Int32] {
+    let k = componentCount
+    let logNorms = (0..<k).map { _log(weights[$0]) - _log(sds[$0]) }
+    let inverseSds = sds.map { 1 / $0 }
+    return data.map { x in
+      var best: Int32 = 0
+      var bestTerm = -Double.infinity
+      for j in 0..<k {
+        let z = (x - means[j]) * inverseSds[j]
+        let term = logNorms[j] - 0.5 * z * z
+        if term > bestTerm {
+          bestTerm = term
+          best = Int32(j)
+        }
+      }
+      return best
+    }
+  }
+
   /// The posterior probability of each component for `x` (its responsibilities).
   public func responsibilities(at x: Double) -> [Double] {
     let terms = logTerms(at: x)

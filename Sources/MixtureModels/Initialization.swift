@@ -53,27 +53,7 @@ public enum Initialization {
     _ data: [Double], components k: Int, random: inout RandomSource, regularization: Double = 0, lloydIterations: Int = 10
   ) throws(MixtureError) -> GaussianMixture {
     let overallSD = try checkFittable(data, components: k)
-    let n = data.count
-    var centres = [data[random.index(below: n)]]
-    var nearest = data.map { ($0 - centres[0]) * ($0 - centres[0]) }
-    while centres.count < k {
-      let total = nearest.reduce(0, +)
-      guard total > 0 else { throw tooFewDistinctValues(data, components: k) }
-      let target = random.uniform() * total
-      var cumulative = 0.0
-      var chosen = -1
-      for i in 0..<n where nearest[i] > 0 {
-        chosen = i
-        cumulative += nearest[i]
-        if cumulative > target { break }
-      }
-      let centre = data[chosen]
-      centres.append(centre)
-      for i in 0..<n {
-        let d = (data[i] - centre) * (data[i] - centre)
-        if d < nearest[i] { nearest[i] = d }
-      }
-    }
+    let centres = try seedCentres(data, components: k, random: &random)
     var labels = assign(data, to: centres)
     for _ in 0..<lloydIterations {
       let next = assign(data, to: clusterMeans(data, labels: labels, k: k))
@@ -127,47 +107,80 @@ public enum Initialization {
     return .invalidData("the data has only \(distinct) distinct values, fewer than the \(k) components; use at most \(distinct) components")
   }
 
-  /// The index of the nearest centre for each point (the lower index on a tie).
-  static func assign(_ data: [Double], to centres: [Double]) -> [Int] {
+  /// k-means++ seeding (Arthur & Vassilvitskii 2007): each next centre drawn with
+  /// probability proportional to the squared distance to the nearest centre so far. In
+  /// a function of its own so the n distances are freed before Lloyd's rounds.
+  static func seedCentres(_ data: [Double], components k: Int, random: inout RandomSource) throws(MixtureError) -> [Double] {
+    let n = data.count
+    var centres = [data[random.index(below: n)]]
+    var nearest = data.map { ($0 - centres[0]) * ($0 - centres[0]) }
+    while centres.count < k {
+      let total = nearest.reduce(0, +)
+      guard total > 0 else { throw tooFewDistinctValues(data, components: k) }
+      let target = random.uniform() * total
+      var cumulative = 0.0
+      var chosen = -1
+      for i in 0..<n where nearest[i] > 0 {
+        chosen = i
+        cumulative += nearest[i]
+        if cumulative > target { break }
+      }
+      let centre = data[chosen]
+      centres.append(centre)
+      for i in 0..<n {
+        let d = (data[i] - centre) * (data[i] - centre)
+        if d < nearest[i] { nearest[i] = d }
+      }
+    }
+    return centres
+  }
+
+  /// The index of the nearest centre for each point (the lower index on a tie), as
+  /// 32-bit integers to halve the memory of ten million labels.
+  static func assign(_ data: [Double], to centres: [Double]) -> [Int32] {
     data.map { x in
-      var best = 0
+      var best: Int32 = 0
       var bestDistance = abs(x - centres[0])
       for j in 1..<centres.count {
         let d = abs(x - centres[j])
-        if d < bestDistance { best = j; bestDistance = d }
+        if d < bestDistance { best = Int32(j); bestDistance = d }
       }
       return best
     }
   }
 
-  static func clusterSizes(_ labels: [Int], k: Int) -> [Int] {
+  static func clusterSizes(_ labels: [Int32], k: Int) -> [Int] {
     var sizes = [Int](repeating: 0, count: k)
-    for l in labels { sizes[l] += 1 }
+    for l in labels { sizes[Int(l)] += 1 }
     return sizes
   }
 
   /// Each cluster's mean, with one correction pass (Σ(x − m)/n added to the first
   /// estimate m), so a cluster of one repeated value has exactly that value as its mean.
-  static func clusterMeans(_ data: [Double], labels: [Int], k: Int) -> [Double] {
+  static func clusterMeans(_ data: [Double], labels: [Int32], k: Int) -> [Double] {
     var sums = [Double](repeating: 0, count: k)
     var counts = [Int](repeating: 0, count: k)
-    for (x, l) in zip(data, labels) {
+    for (x, label) in zip(data, labels) {
+      let l = Int(label)
       sums[l] += x
       counts[l] += 1
     }
     let first = (0..<k).map { sums[$0] / Double(counts[$0]) }
     var residuals = [Double](repeating: 0, count: k)
-    for (x, l) in zip(data, labels) { residuals[l] += x - first[l] }
+    for (x, l) in zip(data, labels) { residuals[Int(l)] += x - first[Int(l)] }
     return (0..<k).map { first[$0] + residuals[$0] / Double(counts[$0]) }
   }
 
   /// One component per (non-empty) cluster, sorted by mean.
-  static func fromClusters(_ data: [Double], labels: [Int], k: Int, regularization: Double, overallSD: Double) -> GaussianMixture {
+  static func fromClusters(_ data: [Double], labels: [Int32], k: Int, regularization: Double, overallSD: Double) -> GaussianMixture {
     let fallbackSD = overallSD / Double(k)
     let sizes = clusterSizes(labels, k: k)
     let means = clusterMeans(data, labels: labels, k: k)
     var squares = [Double](repeating: 0, count: k)
-    for (x, l) in zip(data, labels) { squares[l] += (x - means[l]) * (x - means[l]) }
+    for (x, label) in zip(data, labels) {
+      let l = Int(label)
+      squares[l] += (x - means[l]) * (x - means[l])
+    }
     // A cluster of one repeated value has a spread of rounding noise at most (its mean
     // need not equal the value exactly): it counts as no spread.
     let noSpread = Collapse.relativeFloor * overallSD * overallSD

@@ -113,8 +113,6 @@ enum CSVReader {
           }
           if pending == nil {
             columnName = fields[wanted]
-            // A guess from the header's length; the array grows if the rows are shorter.
-            values.reserveCapacity(min((end - s.i) / max(s.i - 1, 2), 1 << 24))
           }
           continue
         }
@@ -136,12 +134,24 @@ enum CSVReader {
         var count = 0
         var cell = Field(start: 0, end: 0, open: -1, close: -1)
         var cellLineStart = 0
+        var cellValue: Double? = nil
         while true {
-          let lineStart = s.lineStart
-          let field = try s.scanField()
           if count == wanted {
-            cell = field
-            cellLineStart = lineStart
+            cellLineStart = s.lineStart
+            // A plain number ending at a comma or line end is the whole (unquoted) field.
+            if let (value, length) = fastNumber(base + s.i, end - s.i, powers) {
+              let next = s.i + length
+              if next == end || base[next] == 0x2C || base[next] == 0x0A || base[next] == 0x0D {
+                cell = Field(start: s.i, end: next, open: -1, close: -1)
+                cellValue = value
+                s.i = next
+              }
+            }
+            if cellValue == nil {
+              cell = try s.scanField()
+            }
+          } else {
+            _ = try s.scanField()
           }
           count += 1
           if s.i < end && base[s.i] == 0x2C {
@@ -157,15 +167,15 @@ enum CSVReader {
             message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
           continue
         }
-
-        if cell.open < 0 {
-          if let value = fastNumber(base + cell.start, cell.end - cell.start, powers) {
-            values.append(value)
-            continue
-          }
+        if let cellValue {
+          values.append(cellValue)
+          continue
         }
+
         let bytes = s.text(of: cell, into: &scratch)
-        if cell.open >= 0, let value = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }) {
+        if cell.open >= 0, !bytes.isEmpty, let (value, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
+          length == bytes.count
+        {
           values.append(value)
           continue
         }
@@ -193,7 +203,7 @@ enum CSVReader {
   }
 
   /// Where a field lies in the file's bytes.
-  struct Field {
+  private struct Field {
     /// The offset of the field's first byte (after the comma or line end before it).
     var start: Int
     /// The offset of the comma, line end or end of file after the field.
@@ -211,7 +221,7 @@ enum CSVReader {
   /// A record ends at LF, CRLF or a lone CR outside quotes; inside quotes only an LF
   /// starts a new line. Columns count Unicode scalars from the start of the line (after
   /// a byte-order mark on line 1) and are only worked out for messages.
-  struct Scanner {
+  private struct Scanner {
     let base: UnsafePointer<UInt8>
     let end: Int
     let file: String
@@ -329,6 +339,7 @@ enum CSVReader {
     }
 
     /// Moves past the CR, LF, CRLF (or end of file) at `i` that ends a record.
+    @inline(__always)
     mutating func endRecord() {
       guard i < end else { return }
       if base[i] == 0x0D && i + 1 < end && base[i + 1] == 0x0A {
@@ -358,7 +369,7 @@ enum CSVReader {
     }
   }
 
-  enum Cell {
+  private enum Cell {
     case value(Double)
     /// A missing value, described for the message.
     case missing(String)
@@ -369,7 +380,7 @@ enum CSVReader {
   /// The value of one cell, by the rules for any text: spaces and tabs around it are
   /// ignored; empty and ``missingMarkers`` are missing; ``infinityMarkers`` (signed or not)
   /// and numbers that overflow are infinite; otherwise ``parseNumber(_:)`` decides.
-  static func readCell(_ text: String, columnName: String) -> Cell {
+  private static func readCell(_ text: String, columnName: String) -> Cell {
     let cell = text.trimmingCSVSpaces
     if cell.isEmpty || missingMarkers.contains(cell) {
       return .missing(cell.isEmpty ? "an empty cell" : "\"\(cell)\"")
@@ -403,30 +414,31 @@ enum CSVReader {
 
   // MARK: - Exact fast conversion of plain decimals
 
-  /// The value of the cell `p[0..<count]` when it is (between spaces and tabs) a plain
-  /// decimal `[+-]digits[.digits][(e|E)[+-]digits]` (or `[+-].digits…`) that can be
-  /// converted exactly without `strtod`; `nil` for anything else, including texts this
-  /// function cannot prove its answer for. A value it returns is bit for bit
-  /// `Double(String)` of the trimmed text (the correctly rounded double), always finite
-  /// and never subnormal.
+  /// The number at the start of `p[0..<count]`: spaces and tabs, a plain decimal
+  /// `[+-]digits[.digits][(e|E)[+-]digits]` (or `[+-].digits…`), spaces and tabs; with the
+  /// number of bytes these take. `nil` if the bytes do not start that way, or for a number
+  /// this function cannot prove its answer for (more than 19 significant digits, an
+  /// exponent of more than 6 digits, a subnormal or infinite result, a value too close to
+  /// a rounding midpoint). A value it returns is bit for bit `Double(String)` of the
+  /// number's text (the correctly rounded double), and is finite.
   ///
-  /// - At most 19 significant digits are read, into `w`, and the value is `w × 10^q`.
+  /// The caller decides whether the bytes after the number end the cell.
+  ///
+  /// - The significant digits make an integer `w < 10^19`, and the value is `w × 10^q`.
   /// - With `w ≤ 2^53` and `|q| ≤ 22` both `w` and `10^|q|` are doubles, so one multiply
   ///   or divide, rounded once by IEEE arithmetic, is exact (Clinger's fast path).
   /// - Otherwise `10^q = 5^q × 2^q`, and `5^q = T × 2^e` with `T` in `[2^127, 2^128)`;
   ///   ``powersOfFive`` holds `⌊T⌋` (exact for `0 ≤ q ≤ 55`). With `w` shifted to have
   ///   its top bit set, the exact 192-bit product `P = w × ⌊T⌋` satisfies
   ///   `P ≤ w × T < P + w < P + 2^64`. Rounding to 53 bits only changes at the midpoints
-  ///   between doubles, so when no midpoint lies within 2^64 above `P` the rounding of
-  ///   `P` is the rounding of the true value (the idea of the Eisel–Lemire algorithm,
-  ///   with every doubtful case sent to `strtod`, as are subnormal and infinite results).
-  static func fastNumber(_ p: UnsafePointer<UInt8>, _ count: Int, _ powers: UnsafePointer<PowerOfFive>) -> Double? {
-    var start = 0
-    var end = count
-    while start < end && (p[start] == 0x20 || p[start] == 0x09) { start += 1 }
-    while end > start && (p[end - 1] == 0x20 || p[end - 1] == 0x09) { end -= 1 }
-    var k = start
-    guard k < end else { return nil }
+  ///   between doubles, so when no midpoint lies in `[P, P + 2^64)` the rounding of `P`
+  ///   is the rounding of the true value (the idea of the Eisel–Lemire algorithm, with
+  ///   every doubtful case left to `Double(String)`, as are subnormal and infinite results).
+  @inline(__always)
+  static func fastNumber(_ p: UnsafePointer<UInt8>, _ count: Int, _ powers: UnsafePointer<PowerOfFive>) -> (value: Double, length: Int)? {
+    var k = 0
+    while k < count && (p[k] == 0x20 || p[k] == 0x09) { k += 1 }
+    guard k < count else { return nil }
     var negative = false
     if p[k] == 0x2D {
       negative = true
@@ -434,47 +446,40 @@ enum CSVReader {
     } else if p[k] == 0x2B {
       k += 1
     }
+    // All digits go into w (mod 2^64); their count says whether w is exact.
+    let digitsStart = k
     var w: UInt64 = 0
-    var digits = 0
-    var sawDigit = false
+    readDigits(p, &k, count, &w)
+    var digitCount = k - digitsStart
     var q = 0
-    while k < end {
-      let d = p[k] &- 0x30
-      if d > 9 { break }
-      sawDigit = true
-      if w != 0 || d != 0 {
-        guard digits < 19 else { return nil }
-        w = w &* 10 &+ UInt64(d)
-        digits += 1
-      }
+    if k < count && p[k] == 0x2E {
       k += 1
+      let fractionStart = k
+      readDigits(p, &k, count, &w)
+      q = fractionStart - k
+      digitCount += k - fractionStart
     }
-    if k < end && p[k] == 0x2E {
-      k += 1
-      while k < end {
-        let d = p[k] &- 0x30
-        if d > 9 { break }
-        sawDigit = true
-        if w != 0 || d != 0 {
-          guard digits < 19 else { return nil }
-          w = w &* 10 &+ UInt64(d)
-          digits += 1
-        }
-        q -= 1
-        k += 1
+    guard digitCount > 0 else { return nil }
+    if digitCount > 19 {
+      // Leading zeros add nothing to w.
+      var zeros = 0
+      var z = digitsStart
+      while z < k && (p[z] == 0x30 || p[z] == 0x2E) {
+        if p[z] == 0x30 { zeros += 1 }
+        z += 1
       }
+      guard digitCount - zeros <= 19 else { return nil }
     }
-    guard sawDigit else { return nil }
-    if k < end && p[k] | 0x20 == 0x65 {
+    if k < count && (p[k] | 0x20) == 0x65 {
       k += 1
       var negativeExponent = false
-      if k < end && (p[k] == 0x2D || p[k] == 0x2B) {
+      if k < count && (p[k] == 0x2D || p[k] == 0x2B) {
         negativeExponent = p[k] == 0x2D
         k += 1
       }
       var e = 0
       var exponentDigits = 0
-      while k < end {
+      while k < count {
         let d = p[k] &- 0x30
         if d > 9 { break }
         guard exponentDigits < 6 else { return nil }
@@ -485,17 +490,41 @@ enum CSVReader {
       guard exponentDigits > 0 else { return nil }
       q += negativeExponent ? -e : e
     }
-    guard k == end else { return nil }
-    if w == 0 { return negative ? -0.0 : 0.0 }
+    while k < count && (p[k] == 0x20 || p[k] == 0x09) { k += 1 }
+    guard let value = exactValue(w, q, powers) else { return nil }
+    return (negative ? -value : value, k)
+  }
+
+  /// Reads decimal digits at `p[k]` on into `w` (mod 2^64), eight at a time while it can.
+  @inline(__always)
+  static func readDigits(_ p: UnsafePointer<UInt8>, _ k: inout Int, _ count: Int, _ w: inout UInt64) {
+    while k + 8 <= count {
+      let chunk = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self).littleEndian
+      // Every byte in "0"..."9": no byte reaches 0x80 after adding 0x46 or subtracting 0x30.
+      guard ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else { break }
+      var x = chunk &- 0x3030_3030_3030_3030
+      x = x &* 10 &+ (x >> 8)
+      x = (((x & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064) &+ (((x >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
+      w = w &* 100_000_000 &+ (x & 0xFFFF_FFFF)
+      k += 8
+    }
+    while k < count {
+      let d = p[k] &- 0x30
+      if d > 9 { break }
+      w = w &* 10 &+ UInt64(d)
+      k += 1
+    }
+  }
+
+  /// `w × 10^q` when it can be shown to be the correctly rounded double (see
+  /// ``fastNumber(_:_:_:)``), finite and not subnormal; `nil` otherwise.
+  @inline(__always)
+  static func exactValue(_ w: UInt64, _ q: Int, _ powers: UnsafePointer<PowerOfFive>) -> Double? {
+    if w == 0 { return 0 }
 
     if w <= 1 << 53 && q >= -22 && q <= 22 {
-      var value = Double(w)
-      if q < 0 {
-        value /= exactPowersOfTen[-q]
-      } else {
-        value *= exactPowersOfTen[q]
-      }
-      return negative ? -value : value
+      let value = Double(w)
+      return q < 0 ? value / exactPowersOfTen[-q] : value * exactPowersOfTen[q]
     }
 
     guard q >= PowerOfFive.smallest && q <= PowerOfFive.largest else { return nil }
@@ -513,7 +542,7 @@ enum CSVReader {
     let below = 10 + top
     let half: UInt64 = 1 << (below - 1)
     let rest = hi & ((1 << below) - 1)
-    // A midpoint at P, or less than 2^64 above P: leave it to strtod.
+    // A midpoint at P, or less than 2^64 above it: leave it to Double(String).
     if rest == half && mid == 0 && lo == 0 { return nil }
     if rest == half - 1 && mid == .max { return nil }
     var significand = hi >> below
@@ -527,8 +556,7 @@ enum CSVReader {
       }
     }
     guard exponent <= 2046 else { return nil }
-    let bits = UInt64(exponent) << 52 | (significand & ((1 << 52) - 1)) | (negative ? 1 << 63 : 0)
-    return Double(bitPattern: bits)
+    return Double(bitPattern: (UInt64(exponent) << 52) | (significand & ((1 << 52) - 1)))
   }
 
   /// 10^0 … 10^22, all exact doubles.

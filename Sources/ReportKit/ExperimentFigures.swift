@@ -36,14 +36,23 @@ enum ExperimentFigures {
     "\(ruleText(o)), h = \(Display.number(o.kde.bandwidth, significant: 4))"
   }
 
+  /// "evaluated exactly" or "binned (…), error at most …".
+  static func methodText(_ d: GridDensity) -> String {
+    switch d.method {
+    case .binned:
+      "binned (linear binning onto \(Display.count(d.binCount)) bins), every value within \(Display.number(d.errorBound, significant: 2)) of the exact estimate (\(Display.number(d.errorBound / d.peak, significant: 2)) of the peak)"
+    default: "evaluated exactly"
+    }
+  }
+
   static func density(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
     let figure = Figure(
       size: size, title: "Density Estimation of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
-      layers: [.line(LineSeries(xs: o.grid, ys: o.gridDensity, color: Color.cycle(0), width: 1.75))],
+      layers: [.line(LineSeries(xs: o.grid, ys: o.gridDensity.values, color: Color.cycle(0), width: 1.75))],
       yStartsAtZero: true, legend: .none)
     return NamedFigure(
       id: "density",
-      caption: "Kernel density estimate of the \(o.data.count) data points (\(bandwidthText(o))) on \(o.grid.count) grid points from \(Display.number(o.grid.first ?? 0)) to \(Display.number(o.grid.last ?? 0)).",
+      caption: "Kernel density estimate of the \(Display.count(o.data.count)) data points (\(bandwidthText(o))) on \(o.grid.count) grid points from \(Display.number(o.grid.first ?? 0)) to \(Display.number(o.grid.last ?? 0)), \(methodText(o.gridDensity)).",
       figure: figure)
   }
 
@@ -124,15 +133,26 @@ enum ExperimentFigures {
   }
 
   static func fit(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
+    let mixture = o.em.fitted
+    // The tutorial draws both densities at the sorted data points; past a few thousand
+    // points (n² kernel evaluations, and a line of n vertices) the KDE grid serves.
+    let xs: [Double], kde: [Double], fitted: [Double], whereText: String
+    if let curves = o.sortedCurves {
+      (xs, kde, fitted) = (curves.x, curves.kde, curves.mixture)
+      whereText = "evaluated at the sorted data points as in the tutorial"
+    } else {
+      (xs, kde, fitted) = (o.grid, o.gridDensity.values, o.grid.map { mixture.density(at: $0) })
+      whereText = "on the \(o.grid.count)-point grid of the density figure (the tutorial evaluates them at the sorted data points, which for \(Display.count(o.data.count)) points would draw lines of as many vertices)"
+    }
     let figure = Figure(
       size: size, title: "Density Estimation of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
       layers: [
-        .line(LineSeries(xs: o.kde.sortedData, ys: o.sortedKDE, color: .green, width: 2, label: "Kernel Density Estimation")),
-        .line(LineSeries(xs: o.kde.sortedData, ys: o.sortedMixture, color: .red, width: 2, label: "Mixture Density")),
+        .line(LineSeries(xs: xs, ys: kde, color: .green, width: 2, label: "Kernel Density Estimation")),
+        .line(LineSeries(xs: xs, ys: fitted, color: .red, width: 2, label: "Mixture Density")),
       ])
     return NamedFigure(
       id: "fit",
-      caption: "Kernel density estimate (green) and the fitted \(o.em.fitted.componentCount)-component mixture density (red), evaluated at the sorted data points as in the tutorial.",
+      caption: "Kernel density estimate (green) and the fitted \(mixture.componentCount)-component mixture density (red), \(whereText).",
       figure: figure)
   }
 
@@ -154,20 +174,37 @@ enum ExperimentFigures {
     layers.insert(.line(LineSeries(xs: o.grid, ys: total, color: Color(hex: 0x222222), width: 2, label: "Mixture")), at: 0)
     // The data as a jittered strip below zero, each point the responsibility-weighted
     // blend of the component colours. The jitter is a fixed low-discrepancy sequence,
-    // so the figure is the same on every run.
-    let pointColors = o.responsibilities.map { Color.mix(colors, weights: $0).withAlpha(0.55) }
-    let ys = o.data.indices.map { i in
+    // so the figure is the same on every run. Past ``stripLimit`` points the strip shows
+    // an evenly spaced subsample in data order, so a figure never holds millions of marks.
+    let strip = stripIndices(o.data.count)
+    let pointColors = strip.map { Color.mix(colors, weights: mixture.responsibilities(at: o.data[$0])).withAlpha(0.55) }
+    let ys = strip.map { i in
       let u = (Double(i) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1)
       return -peak * (0.035 + 0.07 * u)
     }
-    layers.append(.points(PointSeries(xs: o.data, ys: ys, colors: pointColors, radius: 1.8, label: "Data, coloured by responsibility", legendColor: Color(hex: 0x888888))))
+    let stripLabel = strip.count < o.data.count ? "Data (\(Display.count(strip.count)) of \(Display.count(o.data.count))), coloured by responsibility" : "Data, coloured by responsibility"
+    layers.append(.points(PointSeries(xs: strip.map { o.data[$0] }, ys: ys, colors: pointColors, radius: 1.8, label: stripLabel, legendColor: Color(hex: 0x888888))))
     let figure = Figure(
       size: size, title: "Mixture Components and Responsibilities", xLabel: o.config.label, yLabel: "Density", layers: layers,
       xDomain: domain(o.grid))
+    let stripText =
+      strip.count < o.data.count
+      ? "Below zero, an evenly spaced subsample of \(Display.count(strip.count)) of the \(Display.count(o.data.count)) data points (every \(Display.ordinal(o.data.count / strip.count)) in data order), each coloured by its responsibilities"
+      : "Below zero, every data point is coloured by its responsibilities"
     return NamedFigure(
       id: "components",
-      caption: "Each weighted component density w·φ(x; μ, σ) (dashed) and their sum (black). Below zero, every data point is coloured by its responsibilities: the blend of the component colours in proportion to how likely each component made it.",
+      caption: "Each weighted component density w·φ(x; μ, σ) (dashed) and their sum (black). \(stripText): the blend of the component colours in proportion to how likely each component made it.",
       figure: figure)
+  }
+
+  /// The most data points the components figure's strip draws.
+  static let stripLimit = 5000
+
+  /// All indices up to ``stripLimit`` points; beyond, every ⌈n / limit⌉-th.
+  static func stripIndices(_ n: Int) -> [Int] {
+    guard n > stripLimit else { return Array(0..<n) }
+    let step = (n + stripLimit - 1) / stripLimit
+    return Array(stride(from: 0, to: n, by: step))
   }
 
   static func domain(_ values: [Double]) -> ClosedRange<Double>? {

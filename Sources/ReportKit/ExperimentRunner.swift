@@ -6,8 +6,8 @@ public struct ExperimentOutcome: Sendable {
   public var config: ExperimentConfig
   /// The data in file (or generation) order.
   public var data: [Double]
-  /// The 1-based generating group of each point, for generated data.
-  public var groupLabels: [Int]?
+  /// The points of each generating group (contiguous, in group order), for generated data.
+  public var groupRanges: [Range<Int>]?
   /// The 1-based lines of CSV rows dropped for a missing value (`data.missing: "drop"`).
   public var droppedLines: [Int]
   public var summary: SampleSummary
@@ -19,16 +19,21 @@ public struct ExperimentOutcome: Sendable {
   /// components, a K at the edge of the range.
   public var warnings: [String]
   public var kde: KernelDensityEstimate
-  /// seaborn's grid and the KDE on it.
-  public var grid: [Double]
-  public var gridDensity: [Double]
-  /// Each point's responsibilities under the fitted mixture, in data order.
-  public var responsibilities: [[Double]]
+  /// seaborn's grid and the KDE on it, with the method and its error bound.
+  public var gridDensity: GridDensity
   /// Each point's most probable component (0-based; the lower one on a tie), in data order.
-  public var assignments: [Int]
-  /// The KDE and mixture densities at the sorted data, `kde.sortedData` (the tutorial's third figure).
-  public var sortedKDE: [Double]
-  public var sortedMixture: [Double]
+  public var assignments: [Int32]
+  /// The sorted data with the KDE and mixture densities there (the tutorial's third
+  /// figure), for samples of at most ``ExperimentOutcome/sortedCurveLimit`` points;
+  /// larger ones draw that figure on the grid.
+  public var sortedCurves: (x: [Double], kde: [Double], mixture: [Double])?
+
+  /// The most points at which the fit figure evaluates both densities (n² kernel
+  /// evaluations for the KDE).
+  public static let sortedCurveLimit = 5000
+
+  /// The KDE grid.
+  public var grid: [Double] { gridDensity.grid }
 
   /// The fit the report describes: the kept restart of the chosen K.
   public var chosenFit: RestartedFit { selection.best }
@@ -37,7 +42,7 @@ public struct ExperimentOutcome: Sendable {
   /// Points per component by hard assignment.
   public var clusterSizes: [Int] {
     var sizes = [Int](repeating: 0, count: em.fitted.componentCount)
-    for a in assignments { sizes[a] += 1 }
+    for a in assignments { sizes[Int(a)] += 1 }
     return sizes
   }
 }
@@ -49,26 +54,22 @@ enum ExperimentRunner {
   static func run(_ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess) throws(ReportError) -> ExperimentOutcome {
     let path = "experiments[\(index)]"
     var data: [Double]
-    var labels: [Int]?
     var trueMixture: GaussianMixture?
-    var groups: [[Double]] = []
+    var groupRanges: [Range<Int>] = []
     var droppedLines: [Int] = []
     switch experiment.data {
     case .generate(let specs):
       var random = RandomSource(seed: experiment.seed)
+      let n = specs.reduce(0) { $0 + $1.count }
       data = []
-      labels = []
-      let total = Double(specs.reduce(0) { $0 + $1.count })
-      for (g, spec) in specs.enumerated() {
-        var group: [Double] = []
-        group.reserveCapacity(spec.count)
-        for _ in 0..<spec.count { group.append(random.normal(mean: spec.mean, sd: spec.sd)) }
-        data += group
-        labels? += Array(repeating: g + 1, count: spec.count)
-        groups.append(group)
+      data.reserveCapacity(n)
+      for spec in specs {
+        let start = data.count
+        for _ in 0..<spec.count { data.append(random.normal(mean: spec.mean, sd: spec.sd)) }
+        groupRanges.append(start..<data.count)
       }
       trueMixture = try? GaussianMixture(
-        weights: specs.map { Double($0.count) / total }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
+        weights: specs.map { Double($0.count) / Double(n) }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
     case .csv(let csvPath, let resolved, let column, let missing, let position):
       let text: String
       do {
@@ -109,7 +110,7 @@ enum ExperimentRunner {
     let start: StartMethod
     do {
       switch fit.initialization {
-      case .groups: start = .fixed(try Initialization.fromGroups(groups))
+      case .groups: start = .fixed(try Initialization.fromGroups(groupRanges.map { Array(data[$0]) }))
       case .explicit(let m): start = .fixed(m)
       case .quantiles: start = .quantiles
       case .kMeansPlusPlus: start = .kMeansPlusPlus
@@ -140,22 +141,18 @@ enum ExperimentRunner {
     } catch {
       throw failure(error, at: "kde")
     }
-    let grid = kde.grid(size: experiment.kde.gridSize, cut: experiment.kde.cut)
+    let gridDensity = kde.densityOnGrid(size: experiment.kde.gridSize, cut: experiment.kde.cut, method: experiment.kde.method)
     let fitted = em.fitted
-    let responsibilities = data.map(fitted.responsibilities(at:))
-    let assignments = responsibilities.map(mostProbable)
+    var sortedCurves: (x: [Double], kde: [Double], mixture: [Double])?
+    if data.count <= ExperimentOutcome.sortedCurveLimit {
+      let sorted = data.sorted()
+      sortedCurves = (sorted, kde.densities(at: sorted), sorted.map { fitted.density(at: $0) })
+    }
     return ExperimentOutcome(
-      config: experiment, data: data, groupLabels: labels, droppedLines: droppedLines, summary: SampleSummary(data),
-      trueMixture: trueMixture, selection: selection, warnings: Warnings.make(selection, fit: fit, n: data.count, dataVariance: Statistics.variance(data, ddof: 0)),
-      kde: kde, grid: grid, gridDensity: kde.densities(at: grid), responsibilities: responsibilities, assignments: assignments,
-      sortedKDE: kde.densities(at: kde.sortedData), sortedMixture: kde.sortedData.map { fitted.density(at: $0) })
-  }
-
-  /// The index of the largest responsibility (the lowest index on a tie).
-  static func mostProbable(_ r: [Double]) -> Int {
-    var best = 0
-    for j in r.indices.dropFirst() where r[j] > r[best] { best = j }
-    return best
+      config: experiment, data: data, groupRanges: groupRanges.isEmpty ? nil : groupRanges, droppedLines: droppedLines, summary: SampleSummary(data),
+      trueMixture: trueMixture, selection: selection,
+      warnings: Warnings.make(selection, fit: fit, n: data.count, dataVariance: Statistics.variance(data, ddof: 0)),
+      kde: kde, gridDensity: gridDensity, assignments: fitted.assignments(of: data), sortedCurves: sortedCurves)
   }
 
   /// Fails when a number the report would show is not finite.

@@ -151,6 +151,12 @@ enum HTMLReport {
       "parameters": String(fitted.freeParameterCount),
       "kdeRule": ExperimentFigures.ruleText(o),
       "bandwidth": Display.number(o.kde.bandwidth, significant: 6),
+      "kdeMethod": o.gridDensity.method == .binned
+        ? "Binned on \(o.grid.count) grid points (\(ExperimentFigures.methodText(o.gridDensity)))"
+        : "Exact on \(o.grid.count) grid points (\(Display.count(o.data.count)) × \(o.grid.count) kernel evaluations)",
+      "samplesNote": o.config.writesSamples(n: o.data.count)
+        ? ""
+        : "The per-sample CSV is not written for more than \(Display.count(ExperimentConfig.samplesLimit)) points; set \"writeSamples\": true in the experiment to write its \(Display.count(o.data.count)) rows.",
       // The selection figure sits beside its table; the grid has the others.
       "figures": zip(figures, figureContexts).filter { $0.0.id != "selection" }.map(\.1),
       "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),

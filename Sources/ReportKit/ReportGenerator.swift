@@ -149,12 +149,17 @@ public enum ReportGenerator {
         }
         written.append(FigureFiles(id: named.id, caption: named.caption, alt: named.figure.title ?? named.id, files: paths))
       }
-      let dataFiles: [(String, String, String)] = [
-        ("samples", "data/\(stem)-samples.csv", ResultsDocument.samplesCSV(outcome)),
-        ("trace", "data/\(stem)-trace.csv", ResultsDocument.traceCSV(outcome)),
-        ("curves", "data/\(stem)-curves.csv", ResultsDocument.curvesCSV(outcome)),
-      ]
-      for (_, path, text) in dataFiles { try staged.write(text, to: path) }
+      var dataFiles: [(String, String)] = []
+      if experiment.writesSamples(n: outcome.data.count) {
+        let path = "data/\(stem)-samples.csv"
+        try staged.write(ResultsDocument.samplesCSV(outcome), to: path)
+        dataFiles.append(("samples", path))
+      }
+      for (name, text) in [("trace", ResultsDocument.traceCSV(outcome)), ("curves", ResultsDocument.curvesCSV(outcome))] {
+        let path = "data/\(stem)-\(name).csv"
+        try staged.write(text, to: path)
+        dataFiles.append((name, path))
+      }
       let elapsed = clock.now - start
       let fit = experiment.fit
       let line = ExperimentLine(
@@ -169,7 +174,7 @@ public enum ReportGenerator {
       lines.append(line)
       outcomes.append(outcome)
       allFigures.append(written)
-      allData.append(dataFiles.map { ($0.0, $0.1) })
+      allData.append(dataFiles)
     }
 
     try staged.write(ResultsDocument.json(title: config.title, outcomes: outcomes, figures: allFigures), to: "results.json")

@@ -52,6 +52,9 @@ enum ResultsDocument {
             ("gridMin", .number(o.grid.first ?? 0)),
             ("gridMax", .number(o.grid.last ?? 0)),
             ("gridSize", .int(o.grid.count)),
+            ("method", .string(o.gridDensity.method.rawValue)),
+            ("errorBound", .number(o.gridDensity.errorBound)),
+            ("bins", .int(o.gridDensity.binCount)),
           ])
         ),
         ("figures", JSONOutput.object(files.map { ($0.id, JSONOutput.array($0.files.map { .string($0.path) })) })),
@@ -88,19 +91,25 @@ enum ResultsDocument {
   static func samplesCSV(_ o: ExperimentOutcome) -> String {
     let k = o.em.fitted.componentCount
     var header = ["x"]
-    if o.groupLabels != nil { header.append("group") }
+    if o.groupRanges != nil { header.append("group") }
     header.append("assignment")
     header += (1...k).map { "responsibility_\($0)" }
-    var lines = [header.joined(separator: ",")]
-    lines.reserveCapacity(o.data.count + 1)
+    // One string grown row by row: no array of n row strings.
+    var text = header.joined(separator: ",") + "\n"
+    text.reserveCapacity(o.data.count * (24 * (k + 1) + 8))
+    let fitted = o.em.fitted
+    var group = 0
     for (i, x) in o.data.enumerated() {
-      var row = [Display.exact(x)]
-      if let labels = o.groupLabels { row.append(String(labels[i])) }
-      row.append(String(o.assignments[i] + 1))
-      row += o.responsibilities[i].map(Display.exact)
-      lines.append(row.joined(separator: ","))
+      text += Display.exact(x)
+      if let ranges = o.groupRanges {
+        while !ranges[group].contains(i) { group += 1 }
+        text += "," + String(group + 1)
+      }
+      text += "," + String(o.assignments[i] + 1)
+      for r in fitted.responsibilities(at: x) { text += "," + Display.exact(r) }
+      text += "\n"
     }
-    return lines.joined(separator: "\n") + "\n"
+    return text
   }
 
   /// `epoch,log_likelihood,weight_k…,mean_k…,sd_k…`; epoch 0 is the start.
@@ -122,7 +131,7 @@ enum ResultsDocument {
     let m = o.em.fitted
     let k = m.componentCount
     var lines = [(["x", "kde", "mixture"] + (1...k).map { "component_\($0)" }).joined(separator: ",")]
-    for (x, kde) in zip(o.grid, o.gridDensity) {
+    for (x, kde) in zip(o.grid, o.gridDensity.values) {
       lines.append(([x, kde, m.density(at: x)] + (0..<k).map { m.componentDensity($0, at: x) }).map(Display.exact).joined(separator: ","))
     }
     return lines.joined(separator: "\n") + "\n"

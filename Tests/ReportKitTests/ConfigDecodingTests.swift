@@ -93,7 +93,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: "c.json:1:151: experiments[0].kde.gridSize must be a whole number from 2 to 100000, got 1"),
     Case(
       json: experiment(#", "colour": 3"#),
-      message: "c.json:1:131: experiments[0].colour is not a known key; known keys here: name, description, seed, data, fit, kde"),
+      message: "c.json:1:131: experiments[0].colour is not a known key; known keys here: name, description, seed, data, fit, kde, writeSamples"),
     Case(
       json: experiment(#", "seed": -1"#),
       message: "c.json:1:139: experiments[0].seed must be a whole number from 0 to 2^53, got -1"),

@@ -199,7 +199,7 @@ import Testing
     #expect(line.description.contains("1 warning"))
     let warning = try #require(line.warnings.first)
     #expect(warning.hasPrefix("EM did not converge: it stopped at the epoch limit (3) while the mean log-likelihood still changed by "))
-    #expect(warning.hasSuffix(" per point in the last epoch (tolerance 1.00e-09). Try more epochs (fit.epochs), another init (fit.init) or more restarts (fit.restarts)."))
+    #expect(warning.hasSuffix(" per point in the last epoch (tolerance 1.00 × 10⁻⁹). Try more epochs (fit.epochs), another init (fit.init) or more restarts (fit.restarts)."))
     let files = try snapshot(output)
     let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
     #expect(html.contains(#"<div class="warnings" role="note"><strong>Warnings</strong>"#))
@@ -232,7 +232,7 @@ import Testing
     let (folder, _, output, lines) = try run(config, files: ["d.csv": csv], formats: [.png, .svg])
     defer { try? FileManager.default.removeItem(at: folder) }
     let warnings = try #require(lines.first?.warnings)
-    #expect(warnings.contains { $0.hasPrefix("Component 2 of 2 collapsed at epoch 1: its variance fell to the floor (1.00e-06), so it sits on a single value or a few.") })
+    #expect(warnings.contains { $0.hasPrefix("Component 2 of 2 collapsed at epoch 1: its variance fell to the floor (1.00 × 10⁻⁶), so it sits on a single value or a few.") })
     let files = try snapshot(output)
     for (name, bytes) in files where name.hasSuffix(".csv") || name.hasSuffix(".json") || name.hasSuffix(".html") || name.hasSuffix(".svg") {
       let text = String(decoding: bytes, as: UTF8.self).lowercased()

@@ -87,7 +87,7 @@ extension ReportConfig {
 
   static func decodeExperiment(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> ExperimentConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["name", "description", "seed", "data", "fit", "kde"])
+    try r.rejectUnknownKeys(["name", "description", "seed", "data", "fit", "kde", "writeSamples"])
     let nameNode = try r.required("name", hint: "add \"name\": \"…\" (it names the experiment's files)")
     guard case .string(let name) = nameNode.kind, !name.allSatisfy(\.isWhitespace) else {
       throw r.error("name", nameNode, "must be a non-empty string, got \(NodeReader.describe(nameNode))")
@@ -100,6 +100,12 @@ extension ReportConfig {
     var kde = KDEConfig()
     if let k = r.value("kde") { kde = try decodeKDE(k, path: r.path("kde"), file: file) }
     var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
+    if let node = r.value("writeSamples") {
+      guard case .bool(let write) = node.kind else {
+        throw r.error("writeSamples", node, "must be true or false, got \(NodeReader.describe(node)) (leave it out to write the per-sample CSV up to \(ExperimentConfig.samplesLimit) points)")
+      }
+      experiment.writeSamples = write
+    }
     let dataReader = try NodeReader(dataNode, path: r.path("data"), file: file)
     if let labelNode = dataReader.value("label") {
       guard case .string(let label) = labelNode.kind, !label.allSatisfy(\.isWhitespace), label.count <= 60 else {
@@ -309,7 +315,7 @@ extension ReportConfig {
 
   static func decodeKDE(_ node: JSONNode, path: String, file: String) throws(InputError) -> KDEConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["bandwidth", "adjust", "gridSize", "cut"])
+    try r.rejectUnknownKeys(["bandwidth", "adjust", "gridSize", "cut", "method"])
     var kde = KDEConfig()
     if let b = r.value("bandwidth") {
       switch b.kind {
@@ -330,6 +336,13 @@ extension ReportConfig {
       let d = try NodeReader.number(v, path: r.path("cut"), file: file)
       guard d >= 0 else { throw r.error("cut", v, "must be ≥ 0, got \(NodeReader.describe(v))") }
       kde.cut = d
+    }
+    if let v = r.value("method") {
+      let names = KDEMethod.allCases.map(\.rawValue)
+      guard case .string(let name) = v.kind, let method = KDEMethod(rawValue: name) else {
+        throw r.error("method", v, "must be \"automatic\", \"binned\" or \"exact\", got \(NodeReader.describe(v))\(NodeReader.suggestion(v, among: names))")
+      }
+      kde.method = method
     }
     return kde
   }

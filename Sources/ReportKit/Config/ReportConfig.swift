@@ -37,6 +37,15 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var label = "X"
   public var fit: FitConfig
   public var kde: KDEConfig
+  /// Whether to write `data/<name>-samples.csv` (one row per point); `nil` writes it up
+  /// to ``samplesLimit`` points, where it is a few megabytes at most.
+  public var writeSamples: Bool?
+
+  /// The most points for which the per-sample CSV is written unless asked for.
+  public static let samplesLimit = 100_000
+
+  /// Whether the per-sample CSV is written for `n` points.
+  public func writesSamples(n: Int) -> Bool { writeSamples ?? (n <= Self.samplesLimit) }
 }
 
 /// One generating group of a synthetic mixture.
@@ -143,5 +152,7 @@ public struct KDEConfig: Sendable, Equatable {
   public var gridSize = 200
   /// The grid extends this many bandwidths beyond the data.
   public var cut = 3.0
+  /// How the grid's densities are computed: exact for small `n × gridSize`, binned otherwise.
+  public var method: KDEMethod = .automatic
   public init() {}
 }
