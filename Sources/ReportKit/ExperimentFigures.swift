@@ -36,13 +36,14 @@ enum ExperimentFigures {
     "\(ruleText(o)), h = \(Display.number(o.kde.bandwidth, significant: 4))"
   }
 
-  /// "evaluated exactly" or "binned (…), error at most …".
+  /// "evaluated exactly" or "binned (linear binning onto … bins; every value within …)".
   static func methodText(_ d: GridDensity) -> String {
-    switch d.method {
-    case .binned:
-      "binned (linear binning onto \(Display.count(d.binCount)) bins), every value within \(Display.number(d.errorBound, significant: 2)) of the exact estimate (\(Display.number(d.errorBound / d.peak, significant: 2)) of the peak)"
-    default: "evaluated exactly"
-    }
+    d.method == .binned ? "binned (\(binningText(d)))" : "evaluated exactly"
+  }
+
+  /// "linear binning onto 8 558 bins; every value within 1.5 × 10⁻⁶ of the exact estimate (…)".
+  static func binningText(_ d: GridDensity) -> String {
+    "linear binning onto \(Display.count(d.binCount)) bins; every value within \(Display.number(d.errorBound, significant: 2)) of the exact estimate, \(Display.number(d.errorBound / d.peak, significant: 2)) of the peak"
   }
 
   static func density(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
@@ -189,7 +190,7 @@ enum ExperimentFigures {
       xDomain: domain(o.grid))
     let stripText =
       strip.count < o.data.count
-      ? "Below zero, an evenly spaced subsample of \(Display.count(strip.count)) of the \(Display.count(o.data.count)) data points (every \(Display.ordinal(o.data.count / strip.count)) in data order), each coloured by its responsibilities"
+      ? "Below zero, an evenly spaced subsample of \(Display.count(strip.count)) of the \(Display.count(o.data.count)) data points (every \(Display.ordinal(stripStep(o.data.count))) in data order), each coloured by its responsibilities"
       : "Below zero, every data point is coloured by its responsibilities"
     return NamedFigure(
       id: "components",
@@ -202,10 +203,11 @@ enum ExperimentFigures {
 
   /// All indices up to ``stripLimit`` points; beyond, every ⌈n / limit⌉-th.
   static func stripIndices(_ n: Int) -> [Int] {
-    guard n > stripLimit else { return Array(0..<n) }
-    let step = (n + stripLimit - 1) / stripLimit
-    return Array(stride(from: 0, to: n, by: step))
+    Array(stride(from: 0, to: n, by: stripStep(n)))
   }
+
+  /// 1 up to ``stripLimit`` points, ⌈n / limit⌉ beyond.
+  static func stripStep(_ n: Int) -> Int { n > stripLimit ? (n + stripLimit - 1) / stripLimit : 1 }
 
   static func domain(_ values: [Double]) -> ClosedRange<Double>? {
     guard let low = values.first, let high = values.last, low < high else { return nil }

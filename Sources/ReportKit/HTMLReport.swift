@@ -152,7 +152,7 @@ enum HTMLReport {
       "kdeRule": ExperimentFigures.ruleText(o),
       "bandwidth": Display.number(o.kde.bandwidth, significant: 6),
       "kdeMethod": o.gridDensity.method == .binned
-        ? "Binned on \(o.grid.count) grid points (\(ExperimentFigures.methodText(o.gridDensity)))"
+        ? "Binned on \(o.grid.count) grid points: \(ExperimentFigures.binningText(o.gridDensity))"
         : "Exact on \(o.grid.count) grid points (\(Display.count(o.data.count)) × \(o.grid.count) kernel evaluations)",
       "samplesNote": o.config.writesSamples(n: o.data.count)
         ? ""

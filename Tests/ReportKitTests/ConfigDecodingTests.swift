@@ -92,6 +92,12 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       json: experiment(#", "kde": {"gridSize": 1}"#),
       message: "c.json:1:151: experiments[0].kde.gridSize must be a whole number from 2 to 100000, got 1"),
     Case(
+      json: experiment(#", "kde": {"method": "bined"}"#),
+      message: #"c.json:1:149: experiments[0].kde.method must be "automatic", "binned" or "exact", got the string "bined"; did you mean "binned"?"#),
+    Case(
+      json: experiment(#", "writeSamples": "yes""#),
+      message: #"c.json:1:147: experiments[0].writeSamples must be true or false, got the string "yes" (leave it out to write the per-sample CSV up to 100000 points)"#),
+    Case(
       json: experiment(#", "colour": 3"#),
       message: "c.json:1:131: experiments[0].colour is not a known key; known keys here: name, description, seed, data, fit, kde, writeSamples"),
     Case(
