@@ -100,22 +100,7 @@ private struct ChunkWork: @unchecked Sendable {
   /// Sums chunk `c` into `out[c · stride ..< (c + 1) · stride]`: the log-likelihood,
   /// then Σ r, Σ r d and Σ r d² for each component.
   func sum(chunk c: Int) {
-    // A constant K lets the compiler unroll the component loops and keep the terms and
-    // accumulators in registers; the common sizes get their own copy of the loop.
-    switch means.count {
-    case 1: sum(chunk: c, Components1.self)
-    case 2: sum(chunk: c, Components2.self)
-    case 3: sum(chunk: c, Components3.self)
-    case 4: sum(chunk: c, Components4.self)
-    case 5: sum(chunk: c, Components5.self)
-    case 6: sum(chunk: c, Components6.self)
-    case 8: sum(chunk: c, Components8.self)
-    default: sum(chunk: c, AnyComponents.self)
-    }
-  }
-
-  private func sum<Count: ComponentCount>(chunk c: Int, _: Count.Type) {
-    let k = Count.value == 0 ? means.count : Count.value
+    let k = means.count
     let start = c * EMKernel.chunkSize
     let end = Swift.min(start + EMKernel.chunkSize, data.count)
     withUnsafeTemporaryAllocation(of: Vector8.self, capacity: 4 * k + 1) { scratch in
@@ -184,15 +169,3 @@ private struct ChunkWork: @unchecked Sendable {
     }
   }
 }
-
-/// A number of components known when the kernel is compiled, so that the specialised
-/// copy of the loop has constant trip counts (0: known only at run time).
-private protocol ComponentCount { static var value: Int { get } }
-private enum Components1: ComponentCount { static var value: Int { 1 } }
-private enum Components2: ComponentCount { static var value: Int { 2 } }
-private enum Components3: ComponentCount { static var value: Int { 3 } }
-private enum Components4: ComponentCount { static var value: Int { 4 } }
-private enum Components5: ComponentCount { static var value: Int { 5 } }
-private enum Components6: ComponentCount { static var value: Int { 6 } }
-private enum Components8: ComponentCount { static var value: Int { 8 } }
-private enum AnyComponents: ComponentCount { static var value: Int { 0 } }
