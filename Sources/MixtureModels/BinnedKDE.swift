@@ -164,10 +164,12 @@ enum BinnedKDE {
           let position = (x[i] - origin) * inverseDelta
           let j = Int(position)
           let f = position - Double(j)
-          let upper = UInt64((f * unit).rounded())
+          // Truncation after adding ½ rounds to nearest; the curvature sum is rounded up
+          // (+1) so the bound stays a bound. Neither calls a rounding function.
+          let upper = UInt64(f * unit + 0.5)
           w[j] &+= 1 << 32 &- upper
           w[j + 1] &+= upper
-          c[j] &+= UInt64((f * (1 - f) * unit).rounded(.up))
+          c[j] &+= UInt64(f * (1 - f) * unit) &+ 1
         }
       }
     }

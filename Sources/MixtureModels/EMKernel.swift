@@ -120,10 +120,23 @@ private struct ChunkWork: @unchecked Sendable {
           largest.replace(with: term, where: term .> largest)
         }
         var total = Vector8()
-        for j in 0..<k {
-          let e = VectorMath.exp(terms[j] - largest)
-          terms[j] = e
-          total += e
+        if k == 2 {
+          // The larger term's exponential is exp(0) = 1, so one exponential per point
+          // suffices: exp(smaller − larger). The same bits as the general loop.
+          let t0 = terms[0], t1 = terms[1]
+          let firstIsLarger = .!(t1 .> t0)
+          let smaller = t1.replacing(with: t0, where: .!firstIsLarger)
+          let e = VectorMath.exp(smaller - largest)
+          let one = Vector8(repeating: 1)
+          terms[0] = e.replacing(with: one, where: firstIsLarger)
+          terms[1] = one.replacing(with: e, where: firstIsLarger)
+          total = terms[0] + terms[1]
+        } else {
+          for j in 0..<k {
+            let e = VectorMath.exp(terms[j] - largest)
+            terms[j] = e
+            total += e
+          }
         }
         var pointLogLikelihood = largest + VectorMath.log(total)
         var inverseTotal = 1 / total
