@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 
 /// What one pass over the data at parameters θ gives: the log-likelihood `Σ log p(x)`
 /// and, for each component `j`, the sufficient statistics of the next M-step, shifted
@@ -59,12 +58,8 @@ enum EMKernel {
           perChunk.withUnsafeMutableBufferPointer { perChunk in
             let work = ChunkWork(
               data: data, means: means, inverseSds: inverseSds, logNorms: logNorms, out: perChunk, chunks: chunks, stride: stride)
-            if threads == 1 {
-              for c in 0..<chunks { work.sum(chunk: c) }
-            } else {
-              DispatchQueue.concurrentPerform(iterations: threads) { t in
-                for c in (chunks * t / threads)..<(chunks * (t + 1) / threads) { work.sum(chunk: c) }
-              }
+            parallelChunks(chunks, threads: threads) { range in
+              for c in range { work.sum(chunk: c) }
             }
           }
         }

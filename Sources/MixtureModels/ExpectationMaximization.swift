@@ -126,13 +126,18 @@ public enum ExpectationMaximization {
   public static func fit(
     _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
   ) throws(MixtureError) -> EMResult {
+    try checkData(data)
+    return try fit(checked: data, variance: Statistics.variance(data, ddof: 0), from: initial, options: options)
+  }
+
+  /// Fails unless `data` has at least two values, all finite.
+  static func checkData(_ data: [Double]) throws(MixtureError) {
     guard data.count >= 2 else {
       throw .invalidData("EM needs at least 2 data points, got \(data.count)")
     }
     if let bad = data.first(where: { !$0.isFinite }) {
       throw .invalidData("data must be finite, got \(bad)")
     }
-    return try fit(checked: data, variance: Statistics.variance(data, ddof: 0), from: initial, options: options)
   }
 
   /// ``fit(_:from:options:)`` for data already checked, with its variance (ddof 0)

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// How a kernel density estimate's bandwidth is chosen.
 public enum BandwidthRule: Sendable, Equatable {
   /// Scott's rule as `scipy.stats.gaussian_kde` defines it: factor `n^(−1/5)`.
@@ -182,20 +180,6 @@ public struct KernelDensityEstimate: Sendable {
   }
 }
 
-/// Runs `body` over `0..<count` cut into `threads` contiguous ranges, one per thread.
-func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-  if threads <= 1 {
-    body(0..<count)
-    return
-  }
-  withoutActuallyEscaping(body) { body in
-    let shared = UnsafeSendable(body)
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      shared.value(count * t / threads..<count * (t + 1) / threads)
-    }
-  }
-}
-
 /// `count` evenly spaced values from `start` to `stop` inclusive, computed as numpy's
 /// `linspace` does (`start + i · step`, with the last value exactly `stop`).
 public func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
@@ -204,10 +188,4 @@ public func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
   var values = (0..<count).map { start + Double($0) * step }
   values[count - 1] = stop
   return values
-}
-
-/// A value handed to worker threads that each touch only their own part of it.
-struct UnsafeSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }

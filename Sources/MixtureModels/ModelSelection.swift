@@ -113,12 +113,7 @@ public struct ModelSelection: Sendable, Equatable {
     options: EMOptions, criterion: InformationCriterion = .bic
   ) throws(MixtureError) -> ModelSelection {
     precondition(restarts >= 1, "restarts must be ≥ 1")
-    guard data.count >= 2 else {
-      throw .invalidData("EM needs at least 2 data points, got \(data.count)")
-    }
-    if let bad = data.first(where: { !$0.isFinite }) {
-      throw .invalidData("data must be finite, got \(bad)")
-    }
+    try ExpectationMaximization.checkData(data)
     let variance = Statistics.variance(data, ddof: 0)
     var fits: [RestartedFit] = []
     for k in components {

@@ -8,12 +8,7 @@ public enum ReferenceEM {
   public static func fit(
     _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
   ) throws(MixtureError) -> EMResult {
-    guard data.count >= 2 else {
-      throw .invalidData("EM needs at least 2 data points, got \(data.count)")
-    }
-    if let bad = data.first(where: { !$0.isFinite }) {
-      throw .invalidData("data must be finite, got \(bad)")
-    }
+    try ExpectationMaximization.checkData(data)
     let n = data.count
     let k = initial.componentCount
     var responsibilities = [Double](repeating: 0, count: n * k)

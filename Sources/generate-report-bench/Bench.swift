@@ -225,7 +225,7 @@ struct Suite: ParsableCommand {
     say("\nCSV, one column of 10^6 rows; baseline: splitting lines and Double(String)")
     let path = "/tmp/generate-report-bench-\(getpid()).csv"
     let text = "x\n" + sample(1_000_000).map { "\($0)" }.joined(separator: "\n") + "\n"
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     defer { try? FileManager.default.removeItem(atPath: path) }
     let bytes = Double(text.utf8.count)
     let (csvTime, _) = try median(repeats) { try Benchmarking.readCSVColumn(path: path, column: "x") }
