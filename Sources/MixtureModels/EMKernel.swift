@@ -83,6 +83,13 @@ enum EMKernel {
 
 /// One pass's inputs and per-chunk output slots, shared by the threads; each chunk
 /// writes only its own slots.
+///
+/// A chunk is swept in blocks of ``blockVectors`` × 8 points, one phase at a time over
+/// the whole block: the log-densities and their maximum, then the exponentials, then
+/// the log-likelihood, the reciprocals and the sums. Each phase's iterations are
+/// independent of each other, so the processor overlaps many of the long `exp`
+/// polynomial chains at once; a loop doing all phases per eight points is bound by
+/// the latency of one chain instead (measured: 1.9× slower).
 private struct ChunkWork: @unchecked Sendable {
   let data: UnsafeBufferPointer<Double>
   let means: UnsafeBufferPointer<Double>
@@ -92,78 +99,137 @@ private struct ChunkWork: @unchecked Sendable {
   let chunks: Int
   let stride: Int
 
+  /// Vectors of eight points per block: 256 points, whose K log-densities stay in the
+  /// first-level cache for K ≤ 8.
+  static let blockVectors = 32
+
   /// Sums chunk `c` into `out[c · stride ..< (c + 1) · stride]`: the log-likelihood,
   /// then Σ r, Σ r d and Σ r d² for each component.
   func sum(chunk c: Int) {
     let k = means.count
+    let blockSize = Self.blockVectors
     let start = c * EMKernel.chunkSize
     let end = Swift.min(start + EMKernel.chunkSize, data.count)
-    withUnsafeTemporaryAllocation(of: Vector8.self, capacity: 4 * k + 1) { scratch in
-      // terms[j], then the accumulators mass[j], first[j], second[j], then the log-likelihood.
+    withUnsafeTemporaryAllocation(of: Vector8.self, capacity: (k + 3) * blockSize + 3 * k + 1) { scratch in
+      // terms[j · blockSize + v]: component j's log-density at vector v, then its exponential.
       let terms = scratch.baseAddress!
-      let accumulators = terms + k
+      let xs = terms + k * blockSize
+      let largest = xs + blockSize
+      // Σⱼ exp(termⱼ − largest), each in [1, K], then its reciprocal.
+      let totals = largest + blockSize
+      // mass[j], first[j], second[j], then the log-likelihood.
+      let accumulators = totals + blockSize
       accumulators.initialize(repeating: Vector8(), count: 3 * k + 1)
-      let logLikelihood = accumulators + 3 * k
       let base = data.baseAddress!
 
-      @inline(__always) func step(_ x: Vector8, valid: SIMDMask<SIMD8<Int64>>?) {
-        var largest = Vector8(repeating: -.infinity)
-        for j in 0..<k {
-          let z = (x - means[j]) * inverseSds[j]
-          let term = logNorms[j] - 0.5 * z * z
-          terms[j] = term
-          largest.replace(with: term, where: term .> largest)
+      var i = start
+      while i < end {
+        let count = Swift.min(8 * blockSize, end - i)
+        let vectors = (count + 7) / 8
+        // Lanes past the data repeat a real point; `valid` masks them out below.
+        let full = count / 8
+        for v in 0..<full {
+          xs[v] = UnsafeRawPointer(base + i + 8 * v).loadUnaligned(as: Vector8.self)
         }
-        var total = Vector8()
+        var valid = SIMDMask<SIMD8<Int64>>(repeating: true)
+        if full < vectors {
+          var x = Vector8(repeating: base[i + 8 * full])
+          valid = SIMDMask(repeating: false)
+          for lane in 0..<(count - 8 * full) {
+            x[lane] = base[i + 8 * full + lane]
+            valid[lane] = true
+          }
+          xs[full] = x
+        }
+
+        // Log-densities log wⱼ − log σⱼ − log √(2π) − z²/2 and their maximum.
+        for v in 0..<vectors { largest[v] = Vector8(repeating: -.infinity) }
+        for j in 0..<k {
+          let mean = Vector8(repeating: means[j])
+          let inverseSd = Vector8(repeating: inverseSds[j])
+          let logNorm = Vector8(repeating: logNorms[j])
+          let row = terms + j * blockSize
+          for v in 0..<vectors {
+            let z = (xs[v] - mean) * inverseSd
+            let term = logNorm - 0.5 * z * z
+            row[v] = term
+            largest[v].replace(with: term, where: term .> largest[v])
+          }
+        }
+
+        // The exponentials exp(termⱼ − largest) and their sum.
         if k == 2 {
           // The larger term's exponential is exp(0) = 1, so one exponential per point
           // suffices: exp(smaller − larger). The same bits as the general loop.
-          let t0 = terms[0], t1 = terms[1]
-          let firstIsLarger = .!(t1 .> t0)
-          let smaller = t1.replacing(with: t0, where: .!firstIsLarger)
-          let e = VectorMath.exp(smaller - largest)
           let one = Vector8(repeating: 1)
-          terms[0] = e.replacing(with: one, where: firstIsLarger)
-          terms[1] = one.replacing(with: e, where: firstIsLarger)
-          total = terms[0] + terms[1]
+          for v in 0..<vectors {
+            let t0 = terms[v], t1 = terms[blockSize + v]
+            let firstIsLarger = .!(t1 .> t0)
+            let smaller = t1.replacing(with: t0, where: .!firstIsLarger)
+            let e = VectorMath.expOfNonPositive(smaller - largest[v])
+            let e0 = e.replacing(with: one, where: firstIsLarger)
+            let e1 = one.replacing(with: e, where: firstIsLarger)
+            terms[v] = e0
+            terms[blockSize + v] = e1
+            totals[v] = e0 + e1
+          }
         } else {
+          for v in 0..<vectors { totals[v] = Vector8() }
           for j in 0..<k {
-            let e = VectorMath.exp(terms[j] - largest)
-            terms[j] = e
-            total += e
+            let row = terms + j * blockSize
+            for v in 0..<vectors {
+              let e = VectorMath.expOfNonPositive(row[v] - largest[v])
+              row[v] = e
+              totals[v] += e
+            }
           }
         }
-        var pointLogLikelihood = largest + VectorMath.log(total)
-        var inverseTotal = 1 / total
-        if let valid {
-          pointLogLikelihood.replace(with: 0, where: .!valid)
-          inverseTotal.replace(with: 0, where: .!valid)
+        if vectors > full {
+          largest[full].replace(with: 0, where: .!valid)
+          totals[full].replace(with: 1, where: .!valid)
         }
-        logLikelihood.pointee += pointLogLikelihood
-        for j in 0..<k {
-          let r = terms[j] * inverseTotal
-          let d = x - means[j]
-          let rd = r * d
-          accumulators[j] += r
-          accumulators[k + j] += rd
-          accumulators[2 * k + j] = accumulators[2 * k + j].addingProduct(rd, d)
-        }
-      }
 
-      var i = start
-      while i + 8 <= end {
-        step(UnsafeRawPointer(base + i).loadUnaligned(as: Vector8.self), valid: nil)
-        i += 8
-      }
-      if i < end {
-        // The last few points: the missing lanes repeat a real point and are masked out.
-        var x = Vector8(repeating: base[i])
-        var valid = SIMDMask<SIMD8<Int64>>(repeating: false)
-        for lane in 0..<(end - i) {
-          x[lane] = base[i + lane]
-          valid[lane] = true
+        // Σ log p(x) = Σ largest + log Π totals: the totals lie in [1, K], so a product
+        // of a block's 32 per lane stays finite (K < 2³¹), and one logarithm serves 256
+        // points.
+        var largestSum = Vector8()
+        var product = Vector8(repeating: 1)
+        for v in 0..<vectors {
+          largestSum += largest[v]
+          product *= totals[v]
         }
-        step(x, valid: valid)
+        accumulators[3 * k] += largestSum + VectorMath.log(product)
+
+        // 1 / total: a single-precision quotient refined by two Newton steps, within
+        // an ulp or two of the double quotient and several times cheaper than it.
+        let one = Vector8(repeating: 1)
+        for v in 0..<vectors {
+          let total = totals[v]
+          var r = Vector8(SIMD8<Float>(repeating: 1) / SIMD8<Float>(total))
+          r = r.addingProduct(r, one.addingProduct(-total, r))
+          r = r.addingProduct(r, one.addingProduct(-total, r))
+          totals[v] = r
+        }
+        if vectors > full { totals[full].replace(with: 0, where: .!valid) }
+
+        // Responsibilities and the shifted sums Σ r, Σ r d, Σ r d².
+        for j in 0..<k {
+          let mean = Vector8(repeating: means[j])
+          let row = terms + j * blockSize
+          var mass = Vector8(), first = Vector8(), second = Vector8()
+          for v in 0..<vectors {
+            let r = row[v] * totals[v]
+            let d = xs[v] - mean
+            let rd = r * d
+            mass += r
+            first += rd
+            second = second.addingProduct(rd, d)
+          }
+          accumulators[j] += mass
+          accumulators[k + j] += first
+          accumulators[2 * k + j] += second
+        }
+        i += count
       }
       // Lanes are added in a fixed order, never by a reduction the compiler may reorder.
       let slot = out.baseAddress! + c * stride
@@ -172,7 +238,7 @@ private struct ChunkWork: @unchecked Sendable {
         for lane in 1..<8 { s += v[lane] }
         return s
       }
-      slot[0] = lanes(logLikelihood.pointee)
+      slot[0] = lanes(accumulators[3 * k])
       for j in 0..<(3 * k) { slot[1 + j] = lanes(accumulators[j]) }
     }
   }

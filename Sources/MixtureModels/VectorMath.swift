@@ -13,42 +13,74 @@ public enum VectorMath {
   /// results; results in the subnormal range are rounded once; below −745.2 the result
   /// is 0, above 709.79 it is +∞; NaN gives NaN.
   ///
-  /// `x = n ln 2 + r` with `|r| ≤ ln 2 / 2`; `exp(r)` by its Taylor series to `r¹³`
-  /// (the remainder is below 2⁻⁵⁸) in Horner form with fused multiply-adds; then the
-  /// result is scaled by `2ⁿ` in two steps, `2^⌊n/2⌋ · 2^(n − ⌊n/2⌋)`, each a normal
-  /// double, so there is no slow path and no branch.
+  /// `x = n ln 2 + r` with `|r| ≤ ln 2 / 2` (``reduce(_:shifter:)``), `exp(r)` by a
+  /// degree-11 polynomial (``polynomial(_:)``), then the result is scaled by `2ⁿ` in
+  /// two steps, `2^⌊n/2⌋ · 2^(n − ⌊n/2⌋)`, each a normal double, so there is no slow
+  /// path and no branch.
   @_transparent
   public static func exp(_ x: Vector8) -> Vector8 {
     // Clamping keeps n within what the two-step scaling represents; NaN compares false
     // and passes through.
     var clamped = x.replacing(with: -746, where: x .< -746)
     clamped.replace(with: 710, where: x .> 710)
-    // Adding 1.5 · 2⁵² rounds to an integer held in the low bits of the double.
-    let shifter = Vector8(repeating: 6_755_399_441_055_744.0)
-    let t = clamped * 1.442_695_040_888_963_4 + shifter
-    let n = t - shifter
-    // ln 2 = high + low, high the double nearest ln 2.
-    var r = clamped.addingProduct(n, Vector8(repeating: -0.693_147_180_559_945_29))
-    r = r.addingProduct(n, Vector8(repeating: -2.319_046_813_846_299_6e-17))
-    var p = Vector8(repeating: 1.0 / 6_227_020_800)  // 1/13!
-    p = Vector8(repeating: 1.0 / 479_001_600).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 39_916_800).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 3_628_800).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 362_880).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 40_320).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 5_040).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 720).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 120).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 24).addingProduct(p, r)
-    p = Vector8(repeating: 1.0 / 6).addingProduct(p, r)
-    p = Vector8(repeating: 0.5).addingProduct(p, r)
-    p = Vector8(repeating: 1).addingProduct(p, r)
-    p = Vector8(repeating: 1).addingProduct(p, r)
+    let (t, r) = reduce(clamped, shifter: 6_755_399_441_055_744.0)  // 1.5 · 2⁵²
+    let p = polynomial(r)
     let bits = unsafeBitCast(t, to: SIMD8<Int64>.self) &- 0x4338_0000_0000_0000
     let half = bits &>> 1
     let scale1 = unsafeBitCast((half &+ 1023) &<< 52, to: Vector8.self)
     let scale2 = unsafeBitCast((bits &- half &+ 1023) &<< 52, to: Vector8.self)
     return p * scale1 * scale2
+  }
+
+  /// `exp` of each lane for `x ≤ 0`, the case of probabilities and kernel weights:
+  /// the same bits as ``exp(_:)`` wherever `exp(x) ≥ 2⁻¹⁰²²` (`x ≥ −708.39`), and
+  /// where the result would be smaller still it is either rounded once (down to
+  /// `x ≈ −708.74`) or 0. NaN gives NaN; positive `x` is not supported.
+  ///
+  /// Knowing the sign saves the upper clamp, and flushing the deep subnormals lets `2ⁿ`
+  /// be made in one step from the bits of the rounding sum: 18 vector operations
+  /// instead of 27.
+  @_transparent
+  public static func expOfNonPositive(_ x: Vector8) -> Vector8 {
+    // At −709.1, n = −1023 and 2ⁿ below is built as +0.
+    let clamped = x.replacing(with: -709.1, where: x .< -709.1)
+    // 1.5 · 2⁵² + 1023: the low bits of t hold n + 1023, the biased exponent of 2ⁿ.
+    let (t, r) = reduce(clamped, shifter: 6_755_399_441_056_767.0)
+    let scale = unsafeBitCast(unsafeBitCast(t, to: SIMD8<Int64>.self) &<< 52, to: Vector8.self)
+    return polynomial(r) * scale
+  }
+
+  /// `x = n ln 2 + r`: `t = x / ln 2 + shifter` rounds `n` into the low bits of `t`
+  /// (the shifter is `1.5 · 2⁵²`, plus an exponent bias if wanted), and `r` is `x − n ln 2`
+  /// with ln 2 in two parts (Cody and Waite), `|r| ≤ ln 2 / 2`.
+  @usableFromInline @_transparent
+  static func reduce(_ x: Vector8, shifter: Double) -> (t: Vector8, r: Vector8) {
+    let shift = Vector8(repeating: shifter)
+    let t = shift.addingProduct(x, Vector8(repeating: 1.442_695_040_888_963_4))
+    let n = t - shift
+    // ln 2 = high + low, high the double nearest ln 2.
+    var r = x.addingProduct(n, Vector8(repeating: -0.693_147_180_559_945_29))
+    r = r.addingProduct(n, Vector8(repeating: -2.319_046_813_846_299_6e-17))
+    return (t, r)
+  }
+
+  /// `exp(r)` for `|r| ≤ ln 2 / 2`: the degree-11 Chebyshev fit (mpmath's `chebyfit`),
+  /// whose error, 4.5 · 10⁻¹⁸ relative, is below 2⁻⁵⁷; Horner form with fused
+  /// multiply-adds.
+  @usableFromInline @_transparent
+  static func polynomial(_ r: Vector8) -> Vector8 {
+    var p = Vector8(repeating: 2.511_003_760_596_377_7e-08)
+    p = Vector8(repeating: 2.763_263_963_904_103e-07).addingProduct(p, r)
+    p = Vector8(repeating: 2.755_724_091_857_897e-06).addingProduct(p, r)
+    p = Vector8(repeating: 2.480_148_548_232_849_4e-05).addingProduct(p, r)
+    p = Vector8(repeating: 1.984_126_989_004_711_3e-04).addingProduct(p, r)
+    p = Vector8(repeating: 1.388_888_895_231_477_5e-03).addingProduct(p, r)
+    p = Vector8(repeating: 8.333_333_333_319_601e-03).addingProduct(p, r)
+    p = Vector8(repeating: 4.166_666_666_648_81e-02).addingProduct(p, r)
+    p = Vector8(repeating: 1.666_666_666_666_668e-01).addingProduct(p, r)
+    p = Vector8(repeating: 5.000_000_000_000_019e-01).addingProduct(p, r)
+    p = Vector8(repeating: 1).addingProduct(p, r)
+    return Vector8(repeating: 1).addingProduct(p, r)
   }
 
   /// `log` of each lane, within 1 ulp for positive finite values (subnormals
