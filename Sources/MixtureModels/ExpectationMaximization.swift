@@ -126,18 +126,22 @@ public enum ExpectationMaximization {
   public static func fit(
     _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
   ) throws(MixtureError) -> EMResult {
-    try checkData(data)
-    return try fit(checked: data, variance: Statistics.variance(data, ddof: 0), from: initial, options: options)
+    let variance = try checkData(data)
+    return try fit(checked: data, variance: variance, from: initial, options: options)
   }
 
-  /// Fails unless `data` has at least two values, all finite.
-  static func checkData(_ data: [Double]) throws(MixtureError) {
+  /// Fails unless `data` has at least two values, all finite; returns their variance
+  /// (ddof 0), which shares the check's pass over the data.
+  @discardableResult
+  static func checkData(_ data: [Double]) throws(MixtureError) -> Double {
     guard data.count >= 2 else {
       throw .invalidData("EM needs at least 2 data points, got \(data.count)")
     }
-    if let bad = data.first(where: { !$0.isFinite }) {
-      throw .invalidData("data must be finite, got \(bad)")
+    let (sum, allFinite) = data.withUnsafeBufferPointer { Statistics.sum($0) }
+    guard allFinite else {
+      throw .invalidData("data must be finite, got \(data.first(where: { !$0.isFinite })!)")
     }
+    return data.withUnsafeBufferPointer { Statistics.variance($0, sum: sum, ddof: 0) }
   }
 
   /// ``fit(_:from:options:)`` for data already checked, with its variance (ddof 0)

@@ -145,7 +145,7 @@ public struct KernelDensityEstimate: Sendable {
     var i = 0
     while i + 8 <= n {
       let z = (UnsafeRawPointer(base + i).loadUnaligned(as: Vector8.self) - y) * inverseH
-      accumulator += VectorMath.exp(-0.5 * z * z)
+      accumulator += VectorMath.expOfNonPositive(-0.5 * z * z)
       i += 8
     }
     var sum = 0.0

@@ -113,8 +113,7 @@ public struct ModelSelection: Sendable, Equatable {
     options: EMOptions, criterion: InformationCriterion = .bic
   ) throws(MixtureError) -> ModelSelection {
     precondition(restarts >= 1, "restarts must be ≥ 1")
-    try ExpectationMaximization.checkData(data)
-    let variance = Statistics.variance(data, ddof: 0)
+    let variance = try ExpectationMaximization.checkData(data)
     var fits: [RestartedFit] = []
     for k in components {
       var runs: [EMResult] = []

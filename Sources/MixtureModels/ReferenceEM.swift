@@ -8,7 +8,7 @@ public enum ReferenceEM {
   public static func fit(
     _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
   ) throws(MixtureError) -> EMResult {
-    try ExpectationMaximization.checkData(data)
+    let variance = try ExpectationMaximization.checkData(data)
     let n = data.count
     let k = initial.componentCount
     var responsibilities = [Double](repeating: 0, count: n * k)
@@ -19,7 +19,7 @@ public enum ReferenceEM {
     records.reserveCapacity(options.maxEpochs)
     var converged = false
     var collapses: [Collapse] = []
-    let collapseFloor = max(options.regularization, Collapse.relativeFloor * Statistics.variance(data, ddof: 0))
+    let collapseFloor = max(options.regularization, Collapse.relativeFloor * variance)
 
     var epoch = 0
     while epoch < options.maxEpochs {
