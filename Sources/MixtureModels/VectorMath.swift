@@ -33,9 +33,9 @@ public enum VectorMath {
   }
 
   /// `exp` of each lane for `x ≤ 0`, the case of probabilities and kernel weights:
-  /// the same bits as ``exp(_:)`` wherever `exp(x) ≥ 2⁻¹⁰²²` (`x ≥ −708.39`), and
-  /// where the result would be smaller still it is either rounded once (down to
-  /// `x ≈ −708.74`) or 0. NaN gives NaN; positive `x` is not supported.
+  /// the same bits as ``exp(_:)`` for `x ≥ −708.74` (where `n ≥ −1022`; results below
+  /// 2⁻¹⁰²² included), and 0 below, where the true value is under 1.1 · 10⁻³⁰⁸.
+  /// NaN gives NaN; positive `x` is not supported.
   ///
   /// Knowing the sign saves the upper clamp, and flushing the deep subnormals lets `2ⁿ`
   /// be made in one step from the bits of the rounding sum: 18 vector operations

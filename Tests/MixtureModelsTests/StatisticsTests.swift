@@ -26,6 +26,28 @@ import TestSupport
     #expect(Statistics.variance(x, ddof: 1).isApproximatelyEqual(to: 1.6666666666666667, relativeTolerance: 1e-15))
   }
 
+  @Test(arguments: [1, 2, 31, 32, 33, 1001, 4099])
+  func exactlyRepresentableSumsGiveExactMoments(count n: Int) {
+    // Halves 0.5, 1.5, …: every partial sum is exact whatever the lanes, so the
+    // vectorised passes must give the exact mean n/2 and variance (n² − 1)/12, also for
+    // counts that leave a tail after the 32-lane loop.
+    let x = (0..<n).map { Double($0) + 0.5 }
+    #expect(Statistics.mean(x) == Double(n) / 2)
+    #expect(Statistics.variance(x) == (Double(n) * Double(n) - 1) / 12)
+  }
+
+  @Test(arguments: [0, 5, 31, 32, 40, 63, 99])
+  func aNonFiniteValueAnywhereIsFound(position: Int) {
+    for bad in [Double.nan, .infinity, -.infinity] {
+      var x = [Double](repeating: 1.5, count: 100)
+      x[position] = bad
+      #expect(x.withUnsafeBufferPointer { Statistics.sum($0).allFinite } == false, "\(bad) at \(position)")
+    }
+    let fine = [Double](repeating: -1e307, count: 100)
+    // A sum that overflows is still a sum of finite values.
+    #expect(fine.withUnsafeBufferPointer { Statistics.sum($0) } == (-.infinity, true))
+  }
+
   @Test func constantSampleHasMeanItselfAndNoSpread() {
     let x = [Double](repeating: 0.1, count: 10)
     // np.mean gives exactly 0.1 and np.var exactly 0.

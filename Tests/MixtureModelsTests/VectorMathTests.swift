@@ -77,6 +77,36 @@ import Testing
     #expect(VectorMath.exp(Vector8(repeating: .nan))[0].isNaN)
   }
 
+  @Test func expOfNonPositiveHasExpsBitsDownToTheFlushPoint() {
+    // The one-step scaling gives the same bits as exp's two steps while n ≥ −1022
+    // (x ≥ −708.74, subnormal results included); below that it is 0.
+    let inputs = Self.sweep(-708.74...0, count: 400_000) + Self.sweep(-1...0, count: 100_000) + [0, -0.0, -708.7395]
+    var differing = 0
+    var first = 0.0
+    for start in Swift.stride(from: 0, to: inputs.count - 7, by: 8) {
+      let x = Vector8(inputs[start..<start + 8])
+      let fast = VectorMath.expOfNonPositive(x), general = VectorMath.exp(x)
+      for lane in 0..<8 where fast[lane].bitPattern != general[lane].bitPattern {
+        if differing == 0 { first = x[lane] }
+        differing += 1
+      }
+    }
+    #expect(differing == 0, "\(differing) differ, first at \(first)")
+  }
+
+  @Test(arguments: [
+    (-708.75, 0.0), (-709.0, 0.0), (-709.1, 0.0), (-745.2, 0.0), (-1e300, 0.0), (-Double.infinity, 0.0), (0.0, 1.0), (-0.0, 1.0),
+  ])
+  func expOfNonPositiveEdges(_ x: Double, _ expected: Double) {
+    #expect(VectorMath.expOfNonPositive(Vector8(repeating: x))[0] == expected)
+  }
+
+  @Test func expOfNonPositiveOfNaNIsNaNAndJustAboveTheFlushPointIsSubnormal() {
+    #expect(VectorMath.expOfNonPositive(Vector8(repeating: .nan))[0].isNaN)
+    let y = VectorMath.expOfNonPositive(Vector8(repeating: -708.6))[0]
+    #expect(y.isSubnormal && Self.ulps(y, Foundation.exp(-708.6)) <= 1)
+  }
+
   @Test func logIsWithinOneUlpOverEveryBinade() {
     // Random bit patterns of positive finite doubles cover every binade, subnormals
     // included; and values near 1, where log is small and cancellation is hardest.
