@@ -148,18 +148,18 @@ private struct ChunkWork: @unchecked Sendable {
         }
 
         // Log-densities log wⱼ − log σⱼ − log √(2π) − z²/2 and their maximum.
-        for v in 0..<vectors { largest[v] = Vector8(repeating: -.infinity) }
-        for j in 0..<k {
-          let mean = Vector8(repeating: means[j])
-          let inverseSd = Vector8(repeating: inverseSds[j])
-          let logNorm = Vector8(repeating: logNorms[j])
-          let row = terms + j * rowStride
-          for v in 0..<vectors {
-            let z = (xs[v] - mean) * inverseSd
-            let term = logNorm - 0.5 * z * z
-            row[v] = term
-            largest[v].replace(with: term, where: term .> largest[v])
+        for v in 0..<vectors {
+          let x = xs[v]
+          var top = Vector8(repeating: -.infinity)
+          var slot = terms + v
+          for j in 0..<k {
+            let z = (x - means[j]) * inverseSds[j]
+            let term = logNorms[j] - 0.5 * z * z
+            slot.pointee = term
+            top.replace(with: term, where: term .> top)
+            slot += rowStride
           }
+          largest[v] = top
         }
 
         // The exponentials exp(termⱼ − largest) and their sum.
@@ -208,17 +208,17 @@ private struct ChunkWork: @unchecked Sendable {
         }
         accumulators[3 * k] += largestSum + VectorMath.log(product)
 
-        // 1 / total: a single-precision quotient refined by two Newton steps, within
-        // an ulp or two of the double quotient and several times cheaper than it.
+        // 1 / total: a single-precision quotient refined by two Newton steps,
+        // r ← r + r (1 − total · r), within 1 ulp of the double quotient (equal to it 83 %
+        // of the time; checked over 2 · 10⁶ totals in [1, 8]) and several times cheaper.
+        // The steps are written without fused multiply-adds: with them the compiler
+        // scattered the loop into scalar pieces.
         let one = Vector8(repeating: 1)
         for v in 0..<vectors {
           let total = totals[v]
-          // (Multiplying by −1 rather than negating: the compiler splits a negation of
-          // SIMD8<Double> into pieces.)
-          let negative = total * Vector8(repeating: -1)
           var r = Vector8(SIMD8<Float>(repeating: 1) / SIMD8<Float>(total))
-          r = r.addingProduct(r, one.addingProduct(negative, r))
-          r = r.addingProduct(r, one.addingProduct(negative, r))
+          r = r + r * (one - total * r)
+          r = r + r * (one - total * r)
           totals[v] = r
         }
         if vectors > full { totals[full].replace(with: 0, where: .!valid) }
