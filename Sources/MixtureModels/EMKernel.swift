@@ -89,7 +89,7 @@ enum EMKernel {
 /// the log-likelihood, the reciprocals and the sums. Each phase's iterations are
 /// independent of each other, so the processor overlaps many of the long `exp`
 /// polynomial chains at once; a loop doing all phases per eight points is bound by
-/// the latency of one chain instead (measured: 1.9× slower).
+/// the latency of one chain instead.
 private struct ChunkWork: @unchecked Sendable {
   let data: UnsafeBufferPointer<Double>
   let means: UnsafeBufferPointer<Double>
@@ -102,28 +102,23 @@ private struct ChunkWork: @unchecked Sendable {
   /// Vectors of eight points per block: 256 points, whose K log-densities stay in the
   /// first-level cache for K ≤ 8.
   static let blockVectors = 32
-  /// The distance in vectors between the scratch rows: one more than a block, so that
-  /// rows do not lie a multiple of 4 KiB apart, where the processor would take a store
-  /// to one row for a store to the next and stall the loads (measured: 15 % at K = 8).
-  static let rowStride = blockVectors + 1
 
   /// Sums chunk `c` into `out[c · stride ..< (c + 1) · stride]`: the log-likelihood,
   /// then Σ r, Σ r d and Σ r d² for each component.
   func sum(chunk c: Int) {
     let k = means.count
     let blockSize = Self.blockVectors
-    let rowStride = Self.rowStride
     let start = c * EMKernel.chunkSize
     let end = Swift.min(start + EMKernel.chunkSize, data.count)
-    withUnsafeTemporaryAllocation(of: Vector8.self, capacity: (k + 3) * rowStride + 3 * k + 1) { scratch in
-      // terms[j · rowStride + v]: component j's log-density at vector v, then its exponential.
+    withUnsafeTemporaryAllocation(of: Vector8.self, capacity: (k + 3) * blockSize + 3 * k + 1) { scratch in
+      // terms[j · blockSize + v]: component j's log-density at vector v, then its exponential.
       let terms = scratch.baseAddress!
-      let xs = terms + k * rowStride
-      let largest = xs + rowStride
+      let xs = terms + k * blockSize
+      let largest = xs + blockSize
       // Σⱼ exp(termⱼ − largest), each in [1, K], then its reciprocal.
-      let totals = largest + rowStride
+      let totals = largest + blockSize
       // mass[j], first[j], second[j], then the log-likelihood.
-      let accumulators = totals + rowStride
+      let accumulators = totals + blockSize
       accumulators.initialize(repeating: Vector8(), count: 3 * k + 1)
       let base = data.baseAddress!
 
@@ -157,7 +152,7 @@ private struct ChunkWork: @unchecked Sendable {
             let term = logNorms[j] - 0.5 * z * z
             slot.pointee = term
             top.replace(with: term, where: term .> top)
-            slot += rowStride
+            slot += blockSize
           }
           largest[v] = top
         }
@@ -168,14 +163,14 @@ private struct ChunkWork: @unchecked Sendable {
           // suffices: exp(smaller − larger). The same bits as the general loop.
           let one = Vector8(repeating: 1)
           for v in 0..<vectors {
-            let t0 = terms[v], t1 = terms[rowStride + v]
+            let t0 = terms[v], t1 = terms[blockSize + v]
             let firstIsLarger = .!(t1 .> t0)
             let smaller = t1.replacing(with: t0, where: .!firstIsLarger)
             let e = VectorMath.expOfNonPositive(smaller - largest[v])
             let e0 = e.replacing(with: one, where: firstIsLarger)
             let e1 = one.replacing(with: e, where: firstIsLarger)
             terms[v] = e0
-            terms[rowStride + v] = e1
+            terms[blockSize + v] = e1
             totals[v] = e0 + e1
           }
         } else {
@@ -187,7 +182,7 @@ private struct ChunkWork: @unchecked Sendable {
               let e = VectorMath.expOfNonPositive(term.pointee - top)
               term.pointee = e
               total += e
-              term += rowStride
+              term += blockSize
             }
             totals[v] = total
           }
@@ -226,7 +221,7 @@ private struct ChunkWork: @unchecked Sendable {
         // Responsibilities and the shifted sums Σ r, Σ r d, Σ r d².
         for j in 0..<k {
           let mean = Vector8(repeating: means[j])
-          let row = terms + j * rowStride
+          let row = terms + j * blockSize
           var mass = Vector8(), first = Vector8(), second = Vector8()
           for v in 0..<vectors {
             let r = row[v] * totals[v]
