@@ -14,6 +14,8 @@ let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
   name: "generate-report",
+  // Synchronization's Atomic (the EM pass hands out chunks to threads with it).
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "generate-report", targets: ["generate-report"])
   ],

@@ -58,9 +58,7 @@ enum EMKernel {
           perChunk.withUnsafeMutableBufferPointer { perChunk in
             let work = ChunkWork(
               data: data, means: means, inverseSds: inverseSds, logNorms: logNorms, out: perChunk, chunks: chunks, stride: stride)
-            parallelChunks(chunks, threads: threads) { range in
-              for c in range { work.sum(chunk: c) }
-            }
+            parallelForEach(chunks, threads: threads) { c in work.sum(chunk: c) }
           }
         }
       }
