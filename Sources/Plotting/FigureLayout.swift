@@ -31,6 +31,8 @@ public struct LegendLayout: Sendable, Equatable {
   public var frame: Rect
   public var entries: [LegendEntry]
   public var placement: LegendPlacement
+  /// How many sampled points of the marks the frame covers (see `markSamples`).
+  public var covered: Int
 }
 
 /// A figure with every mark positioned: the result of the pure layout step, which
@@ -58,9 +60,45 @@ extension Figure {
   /// plot area takes the rest. Tick counts start from the available length and drop until
   /// no two labels of an axis overlap.
   /// - Complexity: O(points) for the data extents and the legend placement.
+  ///
+  /// With the legend placed at `.best` and the y limits left to the data, a legend that
+  /// would cover marks in every corner gets room instead: the top of the y range is
+  /// raised just enough for the legend to sit above the marks beneath it (in the upper
+  /// corner needing less), as one would do by hand with matplotlib's `set_ylim`.
   public func layout(measuring measurer: some TextMeasuring) -> FigureLayout {
-    let t = theme
     let (xDomain, yDomain) = domains()
+    let first = layout(measuring: measurer, xDomain: xDomain, yDomain: yDomain)
+    guard legend == .best, self.yDomain == nil, let covering = first.legend, covering.covered > 0,
+      let top = headroom(first, legendHeight: covering.frame.height)
+    else { return first }
+    let second = layout(measuring: measurer, xDomain: xDomain, yDomain: yDomain.lowerBound...top)
+    return (second.legend?.covered ?? 0) < covering.covered ? second : first
+  }
+
+  /// The top of the y range that frees an upper corner of the plot for a legend of
+  /// `legendHeight`, or nil when the legend would need more than half the plot's height.
+  func headroom(_ layout: FigureLayout, legendHeight: Double) -> Double? {
+    let inset = 6.0, gap = 6.0
+    let area = layout.plotArea
+    let fraction = (inset + legendHeight + gap) / area.height
+    guard fraction < 0.5, let width = layout.legend?.frame.width else { return nil }
+    let samples = markSamples(xScale: layout.xScale, yScale: layout.yScale)
+    let domain = layout.yScale.domain
+    // The highest mark under each upper corner, as a data value.
+    func highest(fromX minX: Double, toX maxX: Double) -> Double {
+      let top = samples.filter { $0.x >= minX - 2 && $0.x <= maxX + 2 }.map(\.y).min() ?? area.maxY
+      return domain.lowerBound + (area.maxY - top) / area.height * (domain.upperBound - domain.lowerBound)
+    }
+    let left = highest(fromX: area.minX + inset, toX: area.minX + inset + width)
+    let right = highest(fromX: area.maxX - inset - width, toX: area.maxX - inset)
+    let low = domain.lowerBound
+    // (top − highest) / (top − low) = fraction.
+    let top = (Swift.min(left, right) - fraction * low) / (1 - fraction)
+    return top > domain.upperBound ? top : nil
+  }
+
+  func layout(measuring measurer: some TextMeasuring, xDomain: ClosedRange<Double>, yDomain: ClosedRange<Double>) -> FigureLayout {
+    let t = theme
     var texts: [PlacedText] = []
 
     let tickExtent = measurer.measure("0", font: t.tickFont)
@@ -243,18 +281,20 @@ extension Figure {
       default: Rect(x: plotArea.maxX - inset - size.width, y: plotArea.minY + inset, width: size.width, height: size.height)
       }
     }
+    let samples = markSamples(xScale: xScale, yScale: yScale)
+    func cost(_ frame: Rect) -> Int {
+      let r = frame.insetBy(-2)
+      return samples.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
+    }
     var placement = legend
     if legend == .best {
-      let samples = markSamples(xScale: xScale, yScale: yScale)
       let candidates: [LegendPlacement] = [.upperRight, .upperLeft, .lowerLeft, .lowerRight]
-      let costs = candidates.map { c in
-        let r = frame(c).insetBy(-2)
-        return samples.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
-      }
+      let costs = candidates.map { cost(frame($0)) }
       let minimum = costs.min() ?? 0
       placement = candidates[costs.firstIndex(of: minimum) ?? 0]
     }
     let box = frame(placement)
+    let covered = cost(box)
     var entries: [LegendEntry] = []
     for (row, layer) in labelled.enumerated() {
       let midY = box.minY + pad + extent.height / 2 + Double(row) * rowHeight
@@ -275,7 +315,7 @@ extension Figure {
             text: text, role: .legend, position: position, font: font, anchor: anchor, angle: 0,
             box: measurer.box(of: text, at: position, font: font, anchor: anchor))))
     }
-    return LegendLayout(frame: box, entries: entries, placement: placement)
+    return LegendLayout(frame: box, entries: entries, placement: placement, covered: covered)
   }
 
   /// Points along every layer's marks in figure coordinates, about 2 pt apart along

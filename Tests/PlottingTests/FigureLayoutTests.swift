@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -195,6 +196,52 @@ import TestSupport
     #expect(legend.placement == expected)
     let hidden = figure.markSamples(xScale: layout.xScale, yScale: layout.yScale).filter { legend.frame.contains($0) }
     #expect(hidden.isEmpty, "the legend hides \(hidden.count) points of the curve")
+  }
+
+  /// Three peaks, the outer two high enough that a wide legend covers one in every
+  /// corner (the components figure at n = 10⁷).
+  static func threePeaks(legend: LegendPlacement = .best, yDomain: ClosedRange<Double>? = nil) -> Figure {
+    let xs = (0...600).map { -6 + Double($0) / 50 }
+    let ys = xs.map { x in [(-2.0, 0.7, 0.3), (1, 1, 0.5), (4, 0.5, 0.2)].reduce(0.0) { sum, c in
+      sum + c.2 * Foundation.exp(-0.5 * (x - c.0) * (x - c.0) / (c.1 * c.1)) / (c.1 * (2 * Double.pi).squareRoot())
+    } }
+    var figure = Figure(
+      size: SampleFigures.tutorialSize, title: "Three peaks", xLabel: "x", yLabel: "density",
+      layers: [
+        .line(LineSeries(xs: xs, ys: ys, color: .black, label: "Mixture")),
+        .line(LineSeries(xs: xs, ys: ys.map { $0 / 2 }, color: .black, label: "Half of it")),
+        .line(LineSeries(xs: [-6, 6], ys: [0, 0], color: .black, label: "Data (5000 of 10 000 000), coloured by responsibility")),
+      ],
+      yDomain: yDomain, yStartsAtZero: true)
+    figure.legend = legend
+    return figure
+  }
+
+  @Test func aLegendThatCoversMarksInEveryCornerGetsHeadroom() throws {
+    let figure = Self.threePeaks()
+    var fixed = figure
+    fixed.legend = .upperLeft
+    let cramped = Self.layout(fixed)
+    let crampedLegend = try #require(cramped.legend)
+    try #require(crampedLegend.covered > 0, "the sample must be crowded to test anything")
+
+    let layout = Self.layout(figure)
+    let legend = try #require(layout.legend)
+    #expect(legend.covered == 0)
+    let hidden = figure.markSamples(xScale: layout.xScale, yScale: layout.yScale).filter { legend.frame.insetBy(-2).contains($0) }
+    #expect(hidden.isEmpty, "the legend hides \(hidden.count) points")
+    // Only the top moved, and by no more than the legend needs (under half the plot).
+    #expect(layout.yScale.domain.lowerBound == cramped.yScale.domain.lowerBound)
+    #expect(layout.yScale.domain.upperBound > cramped.yScale.domain.upperBound)
+    #expect(layout.yScale.domain.upperBound < 2 * cramped.yScale.domain.upperBound)
+  }
+
+  @Test func fixedLimitsOrAFixedCornerGetNoHeadroom() throws {
+    let fixedCorner = Self.layout(Self.threePeaks(legend: .upperLeft))
+    let best = Self.layout(Self.threePeaks())
+    #expect(fixedCorner.yScale.domain.upperBound < best.yScale.domain.upperBound)
+    let limited = Self.layout(Self.threePeaks(yDomain: 0...0.2))
+    #expect(limited.yScale.domain == 0...0.2)
   }
 
   @Test func peakAtTheUpperLeftSendsTheLegendRight() throws {
