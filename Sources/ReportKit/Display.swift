@@ -28,16 +28,24 @@ enum Display {
 
   /// A whole number with thin spaces between groups of three digits: 10 000 000.
   static func count(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    guard digits.count > 4 else { return (n < 0 ? "\u{2212}" : "") + digits }
+    grouped(typographic(String(n)))
+  }
+
+  /// `text`, a formatted number, with thin spaces between groups of three digits of its
+  /// whole part when that has more than four digits: 3 003 343.8, but 2024.5.
+  static func grouped(_ text: String) -> String {
+    let sign = text.prefix { !$0.isNumber }
+    let rest = text.dropFirst(sign.count)
+    let whole = rest.prefix { $0.isNumber }
+    guard whole.count > 4 else { return text }
     var groups: [Substring] = []
-    var end = digits.endIndex
-    while end > digits.startIndex {
-      let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-      groups.insert(digits[start..<end], at: 0)
+    var end = whole.endIndex
+    while end > whole.startIndex {
+      let start = whole.index(end, offsetBy: -3, limitedBy: whole.startIndex) ?? whole.startIndex
+      groups.insert(whole[start..<end], at: 0)
       end = start
     }
-    return (n < 0 ? "\u{2212}" : "") + groups.joined(separator: "\u{202F}")
+    return sign + groups.joined(separator: "\u{202F}") + rest.dropFirst(whole.count)
   }
 
   /// 1st, 2nd, 3rd, 4th, 11th, 2 000th.

@@ -76,14 +76,14 @@ enum HTMLReport {
     let source: String
     switch o.config.data {
     case .generate(let groups):
-      source = "Generated with seed \(o.config.seed): " + groups.map { "\($0.count) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
+      source = "Generated with seed \(o.config.seed): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
     case .csv(let path, _, let column, _, _):
       let dropped = o.droppedLines
       let droppedText: String
       switch dropped.count {
       case 0: droppedText = ""
       case 1...8: droppedText = " \(dropped.count) row\(dropped.count == 1 ? "" : "s") with a missing value dropped (line\(dropped.count == 1 ? "" : "s") \(dropped.map(String.init).joined(separator: ", ")))."
-      default: droppedText = " \(dropped.count) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
+      default: droppedText = " \(Display.count(dropped.count)) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
       }
       source = "Column \(column) of \(path).\(droppedText)"
     }
@@ -109,9 +109,9 @@ enum HTMLReport {
     let sizes = o.clusterSizes
     let clusterRows: [[String: Any]] = sizes.indices.map { j in
       [
-        "component": String(j + 1), "count": String(sizes[j]),
+        "component": String(j + 1), "count": Display.count(sizes[j]),
         "share": Display.number(Double(sizes[j]) / Double(o.data.count), decimals: 4),
-        "expected": Display.number(fitted.weights[j] * Double(o.data.count), decimals: 1),
+        "expected": Display.grouped(Display.number(fitted.weights[j] * Double(o.data.count), decimals: 1)),
       ]
     }
     return [
@@ -121,7 +121,7 @@ enum HTMLReport {
       "hasDescription": !o.config.description.isEmpty,
       "source": source,
       "summary": [
-        "n": String(s.count), "mean": Display.number(s.mean, significant: 6), "sd": Display.number(s.sd, significant: 6),
+        "n": Display.count(s.count), "mean": Display.number(s.mean, significant: 6), "sd": Display.number(s.sd, significant: 6),
         "min": Display.number(s.min, significant: 6), "max": Display.number(s.max, significant: 6),
       ],
       "hasTrue": o.trueMixture != nil,
