@@ -91,6 +91,9 @@ TARGETS = {
     "python/ours": (10.0, "≥"),
     "loglik rel. diff": (1e-6, "≤"),
 }
+# The issue sets the speed targets for n = 1e6 and 1e7; smaller sizes are shown without a verdict.
+SPEED_TARGETS_FROM = 1_000_000
+SPEED_TARGETS = {"sklearn/ours(2)", "numpy/ours(2)", "ours(1)/C(1)", "KDEpy/ours"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -167,10 +170,12 @@ def verdict(value, name):
     return "PASS" if ok else "FAIL"
 
 
-def fmt_ratio(value, name):
+def fmt_ratio(value, name, n=None):
     if value is None:
         return "—"
     target, relation = TARGETS[name]
+    if name in SPEED_TARGETS and n is not None and n < SPEED_TARGETS_FROM:
+        return f"{value:.2f} (no target below 1e6)"
     return f"{value:.2f} ({relation}{target:g} {verdict(value, name)})"
 
 
@@ -491,9 +496,9 @@ def print_em(results):
     for e in results:
         r = e["ratios"]
         rows.append([e["K"], fmt_size(e["n"]),
-                     fmt_ratio(r["sklearn/ours(2)"], "sklearn/ours(2)"),
-                     fmt_ratio(r["numpy/ours(2)"], "numpy/ours(2)"),
-                     fmt_ratio(r["ours(1)/C(1)"], "ours(1)/C(1)"),
+                     fmt_ratio(r["sklearn/ours(2)"], "sklearn/ours(2)", e["n"]),
+                     fmt_ratio(r["numpy/ours(2)"], "numpy/ours(2)", e["n"]),
+                     fmt_ratio(r["ours(1)/C(1)"], "ours(1)/C(1)", e["n"]),
                      f"{e['loglik_max_rel_diff']:.1e} "
                      f"{verdict(e['loglik_max_rel_diff'], 'loglik rel. diff')}"])
     print_table("EM: ratios (target, verdict) and the largest relative difference of the final "
@@ -606,7 +611,7 @@ def print_kde(results):
             f"{error:.1e} {verdict(error, 'ours KDE error')}" if error is not None else "—",
             f"{kdepy['error']:.1e}" if "error" in kdepy else "—",
             f"{scipy_result['error']:.1e}" if scipy_result and "error" in scipy_result else "—",
-            fmt_ratio(e["ratio"], "KDEpy/ours"),
+            fmt_ratio(e["ratio"], "KDEpy/ours", e["n"]),
         ])
     print_table(f"KDE on a {KDE_GRID}-point grid, Scott's bandwidth: seconds (median) and "
                 "max |error| / peak against the exact KDE",
