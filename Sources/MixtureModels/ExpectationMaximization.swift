@@ -132,7 +132,6 @@ public enum ExpectationMaximization {
 
   /// Fails unless `data` has at least two values, all finite; returns their variance
   /// (ddof 0), which shares the check's pass over the data.
-  @discardableResult
   static func checkData(_ data: [Double]) throws(MixtureError) -> Double {
     guard data.count >= 2 else {
       throw .invalidData("EM needs at least 2 data points, got \(data.count)")
