@@ -105,8 +105,7 @@ enum BinnedKDE {
             pa.loadUnaligned(fromByteOffset: t * 8, as: Vector8.self), pb.loadUnaligned(fromByteOffset: t * 8, as: Vector8.self))
           t += 8
         }
-        var total = 0.0
-        for lane in 0..<8 { total += sum[lane] }
+        var total = Statistics.lanes(sum)
         while t < b.count {
           total += a[start + t] * b[t]
           t += 1

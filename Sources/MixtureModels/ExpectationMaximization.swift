@@ -214,25 +214,35 @@ public enum ExpectationMaximization {
       let delta = (sums.first[j] - weightOfEmpty * current.means[j]) / mass
       let mean = current.means[j] + delta
       let squares = sums.second[j] - delta * (2 * sums.first[j] - delta * sums.mass[j])
-      let spread = max(0, squares / mass)
-      let variance = spread + regularization
-      guard variance > 0 else {
-        let detail = sums.mass[j] == 0 ? "no point has any responsibility for it" : "its variance fell to 0"
-        throw .degenerate(component: j, epoch: epoch, detail: detail)
-      }
-      guard mean.isFinite, variance.isFinite else {
-        throw .degenerate(component: j, epoch: epoch, detail: "its mean or variance overflowed; rescale the data")
-      }
-      if spread <= collapseFloor {
-        collapsed[j] = .varianceAtFloor
-      } else if sums.mass[j] < 1 {
-        collapsed[j] = .weightBelowOnePoint
-      }
+      (sds[j], collapsed[j]) = try finish(
+        component: j, responsibility: sums.mass[j], mean: mean, spread: max(0, squares / mass),
+        regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
       masses[j] = mass
       means[j] = mean
-      sds[j] = variance.squareRoot()
     }
     let total = masses.reduce(0, +)
     return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds), collapsed)
+  }
+
+  /// The end of either M-step (this one's and ``ReferenceEM``'s) for component `j`, given
+  /// its total responsibility `Σ r`, new mean and spread `Σ r (x − μ)² / N_k`: the new sd
+  /// with the regularization added, and whether the component collapsed.
+  /// - Throws: ``MixtureError/degenerate(component:epoch:detail:)`` when the variance is
+  ///   0 or the numbers are no longer finite.
+  static func finish(
+    component j: Int, responsibility: Double, mean: Double, spread: Double, regularization: Double,
+    collapseFloor: Double, epoch: Int
+  ) throws(MixtureError) -> (sd: Double, collapse: Collapse.Reason?) {
+    let variance = spread + regularization
+    guard variance > 0 else {
+      let detail = responsibility == 0 ? "no point has any responsibility for it" : "its variance fell to 0"
+      throw .degenerate(component: j, epoch: epoch, detail: detail)
+    }
+    guard mean.isFinite, variance.isFinite else {
+      throw .degenerate(component: j, epoch: epoch, detail: "its mean or variance overflowed; rescale the data")
+    }
+    let collapse: Collapse.Reason? =
+      spread <= collapseFloor ? .varianceAtFloor : responsibility < 1 ? .weightBelowOnePoint : nil
+    return (variance.squareRoot(), collapse)
   }
 }

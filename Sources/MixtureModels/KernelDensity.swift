@@ -148,8 +148,7 @@ public struct KernelDensityEstimate: Sendable {
       accumulator += VectorMath.expOfNonPositive(-0.5 * z * z)
       i += 8
     }
-    var sum = 0.0
-    for lane in 0..<8 { sum += accumulator[lane] }
+    var sum = Statistics.lanes(accumulator)
     while i < n {
       let z = (base[i] - y) * inverseH
       sum += _exp(-0.5 * z * z)

@@ -3,16 +3,8 @@ import Synchronization
 
 /// Runs `body` over `0..<count` cut into `threads` contiguous ranges, one per thread.
 func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-  if threads <= 1 {
-    body(0..<count)
-    return
-  }
-  withoutActuallyEscaping(body) { body in
-    let shared = UnsafeSendable(body)
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      shared.value(count * t / threads..<count * (t + 1) / threads)
-    }
-  }
+  let threads = Swift.max(1, threads)
+  parallelForEach(threads, threads: threads) { t in body(count * t / threads..<count * (t + 1) / threads) }
 }
 
 /// Runs `body(i)` for every `i` in `0..<count` on `threads` threads that each take the

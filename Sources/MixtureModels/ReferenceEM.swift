@@ -92,32 +92,19 @@ public enum ReferenceEM {
         mass += r
         weightedSum += r * data[i]
       }
-      let weightOfEmpty = 10 * Double.ulpOfOne
-      let massBelowOnePoint = mass < 1
-      mass += weightOfEmpty
+      let responsibility = mass
+      mass += 10 * Double.ulpOfOne
       let mean = weightedSum / mass
       var squares = 0.0
       for i in 0..<n {
         let d = data[i] - mean
         squares += responsibilities[i * k + j] * d * d
       }
-      let spread = squares / mass
-      let variance = spread + regularization
-      guard variance > 0 else {
-        let detail = mass == weightOfEmpty ? "no point has any responsibility for it" : "its variance fell to 0"
-        throw .degenerate(component: j, epoch: epoch, detail: detail)
-      }
-      guard mean.isFinite, variance.isFinite else {
-        throw .degenerate(component: j, epoch: epoch, detail: "its mean or variance overflowed; rescale the data")
-      }
-      if spread <= collapseFloor {
-        collapsed[j] = .varianceAtFloor
-      } else if massBelowOnePoint {
-        collapsed[j] = .weightBelowOnePoint
-      }
+      (sds[j], collapsed[j]) = try ExpectationMaximization.finish(
+        component: j, responsibility: responsibility, mean: mean, spread: squares / mass,
+        regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
       masses[j] = mass
       means[j] = mean
-      sds[j] = variance.squareRoot()
     }
     let total = masses.reduce(0, +)
     return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds), collapsed)

@@ -287,14 +287,16 @@ extension Figure {
       return samples.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
     }
     var placement = legend
+    var covered: Int
     if legend == .best {
       let candidates: [LegendPlacement] = [.upperRight, .upperLeft, .lowerLeft, .lowerRight]
       let costs = candidates.map { cost(frame($0)) }
-      let minimum = costs.min() ?? 0
-      placement = candidates[costs.firstIndex(of: minimum) ?? 0]
+      covered = costs.min() ?? 0
+      placement = candidates[costs.firstIndex(of: covered) ?? 0]
+    } else {
+      covered = cost(frame(placement))
     }
     let box = frame(placement)
-    let covered = cost(box)
     var entries: [LegendEntry] = []
     for (row, layer) in labelled.enumerated() {
       let midY = box.minY + pad + extent.height / 2 + Double(row) * rowHeight
