@@ -1,11 +1,11 @@
 /// One numeric column read from a CSV file.
-struct CSVColumn: Equatable {
+package struct CSVColumn: Equatable {
   /// The header name of the column.
-  var name: String
+  package var name: String
   /// The values, in file order, without the dropped rows.
-  var values: [Double]
+  package var values: [Double]
   /// The 1-based lines of the rows skipped for a missing value (with `missing: .drop`).
-  var droppedLines: [Int]
+  package var droppedLines: [Int]
 }
 
 /// Reads one numeric column of a CSV file (RFC 4180: a header row, fields separated by

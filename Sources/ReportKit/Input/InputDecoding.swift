@@ -1,0 +1,35 @@
+/// The tool's two parsers of user bytes, as one entry point each: what a run does with an
+/// experiment file and a data file before any computation. The fuzz harnesses
+/// (`Sources/generate-report-fuzz`) drive these, so what they check is what users hit.
+package enum InputDecoding {
+  /// Decodes an experiment file's bytes: UTF-8 (a bad byte is named by line:column), JSON
+  /// with positions, then the config's keys and values.
+  /// - Parameters:
+  ///   - bytes: The file's contents.
+  ///   - file: The path to name in messages; its folder anchors relative data paths.
+  /// - Throws: ``InputError`` naming the file, the place and what to do.
+  package static func config(_ bytes: [UInt8], file: String) throws(InputError) -> ReportConfig {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw InputError(file: file, position: nil, message: "the file is not UTF-8 text; save it as UTF-8")
+    }
+    return try ReportConfig.decode(text, file: file)
+  }
+
+  /// Reads one numeric column of a CSV file's bytes, as a run does.
+  /// - Parameters:
+  ///   - bytes: The file's contents.
+  ///   - column: A header name or 0-based index.
+  ///   - missing: Whether a missing cell stops the reading or drops its row.
+  ///   - file: The path to name in messages.
+  /// - Returns: The column's header name, its values in file order, and the 1-based lines
+  ///   of dropped rows.
+  /// - Throws: ``InputError`` naming the file, line:column and what to do.
+  package static func csvColumn(
+    _ bytes: [UInt8], column: ColumnReference, missing: MissingValues, file: String
+  ) throws(InputError) -> CSVColumn {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw InputError(file: file, position: nil, message: "the file is not UTF-8 text; save it as UTF-8")
+    }
+    return try CSVReader.column(column, of: text, missing: missing, file: file)
+  }
+}
