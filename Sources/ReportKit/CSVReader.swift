@@ -37,10 +37,34 @@ enum CSVReader {
   static func column(_ column: ColumnReference, of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumn {
     var text = text
     let result = text.withUTF8 { bytes in
-      Result { () throws(InputError) in try read(column, bytes: bytes, missing: missing, file: file) }
+      Result { () throws(InputError) in try read(column, bytes: bytes, release: { _ in }, missing: missing, file: file) }
     }
     return try result.get()
   }
+
+  /// The values of `column` in a file's bytes, which must be UTF-8 text (the first bad or
+  /// NUL byte is named by line and column).
+  /// - Parameters:
+  ///   - bytes: The file's contents.
+  ///   - release: Called with offsets the reader is done with (a mapped file's pages go).
+  ///   - column: A header name or 0-based index.
+  ///   - missing: Whether a missing value stops the run or drops its row.
+  ///   - file: The path to name in messages.
+  static func column(
+    _ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void = { _ in }, missing: MissingValues = .error,
+    file: String
+  ) throws(InputError) -> CSVColumn {
+    if let problem = TextCheck.firstProblem(in: bytes, release: release) {
+      throw InputError(file: file, position: problem.position, message: problem.message)
+    }
+    return try read(column, bytes: bytes, release: release, missing: missing, file: file)
+  }
+
+  /// The longest field the reader turns into text (a header name, a cell that is not a
+  /// plain number): anything longer is not a CSV a person wrote.
+  static let fieldLimit = 1 << 20
+  /// The most columns a header may have.
+  static let columnLimit = 100_000
 
   /// ``column(_:of:missing:file:)`` on the file's UTF-8 bytes.
   ///
@@ -48,7 +72,9 @@ enum CSVReader {
   /// anywhere in the file first, then an empty file, then a missing column, then the first
   /// bad row. So a bad row only stops the reading of values; the rest of the file is still
   /// checked for quoting errors before the row's error is thrown.
-  private static func read(_ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, missing: MissingValues, file: String) throws(InputError) -> CSVColumn {
+  private static func read(
+    _ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void, missing: MissingValues, file: String
+  ) throws(InputError) -> CSVColumn {
     guard let base = bytes.baseAddress, bytes.count > 0 else {
       throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers")
     }
@@ -69,10 +95,15 @@ enum CSVReader {
     // checked for quoting errors (which take precedence, as they stop the reading of records).
     var pending: InputError? = nil
     var scratch: [UInt8] = []
+    var nextRelease = TextCheck.releaseStep
 
     return try powers.withUnsafeBufferPointer { (powers) throws(InputError) -> CSVColumn in
       let powers = powers.baseAddress!
       while s.i < end {
+        if s.i >= nextRelease {
+          release(s.lineStart)
+          nextRelease = s.i + TextCheck.releaseStep
+        }
         let first = base[s.i]
         // A blank line holds no record.
         if first == 0x0A || first == 0x0D {
@@ -85,6 +116,13 @@ enum CSVReader {
           var fields: [String] = []
           while true {
             let field = try s.scanField()
+            guard field.end - field.start <= fieldLimit, fields.count < columnLimit else {
+              throw InputError(
+                file: file, position: s.position(of: field.start),
+                message: fields.count < columnLimit
+                  ? "the header's field \(fields.count + 1) is longer than \(fieldLimit >> 20) MiB; is this a CSV file with a header row?"
+                  : "the header has more than \(columnLimit) columns; is this a CSV file with a header row?")
+            }
             fields.append(String(decoding: s.text(of: field, into: &scratch), as: UTF8.self))
             if s.i < end && base[s.i] == 0x2C {
               s.i += 1
@@ -107,8 +145,9 @@ enum CSVReader {
             if let i = fields.firstIndex(where: { $0 == name }) {
               wanted = i
             } else {
-              let names = fields.map { "\"\($0)\"" }.joined(separator: ", ")
-              pending = InputError(file: file, position: SourcePosition(line: recordLine, column: 1), message: "no column named \"\(name)\"; the header has \(names)")
+              pending = InputError(
+                file: file, position: SourcePosition(line: recordLine, column: 1),
+                message: "no column named \(Echo.quoted(name)); the header has \(Echo.list(fields))")
             }
           }
           if pending == nil {
@@ -172,6 +211,11 @@ enum CSVReader {
           continue
         }
 
+        guard cell.end - cell.start <= fieldLimit else {
+          throw InputError(
+            file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)),
+            message: "this cell of column \(Echo.quoted(columnName)) is longer than \(fieldLimit >> 20) MiB; it is not a number")
+        }
         let bytes = s.text(of: cell, into: &scratch)
         if cell.open >= 0, !bytes.isEmpty, let (value, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
           length == bytes.count
@@ -188,7 +232,7 @@ enum CSVReader {
           } else {
             pending = InputError(
               file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)),
-              message: "missing value (\(what)) in column \"\(columnName)\"; fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+              message: "missing value (\(what)) in column \(Echo.quoted(columnName)); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
           }
         case .invalid(let message):
           pending = InputError(file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)), message: message)
@@ -383,17 +427,17 @@ enum CSVReader {
   private static func readCell(_ text: String, columnName: String) -> Cell {
     let cell = text.trimmingCSVSpaces
     if cell.isEmpty || missingMarkers.contains(cell) {
-      return .missing(cell.isEmpty ? "an empty cell" : "\"\(cell)\"")
+      return .missing(cell.isEmpty ? "an empty cell" : Echo.quoted(cell))
     }
     let unsigned = cell.first == "-" || cell.first == "+" ? cell.dropFirst() : cell
     if infinityMarkers.contains(unsigned) {
-      return .invalid("\"\(cell)\" in column \"\(columnName)\" is infinite; a mixture cannot fit infinite values: correct or remove the row")
+      return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is infinite; a mixture cannot fit infinite values: correct or remove the row")
     }
     guard let value = parseNumber(cell) else {
-      return .invalid("\"\(cell)\" in column \"\(columnName)\" is not a number; use digits with \".\" as the decimal point")
+      return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is not a number; use digits with \".\" as the decimal point")
     }
     guard value.isFinite else {
-      return .invalid("\"\(cell)\" in column \"\(columnName)\" is too large for a double (it overflows to infinity); rescale the data")
+      return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is too large for a double (it overflows to infinity); rescale the data")
     }
     return .value(value)
   }

@@ -71,18 +71,21 @@ enum ExperimentRunner {
       trueMixture = try? GaussianMixture(
         weights: specs.map { Double($0.count) / Double(n) }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
     case .csv(let csvPath, let resolved, let column, let missing, let position):
-      let text: String
+      let mapped: Result<CSVColumn, InputError>
       do {
-        text = try files.readText(resolved)
+        mapped = try files.withMappedFile(resolved) { (bytes, release) throws(InputError) in
+          try CSVReader.column(column, bytes: bytes, release: release, missing: missing, file: resolved)
+        }
       } catch {
-        throw .invalidInput(
+        throw .io(
           InputError(
             file: configFile, position: position,
-            message: "\(path).data.csv \"\(csvPath)\" cannot be read (\(error)); the path is relative to the config file's folder"))
+            message: "\(path).data.csv \(Echo.quoted(csvPath)) cannot be read (\(error)); the path is relative to the config file's folder"
+          ).description)
       }
       let read: CSVColumn
       do {
-        read = try CSVReader.column(column, of: text, missing: missing, file: resolved)
+        read = try mapped.get()
       } catch {
         throw .invalidInput(error)
       }

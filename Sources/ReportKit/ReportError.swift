@@ -8,11 +8,13 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A failure inside the tool (a rendering or template error).
   case `internal`(String)
 
+  /// The message on one line: control characters that a file name, a config string or a
+  /// cell brought in are escaped.
   public var description: String {
     switch self {
     case .invalidInput(let e): e.description
-    case .io(let message): message
-    case .internal(let message): "internal error: \(message)"
+    case .io(let message): Echo.oneLine(message)
+    case .internal(let message): "internal error: \(Echo.oneLine(message))"
     }
   }
 }
@@ -32,8 +34,9 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
     self.message = message
   }
 
-  /// `file:line:column: message`.
+  /// `file:line:column: message`, on one line (control characters escaped).
   public var description: String {
-    if let position { "\(file):\(position.line):\(position.column): \(message)" } else { "\(file): \(message)" }
+    let text = position.map { "\(file):\($0.line):\($0.column): \(message)" } ?? "\(file): \(message)"
+    return Echo.oneLine(text)
   }
 }

@@ -84,33 +84,41 @@ public enum ReportGenerator {
   /// - Parameters:
   ///   - options: The config path and overrides.
   ///   - progress: Called after each experiment.
+  ///   - waiting: Called once, with a sentence to show, when another run holds the output
+  ///     folder's lock and this one waits for it.
   /// - Returns: Where the report is.
   /// - Throws: ``ReportError``; on any error the previous report is left as it was.
-  public static func run(_ options: ReportOptions, progress: (ExperimentLine) -> Void = { _ in }) throws(ReportError) -> ReportSummary {
+  public static func run(
+    _ options: ReportOptions, progress: (ExperimentLine) -> Void = { _ in }, waiting: (String) -> Void = { _ in }
+  ) throws(ReportError) -> ReportSummary {
     let files = FileAccess()
     let configFile = options.configPath
     let configBytes: [UInt8]
     do {
       configBytes = try files.readBytes(configFile)
     } catch {
-      throw .invalidInput(InputError(file: configFile, position: nil, message: "cannot read the experiment file (\(error)); check the path"))
-    }
-    guard let text = String(validating: configBytes, as: UTF8.self) else {
-      throw .invalidInput(InputError(file: configFile, position: nil, message: "the file is not UTF-8 text; save it as UTF-8"))
+      throw .io(InputError(file: configFile, position: nil, message: "cannot read the experiment file (\(error)); check the path").description)
     }
     var config: ReportConfig
     do {
-      config = try ReportConfig.decode(text, file: configFile)
+      config = try InputDecoding.config(configBytes, file: configFile)
     } catch {
       throw .invalidInput(error)
     }
     if let formats = options.formats { config.formats = formats }
-    let template = try loadTemplate(options)
+    let (template, templatePath) = try loadTemplate(options)
 
     let configName = URL(fileURLWithPath: configFile).lastPathComponent
     let baseName = configName.split(separator: ".").dropLast().joined(separator: ".")
     let outputFolder = options.outputFolder ?? "output/\(safeFileName(baseName.isEmpty ? configName : baseName))"
-    let staged = try StagedFolder(destination: outputFolder)
+    var inputs: [(what: String, path: String)] = [("the experiment file", configFile)]
+    if let templatePath, options.templatePath != nil { inputs.append(("the template", templatePath)) }
+    for experiment in config.experiments {
+      if case .csv(let path, let resolved, _, _, _) = experiment.data { inputs.append(("the data file \(path) of experiment \(Echo.quoted(experiment.name)),", resolved)) }
+    }
+    let staged = try ReportFolder(destination: outputFolder, inputs: inputs) { folder in
+      waiting("another generate-report run is writing \(folder); waiting for it to finish")
+    }
 
     let size = Figure.inches(width: config.figure.width, height: config.figure.height)
     let renderer = FigureRenderer(
@@ -177,19 +185,22 @@ public enum ReportGenerator {
       allData.append(dataFiles)
     }
 
-    try staged.write(ResultsDocument.json(title: config.title, outcomes: outcomes, figures: allFigures), to: "results.json")
     let html = HTMLReport.render(
       template: template,
       header: HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes)),
       outcomes: outcomes, figures: allFigures, dataFiles: allData)
     try staged.write(html, to: "index.html")
+    // results.json last: its manifest lists every file the run wrote, itself included.
+    let results = try ResultsDocument.json(
+      title: config.title, outcomes: outcomes, figures: allFigures, files: staged.manifest(adding: "results.json"))
+    try staged.write(results, to: "results.json")
     try staged.commit()
     return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)
   }
 
   /// The template from `--template`, or `templates/report.html` found upwards from the
   /// search folders (the executable's folder, the working directory).
-  static func loadTemplate(_ options: ReportOptions) throws(ReportError) -> MustacheTemplate {
+  static func loadTemplate(_ options: ReportOptions) throws(ReportError) -> (MustacheTemplate, String?) {
     let files = FileAccess()
     var path = options.templatePath
     if path == nil {
@@ -208,16 +219,19 @@ public enum ReportGenerator {
     guard let path else {
       throw .io("cannot find \(defaultTemplate) next to the tool or in the working directory; run from the project folder or pass --template FILE")
     }
-    let text: String
+    let bytes: [UInt8]
     do {
-      text = try files.readText(path)
+      bytes = try files.readBytes(path)
     } catch {
-      throw .invalidInput(InputError(file: path, position: nil, message: "cannot read the template (\(error)); check the --template path"))
+      throw .io(InputError(file: path, position: nil, message: "cannot read the template (\(error)); check the --template path").description)
+    }
+    if let problem = bytes.withUnsafeBufferPointer({ TextCheck.firstProblem(in: $0) }) {
+      throw .invalidInput(InputError(file: path, position: problem.position, message: problem.message))
     }
     do {
-      return try MustacheTemplate(string: text)
+      return (try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), path)
     } catch {
-      throw .invalidInput(InputError(file: path, position: nil, message: "the template is not valid Mustache: \(error)"))
+      throw .invalidInput(InputError(file: path, position: nil, message: "the template is not valid Mustache: \(Echo.oneLine("\(error)"))"))
     }
   }
 

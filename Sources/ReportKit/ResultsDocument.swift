@@ -9,7 +9,9 @@ public enum Generator {
 /// The machine-readable outputs: `results.json` and the per-experiment CSVs.
 enum ResultsDocument {
   /// `results.json` with the key names the README documents.
-  static func json(title: String, outcomes: [ExperimentOutcome], figures: [[FigureFiles]]) throws(ReportError) -> String {
+  /// - Parameter files: The manifest: every file of the report, relative to its folder. A
+  ///   later run replaces the folder only when it holds nothing else.
+  static func json(title: String, outcomes: [ExperimentOutcome], figures: [[FigureFiles]], files: [String]) throws(ReportError) -> String {
     let experiments: [JSONOutput] = zip(outcomes, figures).map { o, files in
       let em = o.em
       let fit = o.chosenFit
@@ -65,6 +67,7 @@ enum ResultsDocument {
       ("title", .string(title)),
       ("generator", JSONOutput.object([("name", .string(Generator.name)), ("version", .string(Generator.version))])),
       ("experiments", .array(experiments)),
+      (ReportFolder.manifestKey, .array(files.map(JSONOutput.string))),
     ])
     do {
       return try JSONWriter.write(document)

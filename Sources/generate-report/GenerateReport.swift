@@ -5,12 +5,23 @@ import ReportKit
 
 /// Exit codes, documented in `--help` and the README.
 enum ExitStatus {
+  /// The command line is wrong (BSD `EX_USAGE`; argument-parser's validation code).
+  static let usage: Int32 = 64
   /// A config or data file is invalid (BSD `EX_DATAERR`).
   static let invalidInput: Int32 = 65
   /// An internal failure (BSD `EX_SOFTWARE`).
   static let internalFailure: Int32 = 70
   /// Reading or writing files failed (BSD `EX_IOERR`).
   static let ioFailure: Int32 = 74
+
+  /// The code for a failed run.
+  static func code(for error: ReportError) -> Int32 {
+    switch error {
+    case .invalidInput: invalidInput
+    case .io: ioFailure
+    case .internal: internalFailure
+    }
+  }
 }
 
 @main
@@ -28,7 +39,9 @@ struct GenerateReport: ParsableCommand {
         64  the command line is wrong
         65  the experiment file or a data file is invalid (the message says where)
         70  an internal failure
-        74  a file could not be read or written
+        74  a file could not be read or written, or the output folder holds files
+            that generate-report did not write
+        130, 143  stopped by SIGINT or SIGTERM (nothing is left half-written)
       """,
     version: Generator.version)
 
@@ -59,6 +72,12 @@ struct GenerateReport: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    if let output, output.isEmpty {
+      throw ValidationError("Please give a folder after --output, e.g. --output report; it cannot be empty.")
+    }
+    if config.isEmpty {
+      throw ValidationError("Please give the experiment file's path; it cannot be empty.")
+    }
     if let format, format.isEmpty {
       throw ValidationError("Please give at least one format after --format, e.g. --format png,pdf.")
     }
@@ -71,22 +90,22 @@ struct GenerateReport: ParsableCommand {
       configPath: config, outputFolder: output, formats: format, templatePath: template,
       templateSearchFolders: [executableFolder],
       sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
+    Interruption.install()
     do {
-      let summary = try ReportGenerator.run(options) { line in
-        if !quiet { print(line.description) }
-        // Warnings go to standard error even with --quiet: a build log should show them.
-        for warning in line.warnings {
-          FileHandle.standardError.write(Data("warning: \(line.name): \(warning)\n".utf8))
-        }
-      }
+      let summary = try ReportGenerator.run(
+        options,
+        progress: { line in
+          if !quiet { print(line.description) }
+          // Warnings go to standard error even with --quiet: a build log should show them.
+          for warning in line.warnings {
+            FileHandle.standardError.write(Data("warning: \(line.name): \(warning)\n".utf8))
+          }
+        },
+        waiting: { notice in if !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) } })
       if !quiet { print("Report: \(summary.indexPath)") }
     } catch {
       FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-      switch error {
-      case .invalidInput: throw ExitCode(ExitStatus.invalidInput)
-      case .io: throw ExitCode(ExitStatus.ioFailure)
-      case .internal: throw ExitCode(ExitStatus.internalFailure)
-      }
+      throw ExitCode(ExitStatus.code(for: error))
     }
   }
 }

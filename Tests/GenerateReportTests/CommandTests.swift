@@ -108,11 +108,11 @@ private func scratchFolder() throws -> URL {
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("output").path))
   }
 
-  @Test func aMissingConfigExitsWith65() throws {
+  @Test func aMissingConfigExitsWith74() throws {
     let folder = try scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try run(["nope.json"], in: folder)
-    #expect(result.status == 65)
+    #expect(result.status == 74)
     #expect(result.stderr == "error: nope.json: cannot read the experiment file (no such file); check the path\n")
   }
 
@@ -124,7 +124,10 @@ private func scratchFolder() throws -> URL {
     let config = repository.appendingPathComponent("examples/article.json").path
     let result = try run([config, "-o", "docs", "--template", repository.appendingPathComponent("templates/report.html").path], in: folder)
     #expect(result.status == 74)
-    #expect(result.stderr.hasPrefix("error: the output folder docs already holds files that are not a generate-report report"))
+    #expect(
+      result.stderr
+        == "error: the output folder docs already holds files (first: keep.txt) but no results.json, so it is not a generate-report report; choose an empty or new folder with --output\n"
+    )
     #expect(try String(contentsOf: folder.appendingPathComponent("docs/keep.txt"), encoding: .utf8) == "keep")
   }
 

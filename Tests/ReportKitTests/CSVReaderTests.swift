@@ -387,8 +387,8 @@ private enum ReferenceCSVReader {
       index = i
     case .name(let name):
       guard let i = header.fields.firstIndex(where: { $0.text == name }) else {
-        let names = header.fields.map { "\"\($0.text)\"" }.joined(separator: ", ")
-        throw InputError(file: file, position: SourcePosition(line: header.line, column: 1), message: "no column named \"\(name)\"; the header has \(names)")
+        let names = Echo.list(header.fields.map(\.text))
+        throw InputError(file: file, position: SourcePosition(line: header.line, column: 1), message: "no column named \(Echo.quoted(name)); the header has \(names)")
       }
       index = i
     }
@@ -410,24 +410,24 @@ private enum ReferenceCSVReader {
           dropped.append(row.line)
           continue
         }
-        let what = cell.isEmpty ? "an empty cell" : "\"\(cell)\""
+        let what = cell.isEmpty ? "an empty cell" : Echo.quoted(cell)
         throw InputError(
           file: file, position: position,
-          message: "missing value (\(what)) in column \"\(columnName)\"; fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+          message: "missing value (\(what)) in column \(Echo.quoted(columnName)); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
       }
       let unsigned = cell.first == "-" || cell.first == "+" ? cell.dropFirst() : cell
       if CSVReader.infinityMarkers.contains(unsigned) {
         throw InputError(
           file: file, position: position,
-          message: "\"\(cell)\" in column \"\(columnName)\" is infinite; a mixture cannot fit infinite values: correct or remove the row")
+          message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is infinite; a mixture cannot fit infinite values: correct or remove the row")
       }
       guard let value = CSVReader.parseNumber(cell) else {
-        throw InputError(file: file, position: position, message: "\"\(cell)\" in column \"\(columnName)\" is not a number; use digits with \".\" as the decimal point")
+        throw InputError(file: file, position: position, message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is not a number; use digits with \".\" as the decimal point")
       }
       guard value.isFinite else {
         throw InputError(
           file: file, position: position,
-          message: "\"\(cell)\" in column \"\(columnName)\" is too large for a double (it overflows to infinity); rescale the data")
+          message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is too large for a double (it overflows to infinity); rescale the data")
       }
       values.append(value)
     }

@@ -70,7 +70,7 @@ func localReferences(in html: String) -> [String] {
     _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output))
     let data = try Data(contentsOf: output.appendingPathComponent("results.json"))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(Set(json.keys) == ["title", "generator", "experiments"])
+    #expect(Set(json.keys) == ["title", "generator", "experiments", "files"])
     #expect((json["generator"] as? [String: String]) == ["name": "generate-report", "version": "0.1.0"])
     let e = try #require((json["experiments"] as? [[String: Any]])?.first)
     #expect(
@@ -222,7 +222,8 @@ func localReferences(in html: String) -> [String] {
     } catch {
       #expect(
         error.description
-          == "the output folder \(output.path) already holds files that are not a generate-report report; choose an empty or new folder with --output")
+          == "the output folder \(output.path) already holds files (first: notes.txt) but no results.json, so it is not a generate-report report; choose an empty or new folder with --output"
+      )
     }
     #expect(try snapshot(output) == ["notes.txt": Data("precious".utf8)])
   }
@@ -238,19 +239,19 @@ func localReferences(in html: String) -> [String] {
       #expect(
         error.description
           == "\(config):1:48: experiments[0].data.csv \"nope.csv\" cannot be read (no such file); the path is relative to the config file's folder")
-      guard case .invalidInput = error else {
-        Issue.record("a missing data file is the user's to fix")
+      guard case .io = error else {
+        Issue.record("a missing data file is a file that cannot be read (exit 74)")
         return
       }
     }
   }
 
-  @Test func aMissingConfigIsInvalidInput() {
+  @Test func aMissingConfigIsAFileThatCannotBeRead() {
     do {
       _ = try ReportGenerator.run(options("/nonexistent/c.json", output: URL(fileURLWithPath: "/nonexistent/o")))
       Issue.record("expected an error")
     } catch {
-      #expect(error == .invalidInput(InputError(file: "/nonexistent/c.json", position: nil, message: "cannot read the experiment file (no such file); check the path")))
+      #expect(error == .io("/nonexistent/c.json: cannot read the experiment file (no such file); check the path"))
     }
   }
 

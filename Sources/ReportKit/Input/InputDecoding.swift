@@ -9,10 +9,10 @@ package enum InputDecoding {
   ///   - file: The path to name in messages; its folder anchors relative data paths.
   /// - Throws: ``InputError`` naming the file, the place and what to do.
   package static func config(_ bytes: [UInt8], file: String) throws(InputError) -> ReportConfig {
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw InputError(file: file, position: nil, message: "the file is not UTF-8 text; save it as UTF-8")
+    if let problem = bytes.withUnsafeBufferPointer({ TextCheck.firstProblem(in: $0) }) {
+      throw InputError(file: file, position: problem.position, message: problem.message)
     }
-    return try ReportConfig.decode(text, file: file)
+    return try ReportConfig.decode(String(decoding: bytes, as: UTF8.self), file: file)
   }
 
   /// Reads one numeric column of a CSV file's bytes, as a run does.
@@ -27,9 +27,8 @@ package enum InputDecoding {
   package static func csvColumn(
     _ bytes: [UInt8], column: ColumnReference, missing: MissingValues, file: String
   ) throws(InputError) -> CSVColumn {
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw InputError(file: file, position: nil, message: "the file is not UTF-8 text; save it as UTF-8")
+    try bytes.withUnsafeBufferPointer { (buffer) throws(InputError) in
+      try CSVReader.column(column, bytes: buffer, missing: missing, file: file)
     }
-    return try CSVReader.column(column, of: text, missing: missing, file: file)
   }
 }

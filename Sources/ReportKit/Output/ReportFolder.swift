@@ -1,0 +1,306 @@
+import Foundation
+
+/// A report folder that a run replaces as a whole, and that only ever loses files an
+/// earlier run of the tool wrote.
+///
+/// Files go into a hidden staging folder beside the destination (`.NAME.partial-PID`);
+/// ``commit()`` swaps it in with two renames (the old report moved aside, then removed), so a
+/// failed run never leaves a half-written or missing report. For the whole run the folder is
+/// locked (``FolderLock``, `.NAME.lock` beside it), so concurrent runs take turns.
+///
+/// The rules, checked under the lock before any work and again just before the swap:
+/// - an existing destination must be empty or a report whose `results.json` lists (key
+///   `files`) every file in it; the first other file is named and the run refused;
+/// - no input (experiment file, data file, template) may lie inside the destination;
+/// - a destination that is a symbolic link to a folder is written through: the report
+///   replaces the link's target and the link stays; a dangling link is refused;
+/// - staging folders left by runs that were killed are removed, and a report that a killed
+///   run had moved aside (`.NAME.previous-PID`) is put back first.
+final class ReportFolder {
+  /// The destination as the user gave it, for messages.
+  let shown: String
+  /// The destination's absolute path, symbolic links resolved.
+  let destination: String
+  private let parent: String
+  private let name: String
+  private let staging: String
+  private let previous: String
+  private let lock: FolderLock
+  private let cleanupToken: Int
+  /// Paths written so far, relative to the folder.
+  private(set) var written: Set<String> = []
+  private var committed = false
+
+  /// The manifest's key in `results.json`.
+  static let manifestKey = "files"
+
+  /// Locks and checks `path` and makes its staging folder.
+  /// - Parameters:
+  ///   - path: The `--output` folder as given.
+  ///   - inputs: The files the run reads, each with what it is ("the experiment file").
+  ///   - waiting: Called once when another run holds the folder's lock (this run then waits).
+  /// - Throws: ``ReportError/io(_:)`` naming the folder, the file in the way and what to do.
+  init(destination path: String, inputs: [(what: String, path: String)], waiting: (String) -> Void) throws(ReportError) {
+    shown = path
+    let (parent, name) = try Self.resolve(path)
+    self.parent = parent
+    self.name = name
+    destination = parent == "/" ? "/\(name)" : "\(parent)/\(name)"
+    let pid = getpid()
+    staging = "\(parent)/.\(name).partial-\(pid)"
+    previous = "\(parent)/.\(name).previous-\(pid)"
+    lock = try FolderLock(path: "\(parent)/.\(name).lock") { waiting(path) }
+
+    Self.recoverAndClean(parent: parent, name: name, destination: destination)
+    if let foreign = Self.foreignFile(in: destination) { throw Self.refusal(foreign, shown: path) }
+    let inside = destination + "/"
+    for input in inputs {
+      guard let real = Self.realPath(input.path) else { continue }
+      if real.hasPrefix(inside) {
+        throw .io(
+          "\(input.what) \(input.path) is inside the output folder \(path), which a run replaces; move it out of the folder or choose another --output")
+      }
+    }
+    let staging = self.staging
+    let previous = self.previous
+    let destination = self.destination
+    cleanupToken = Interruption.register {
+      // Put back a report moved aside by a swap that did not finish, then drop the rest.
+      if access(destination, F_OK) != 0 && access(previous, F_OK) == 0 { rename(previous, destination) }
+      try? FileManager.default.removeItem(atPath: staging)
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
+    } catch {
+      Interruption.unregister(cleanupToken)
+      throw .io("cannot create the folder \(staging): \(error.localizedDescription)")
+    }
+  }
+
+  deinit {
+    if !committed {
+      let staging = self.staging
+      Interruption.critical { try? FileManager.default.removeItem(atPath: staging) }
+    }
+    Interruption.unregister(cleanupToken)
+    lock.release()
+  }
+
+  /// Writes `bytes` to `relativePath` inside the report.
+  func write(_ bytes: [UInt8], to relativePath: String) throws(ReportError) {
+    let components = relativePath.split(separator: "/")
+    guard !relativePath.hasPrefix("/"), !components.isEmpty, !components.contains(where: { $0 == ".." || $0 == "." }) else {
+      throw .internal("refusing to write \(relativePath) outside the output folder")
+    }
+    let url = URL(fileURLWithPath: staging).appendingPathComponent(relativePath)
+    try Interruption.critical { () throws(ReportError) in
+      do {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+      } catch {
+        throw .io("cannot write \(relativePath) in \(staging): \(error.localizedDescription)")
+      }
+    }
+    written.insert(relativePath)
+  }
+
+  /// Writes UTF-8 `text` to `relativePath` inside the report.
+  func write(_ text: String, to relativePath: String) throws(ReportError) {
+    try write(Array(text.utf8), to: relativePath)
+  }
+
+  /// The manifest for `results.json`: every file this run writes, `results.json` included,
+  /// sorted.
+  func manifest(adding last: String) -> [String] {
+    written.union([last]).sorted()
+  }
+
+  /// Moves the finished report into place, replacing a previous one.
+  func commit() throws(ReportError) {
+    if let foreign = Self.foreignFile(in: destination) { throw Self.refusal(foreign, shown: shown, duringRun: true) }
+    let destination = self.destination
+    let staging = self.staging
+    let previous = self.previous
+    try Interruption.critical { () throws(ReportError) in
+      let hadPrevious = access(destination, F_OK) == 0
+      if hadPrevious {
+        try? FileManager.default.removeItem(atPath: previous)
+        guard rename(destination, previous) == 0 else {
+          throw .io("cannot move the previous report \(destination) aside: \(String(cString: strerror(errno)))")
+        }
+      }
+      guard rename(staging, destination) == 0 else {
+        let reason = String(cString: strerror(errno))
+        if hadPrevious { rename(previous, destination) }
+        throw .io("cannot move the report into \(destination): \(reason)")
+      }
+      committed = true
+      if hadPrevious { try? FileManager.default.removeItem(atPath: previous) }
+    }
+  }
+
+  // MARK: - Rules
+
+  /// The folder holding the destination (made when missing, links resolved) and its name.
+  private static func resolve(_ path: String) throws(ReportError) -> (parent: String, name: String) {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    var info = stat()
+    if lstat(absolute, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+      guard let target = realPath(absolute) else {
+        let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: absolute)) ?? "?"
+        throw .io(
+          "the output path \(path) is a symbolic link to \(link), which does not exist; create that folder, remove the link, or choose another --output")
+      }
+      return try split(target, shown: path)
+    }
+    let parentPath = (absolute as NSString).deletingLastPathComponent
+    do {
+      try FileManager.default.createDirectory(atPath: parentPath, withIntermediateDirectories: true)
+    } catch {
+      throw .io("cannot create the folder \(parentPath) for --output \(path): \(error.localizedDescription)")
+    }
+    guard let parent = realPath(parentPath) else {
+      throw .io("cannot use the folder \(parentPath) for --output \(path): \(String(cString: strerror(errno)))")
+    }
+    return try split(parent == "/" ? "/" + (absolute as NSString).lastPathComponent : parent + "/" + (absolute as NSString).lastPathComponent, shown: path)
+  }
+
+  private static func split(_ absolute: String, shown: String) throws(ReportError) -> (parent: String, name: String) {
+    let name = (absolute as NSString).lastPathComponent
+    guard !name.isEmpty, name != "/", name != ".", name != ".." else {
+      throw .io("the output folder \(shown) is the root folder; choose a folder of its own with --output")
+    }
+    var info = stat()
+    if stat(absolute, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR {
+      throw .io("the output path \(shown) is a file, not a folder; choose another --output")
+    }
+    return ((absolute as NSString).deletingLastPathComponent, name)
+  }
+
+  /// The path with every symbolic link resolved, or nil when it does not exist.
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// Puts back a report a killed run had moved aside, and removes staging folders of runs
+  /// that are gone (under the lock, no other run into this folder is active).
+  private static func recoverAndClean(parent: String, name: String, destination: String) {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+    let own = "\(getpid())"
+    for prefix in [".\(name).previous-", ".\(name).partial-"] {
+      for entry in entries.sorted() where entry.hasPrefix(prefix) {
+        let pid = entry.dropFirst(prefix.count)
+        guard !pid.isEmpty, pid.allSatisfy(\.isASCII), pid.allSatisfy(\.isNumber), pid != own else { continue }
+        let path = "\(parent)/\(entry)"
+        if prefix.hasSuffix("previous-") && access(destination, F_OK) != 0 && rename(path, destination) == 0 { continue }
+        try? FileManager.default.removeItem(atPath: path)
+      }
+    }
+  }
+
+  /// A file or folder in the destination that no run of the tool wrote.
+  struct Foreign: Equatable {
+    /// Relative to the folder; a folder ends in "/".
+    var path: String
+    /// Whether the folder has no `results.json` at all.
+    var notAReport: Bool
+  }
+
+  /// The message refusing `foreign`.
+  private static func refusal(_ foreign: Foreign, shown: String, duringRun: Bool = false) -> ReportError {
+    if foreign.notAReport {
+      return .io(
+        "the output folder \(shown) already holds files (first: \(foreign.path)) but no results.json, so it is not a generate-report report; choose an empty or new folder with --output")
+    }
+    if duringRun {
+      return .io(
+        "the output folder \(shown) gained \(foreign.path) during the run, which generate-report did not write; nothing was replaced: move it out of the folder and run again")
+    }
+    return .io(
+      "the output folder \(shown) holds \(foreign.path), which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")
+  }
+
+  /// The first file or folder (in sorted order) in `folder` that no run of the tool wrote,
+  /// or nil.
+  static func foreignFile(in folder: String) -> Foreign? {
+    var info = stat()
+    guard stat(folder, &info) == 0 else { return nil }
+    let entries = listing(folder, prefix: "")
+    guard !entries.isEmpty else { return nil }
+    guard entries.contains(where: { $0.path == "results.json" && !$0.isFolder }) else {
+      let first = entries.first { !$0.isFolder || $0.isEmptyFolder } ?? entries[0]
+      return Foreign(path: first.path + (first.isFolder ? "/" : ""), notAReport: true)
+    }
+    let allowed = manifest(of: folder)
+    for entry in entries {
+      if entry.isFolder {
+        if entry.isEmptyFolder && !["figures", "data"].contains(entry.path) { return Foreign(path: entry.path + "/", notAReport: false) }
+        continue
+      }
+      if entry.path == "results.json" { continue }
+      if let allowed {
+        if !allowed.contains(entry.path) { return Foreign(path: entry.path, notAReport: false) }
+      } else if !isLegacyOutput(entry.path) {
+        return Foreign(path: entry.path, notAReport: false)
+      }
+    }
+    return nil
+  }
+
+  /// The `files` of a report's `results.json`; nil for a report written before there was
+  /// one (or a results.json that cannot be read), judged by ``isLegacyOutput(_:)``.
+  private static func manifest(of folder: String) -> Set<String>? {
+    guard let data = FileManager.default.contents(atPath: folder + "/results.json"),
+      let text = String(data: data, encoding: .utf8),
+      let root = try? JSONParser.parse(text), case .object(let members) = root.kind,
+      let files = members.first(where: { $0.key == manifestKey })?.value, case .array(let items) = files.kind
+    else { return nil }
+    var paths: Set<String> = []
+    for item in items {
+      if case .string(let path) = item.kind { paths.insert(path) }
+    }
+    return paths
+  }
+
+  /// What versions before the manifest wrote: `index.html`, `figures/*.png|pdf|svg`,
+  /// `data/*.csv`.
+  private static func isLegacyOutput(_ path: String) -> Bool {
+    if path == "index.html" { return true }
+    let parts = path.split(separator: "/")
+    guard parts.count == 2 else { return false }
+    switch parts[0] {
+    case "figures": return [".png", ".pdf", ".svg"].contains { parts[1].hasSuffix($0) }
+    case "data": return parts[1].hasSuffix(".csv")
+    default: return false
+    }
+  }
+
+  private struct Entry {
+    var path: String
+    var isFolder: Bool
+    var isEmptyFolder: Bool
+  }
+
+  /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
+  /// (a link is an entry like a file).
+  private static func listing(_ folder: String, prefix: String) -> [Entry] {
+    var result: [Entry] = []
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    for name in names {
+      let path = "\(folder)/\(name)"
+      let relative = prefix + name
+      var info = stat()
+      guard lstat(path, &info) == 0 else { continue }
+      if (info.st_mode & S_IFMT) == S_IFDIR {
+        let inner = listing(path, prefix: relative + "/")
+        result.append(Entry(path: relative, isFolder: true, isEmptyFolder: inner.isEmpty))
+        result += inner
+      } else {
+        result.append(Entry(path: relative, isFolder: false, isEmptyFolder: false))
+      }
+    }
+    return result
+  }
+}
