@@ -103,6 +103,9 @@ enum ExperimentRunner {
     }
 
     let fit = experiment.fit
+    if let problem = fit.workProblem(n: data.count, path: "\(path).fit") {
+      throw .invalidInput(InputError(file: configFile, position: nil, message: problem))
+    }
     guard data.count >= fit.components.upperBound else {
       let key = fit.selectsComponents ? "fit.components.to" : "fit.components"
       throw .invalidInput(
@@ -144,6 +147,7 @@ enum ExperimentRunner {
     } catch {
       throw failure(error, at: "kde")
     }
+    try checkGrid(kde, experiment.kde, path: "\(path).kde", configFile: configFile)
     let gridDensity = kde.densityOnGrid(size: experiment.kde.gridSize, cut: experiment.kde.cut, method: experiment.kde.method)
     let fitted = em.fitted
     var sortedCurves: (x: [Double], kde: [Double], mixture: [Double])?
@@ -156,6 +160,31 @@ enum ExperimentRunner {
       trueMixture: trueMixture, selection: selection,
       warnings: Warnings.make(selection, fit: fit, n: data.count, dataVariance: Statistics.variance(data, ddof: 0)),
       kde: kde, gridDensity: gridDensity, assignments: fitted.assignments(of: data), sortedCurves: sortedCurves)
+  }
+
+  /// Fails, before the density is computed, when the KDE's settings give a grid that is not
+  /// finite or not resolvable, or a bandwidth so small the estimate is spikes at the points.
+  static func checkGrid(_ kde: KernelDensityEstimate, _ settings: KDEConfig, path: String, configFile: String) throws(ReportError) {
+    func refuse(_ message: String) -> ReportError {
+      .invalidInput(InputError(file: configFile, position: nil, message: "\(path)\(message)"))
+    }
+    let h = kde.bandwidth
+    let range = kde.maximum - kde.minimum
+    let low = kde.minimum - settings.cut * h
+    let high = kde.maximum + settings.cut * h
+    let shown = "cut \(Display.number(settings.cut, significant: 3)), h \(Display.number(h, significant: 3))"
+    guard low.isFinite, high.isFinite, (high - low).isFinite else {
+      throw refuse(": the grid [min − cut·h, max + cut·h] overflows (\(shown)); lower kde.cut, kde.bandwidth or kde.adjust")
+    }
+    let bandwidthKey = if case .fixed = settings.bandwidth { ".bandwidth" } else { ".adjust" }
+    guard range.isFinite, h >= range * 1e-9 else {
+      throw refuse(
+        "\(bandwidthKey): the bandwidth h = \(Display.number(h, significant: 3)) is below 10⁻⁹ × the data's range \(Display.number(range, significant: 3)); the estimate would be a spike at each point: use a larger bandwidth")
+    }
+    let step = (high - low) / Double(max(settings.gridSize - 1, 1))
+    guard step > max(abs(low), abs(high)).ulp * 4 else {
+      throw refuse(": the grid's step \(Display.number(step, significant: 3)) is below the resolution of numbers around \(Display.number(max(abs(low), abs(high)), significant: 3)); lower kde.gridSize or rescale the data")
+    }
   }
 
   /// Fails when a number the report would show is not finite.

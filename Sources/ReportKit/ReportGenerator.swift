@@ -111,10 +111,12 @@ public enum ReportGenerator {
     let configName = URL(fileURLWithPath: configFile).lastPathComponent
     let baseName = configName.split(separator: ".").dropLast().joined(separator: ".")
     let outputFolder = options.outputFolder ?? "output/\(safeFileName(baseName.isEmpty ? configName : baseName))"
-    var inputs: [(what: String, path: String)] = [("the experiment file", configFile)]
-    if let templatePath, options.templatePath != nil { inputs.append(("the template", templatePath)) }
-    for experiment in config.experiments {
-      if case .csv(let path, let resolved, _, _, _) = experiment.data { inputs.append(("the data file \(path) of experiment \(Echo.quoted(experiment.name)),", resolved)) }
+    var inputs: [(what: String, path: String)] = [("the experiment file \(configFile)", configFile)]
+    if let templatePath { inputs.append(("the template \(templatePath)", templatePath)) }
+    for (index, experiment) in config.experiments.enumerated() {
+      if case .csv(let path, let resolved, _, _, _) = experiment.data {
+        inputs.append(("experiments[\(index)].data.csv \(Echo.quoted(path))", resolved))
+      }
     }
     let staged = try ReportFolder(destination: outputFolder, inputs: inputs) { folder in
       waiting("another generate-report run is writing \(folder); waiting for it to finish")

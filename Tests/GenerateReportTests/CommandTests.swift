@@ -2,17 +2,17 @@ import Foundation
 import Testing
 
 /// The built `generate-report` executable, next to the test bundle.
-private func executable() throws -> URL {
+func executable() throws -> URL {
   let testBinary = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
   let candidate = testBinary.deletingLastPathComponent().appendingPathComponent("generate-report")
   try #require(FileManager.default.isExecutableFile(atPath: candidate.path), "build the tool first: \(candidate.path)")
   return candidate
 }
 
-private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Runs the tool with `arguments` in `folder` and returns its exit code and output.
-private func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
   let process = Process()
   process.executableURL = try executable()
   process.arguments = arguments
@@ -29,7 +29,7 @@ private func run(_ arguments: [String], in folder: URL, environment: [String: St
   return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
-private func scratchFolder() throws -> URL {
+func scratchFolder() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("generate-report-cli-\(UUID().uuidString.prefix(8))")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url

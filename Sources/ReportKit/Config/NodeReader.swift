@@ -39,7 +39,8 @@ struct NodeReader {
   /// Fails on the first member whose key is not in `known`.
   func rejectUnknownKeys(_ known: [String]) throws(InputError) {
     for member in members where !known.contains(member.key) {
-      var message = "\(path(member.key)) is not a known key"
+      let plain = member.key.count <= Echo.limit && member.key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
+      var message = plain ? "\(path(member.key)) is not a known key" : "\(path.isEmpty ? "the top level" : path) has the key \(Echo.quoted(member.key)), which is not a known key"
       if let suggestion = Self.closest(to: member.key, in: known) {
         message += "; did you mean \"\(suggestion)\"?"
       } else {
@@ -85,8 +86,8 @@ struct NodeReader {
   /// How a value is shown in a message: numbers and short strings verbatim.
   static func describe(_ v: JSONNode) -> String {
     switch v.kind {
-    case .number(_, let literal): literal
-    case .string(let s): s.count <= 40 ? "the string \"\(s)\"" : "a string"
+    case .number(_, let literal): literal.count <= Echo.limit ? literal : "a number of \(literal.count) characters"
+    case .string(let s): "the string \(Echo.quoted(s))"
     case .bool(let b): "\(b)"
     default: v.typeDescription
     }

@@ -31,15 +31,20 @@ extension ReportConfig {
     var fileNames: [String: Int] = [:]
     for (index, item) in items.enumerated() {
       let experiment = try decodeExperiment(item, path: "experiments[\(index)]", file: file, baseFolder: baseFolder)
+      // File names that differ only in case are one file on macOS's and Windows' disks.
       let safe = safeFileName(experiment.name)
-      if let other = fileNames[safe] {
+      let key = safe.lowercased()
+      if let other = fileNames[key] {
+        let otherName = config.experiments[other].name
         let message =
-          config.experiments[other].name == experiment.name
-          ? "experiments[\(index)].name \"\(experiment.name)\" is already used by experiments[\(other)]; names must be unique"
-          : "experiments[\(index)].name \"\(experiment.name)\" gives the same file name \"\(safe)\" as experiments[\(other)]; rename one"
+          otherName == experiment.name
+          ? "experiments[\(index)].name \(Echo.quoted(experiment.name)) is already used by experiments[\(other)]; names must be unique"
+          : safeFileName(otherName) == safe
+            ? "experiments[\(index)].name \(Echo.quoted(experiment.name)) gives the same file name \(Echo.quoted(safe)) as experiments[\(other)]; rename one"
+            : "experiments[\(index)].name \(Echo.quoted(experiment.name)) gives the file name \(Echo.quoted(safe)), which differs from experiments[\(other)]'s \(Echo.quoted(safeFileName(otherName))) only in case (one file on case-insensitive disks); rename one"
         throw InputError(file: file, position: item.position, message: message)
       }
-      fileNames[safe] = index
+      fileNames[key] = index
       config.experiments.append(experiment)
     }
     return config
@@ -69,7 +74,8 @@ extension ReportConfig {
     for (key, limit) in [("width", 50.0), ("height", 50.0)] {
       guard let v = r.value(key) else { continue }
       let d = try NodeReader.number(v, path: r.path(key), file: file)
-      guard d > 0, d <= limit else { throw r.error(key, v, "must be > 0 and ≤ \(Int(limit)) (inches), got \(NodeReader.describe(v))") }
+      // Below an inch no axis, tick labels and title fit.
+      guard d >= 1, d <= limit else { throw r.error(key, v, "must be from 1 to \(Int(limit)) (inches), got \(NodeReader.describe(v))") }
       if key == "width" { settings.width = d } else { settings.height = d }
     }
     if let v = r.value("dpi") {
@@ -77,10 +83,12 @@ extension ReportConfig {
       guard d >= 10, d <= 1200 else { throw r.error("dpi", v, "must be between 10 and 1200, got \(NodeReader.describe(v))") }
       settings.dpi = d
     }
-    if max(settings.width, settings.height) * settings.dpi > 20_000 {
+    // Both are checked above (width, height ≤ 50; dpi ≤ 1200), so the products are small.
+    let pixels = (width: (settings.width * settings.dpi).rounded(), height: (settings.height * settings.dpi).rounded())
+    if max(pixels.width, pixels.height) > 20_000 {
       throw InputError(
         file: file, position: node.position,
-        message: "figure is \(Int(settings.width * settings.dpi)) × \(Int(settings.height * settings.dpi)) pixels; keep width and height × dpi at most 20000")
+        message: "figure is \(Int(pixels.width)) × \(Int(pixels.height)) pixels; keep width and height × dpi at most 20000")
     }
     return settings
   }
@@ -97,6 +105,9 @@ extension ReportConfig {
     let dataNode = try r.required("data", hint: "add \"data\": {\"generate\": [{\"mean\": 0, \"sd\": 1, \"count\": 100}]} or {\"csv\": \"file.csv\", \"column\": \"x\"}")
     let data = try decodeData(dataNode, path: r.path("data"), file: file, baseFolder: baseFolder)
     let fit = try decodeFit(r.value("fit"), path: r.path("fit"), file: file, data: data)
+    if let groups = data.groups, let problem = fit.workProblem(n: groups.reduce(0) { $0 + $1.count }, path: r.path("fit")) {
+      throw InputError(file: file, position: (r.value("fit") ?? node).position, message: problem)
+    }
     var kde = KDEConfig()
     if let k = r.value("kde") { kde = try decodeKDE(k, path: r.path("kde"), file: file) }
     var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
@@ -140,6 +151,16 @@ extension ReportConfig {
         let sdNode = try g.required("sd", hint: "add \"sd\": a number > 0")
         let sd = try NodeReader.number(sdNode, path: g.path("sd"), file: file)
         guard sd > 0 else { throw g.error("sd", sdNode, "must be > 0, got \(NodeReader.describe(sdNode))") }
+        // Draws reach mean ± 9 sd in practice; their squares and sums must stay finite.
+        guard abs(mean) + 9 * sd <= 1e150 else {
+          throw InputError(
+            file: file, position: item.position,
+            message:
+              "\(g.path) draws values up to about \(Display.number(abs(mean) + 9 * sd, significant: 2)), too large for a variance (its squares overflow); rescale mean and sd to at most about 1e150")
+        }
+        guard sd >= 1e-150 else {
+          throw g.error("sd", sdNode, "is \(NodeReader.describe(sdNode)), too small for a variance (its square underflows); rescale mean and sd so that sd ≥ 1e-150")
+        }
         let countNode = try g.required("count", hint: "add \"count\": a whole number ≥ 1")
         let count = try NodeReader.integer(countNode, path: g.path("count"), file: file, in: 1...100_000_000, what: "a whole number from 1 to 100000000")
         groups.append(GroupSpec(mean: mean, sd: sd, count: count))
@@ -182,7 +203,7 @@ extension ReportConfig {
     var fit = FitConfig(components: k...k, initialization: groups != nil ? .groups : .quantiles)
     guard let node else { return fit }
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["components", "init", "restarts", "criterion", "epochs", "tolerance", "regularization"])
+    try r.rejectUnknownKeys(["components", "init", "restarts", "criterion", "epochs", "tolerance", "regularization", "workLimit"])
     if let c = r.value("components") {
       fit.components = try decodeComponents(c, path: r.path("components"), file: file)
       if let groups {
@@ -212,6 +233,11 @@ extension ReportConfig {
       fit.criterion = criterion
     }
     if let e = try r.integer("epochs", in: 1...1_000_000, what: "a whole number from 1 to 1000000") { fit.epochs = e }
+    if let v = r.value("workLimit") {
+      let d = try NodeReader.number(v, path: r.path("workLimit"), file: file)
+      guard d >= 1, d <= 1e15 else { throw r.error("workLimit", v, "must be from 1 to 1e15, got \(NodeReader.describe(v))") }
+      fit.workLimit = d
+    }
     for key in ["tolerance", "regularization"] {
       guard let v = r.value(key) else { continue }
       let d = try NodeReader.number(v, path: r.path(key), file: file)

@@ -134,9 +134,31 @@ public struct FitConfig: Sendable, Equatable {
   public var tolerance = FitConfig.defaultTolerance
   /// Added to every variance in each M-step. Default 1e-6 (scikit-learn's `reg_covar`).
   public var regularization = FitConfig.defaultRegularization
+  /// The most work this fit may do, in units of ``work(n:)``. Default 10¹¹ (about a
+  /// minute on two cores of a 2024 machine).
+  public var workLimit = FitConfig.defaultWorkLimit
 
   /// Whether K is chosen from a range.
   public var selectsComponents: Bool { components.count > 1 }
+
+  /// The work the fit may do on `n` points, at most: Σ over K of K × restarts × epochs ×
+  /// max(n, 1000) component-point evaluations (the floor stands for the fixed cost of an
+  /// epoch and of a start, which dominates on small data).
+  public func work(n: Int) -> Double {
+    let ks = components.reduce(0.0) { $0 + Double($1) }
+    return ks * Double(restarts) * Double(epochs) * Double(max(n, 1000))
+  }
+
+  public static let defaultWorkLimit = 1e11
+
+  /// Why a fit on `n` points is refused (its work exceeds ``workLimit``), or nil; `path` is
+  /// the fit's key path.
+  func workProblem(n: Int, path: String) -> String? {
+    let work = work(n: n)
+    guard work > workLimit else { return nil }
+    return
+      "\(path) would do up to \(Display.number(work, significant: 2)) units of work (Σ over K of K × restarts × epochs × max(n, 1000), n = \(n)), over fit.workLimit \(Display.number(workLimit, significant: 2)) (about a minute per 10¹¹); lower fit.restarts or fit.epochs, narrow fit.components, or raise fit.workLimit"
+  }
 
   public static let defaultEpochs = 100
   public static let defaultTolerance = 1e-3

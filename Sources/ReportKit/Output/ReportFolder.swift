@@ -37,7 +37,8 @@ final class ReportFolder {
   /// Locks and checks `path` and makes its staging folder.
   /// - Parameters:
   ///   - path: The `--output` folder as given.
-  ///   - inputs: The files the run reads, each with what it is ("the experiment file").
+  ///   - inputs: The files the run reads, each with how a message names it ("the experiment
+  ///     file q.json").
   ///   - waiting: Called once when another run holds the folder's lock (this run then waits).
   /// - Throws: ``ReportError/io(_:)`` naming the folder, the file in the way and what to do.
   init(destination path: String, inputs: [(what: String, path: String)], waiting: (String) -> Void) throws(ReportError) {
@@ -58,7 +59,7 @@ final class ReportFolder {
       guard let real = Self.realPath(input.path) else { continue }
       if real.hasPrefix(inside) {
         throw .io(
-          "\(input.what) \(input.path) is inside the output folder \(path), which a run replaces; move it out of the folder or choose another --output")
+          "\(input.what) is inside the output folder \(path), which a run replaces; move it out of the folder or choose another --output")
       }
     }
     let staging = self.staging

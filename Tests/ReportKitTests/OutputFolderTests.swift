@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+
+@testable import ReportKit
+
+/// A small, quick experiment file (two generated groups, 20 epochs).
+private let quickConfig = #"""
+  {"formats": ["svg"], "experiments": [{"name": "q", "seed": 3,
+    "data": {"generate": [{"mean": 0, "sd": 1, "count": 200}, {"mean": 5, "sd": 1, "count": 200}]},
+    "fit": {"epochs": 20, "tolerance": 0}}]}
+  """#
+
+/// What a report folder may lose: only files an earlier run wrote (issue: "Nothing lost, ever").
+@Suite struct OutputFolderTests {
+  @Test func resultsJSONListsEveryFileOfTheReportItself() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    let data = try Data(contentsOf: output.appendingPathComponent("results.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let files = try #require(json["files"] as? [String])
+    #expect(files == (try snapshot(output)).keys.sorted())
+    #expect(files.contains("results.json") && files.contains("index.html") && files.contains("figures/q-fit.svg"))
+  }
+
+  @Test func theExperimentFileAndNotesInsideAReportFolderSurvive() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(try write(quickConfig, to: "q.json", in: folder), output: output))
+    // The user keeps the experiment file and notes in the report folder and runs from there.
+    let config = try write(quickConfig, to: "report/q.json", in: folder)
+    try write("my notes", to: "report/notes.txt", in: folder)
+    let before = try snapshot(output)
+    do {
+      _ = try ReportGenerator.run(options(config, output: output))
+      Issue.record("expected the run to refuse")
+    } catch {
+      #expect(
+        error.description
+          == "the output folder \(output.path) holds notes.txt, which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output"
+      )
+      #expect(ExitCodeOf(error) == 74)
+    }
+    #expect(try snapshot(output) == before)
+    #expect(try leftovers(in: folder) == [])
+  }
+
+  @Test func anExperimentFileInsideTheOutputFolderIsRefusedEvenAlone() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("report")
+    let config = try write(quickConfig, to: "report/q.json", in: folder)
+    do {
+      _ = try ReportGenerator.run(options(config, output: output))
+      Issue.record("expected the run to refuse")
+    } catch {
+      #expect(error.description.contains("(first: q.json) but no results.json"))
+    }
+    #expect(try snapshot(output).keys.sorted() == ["q.json"])
+  }
+
+  @Test func aDataFileInsideTheOutputFolderIsRefusedBeforeAnyWork() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(try write(quickConfig, to: "q.json", in: folder), output: output))
+    // The previous report's own samples CSV, fed back in: a file the tool wrote, so not
+    // foreign, but the run would replace it while reading it.
+    let config = try write(
+      #"{"experiments": [{"name": "q", "data": {"csv": "report/data/q-samples.csv", "column": "x"}}]}"#, to: "again.json", in: folder)
+    let before = try snapshot(output)
+    do {
+      _ = try ReportGenerator.run(options(config, output: output))
+      Issue.record("expected the run to refuse")
+    } catch {
+      #expect(
+        error.description
+          == "experiments[0].data.csv \"report/data/q-samples.csv\" is inside the output folder \(output.path), which a run replaces; move it out of the folder or choose another --output"
+      )
+    }
+    #expect(try snapshot(output) == before)
+  }
+
+  @Test func anEmptyFolderOfTheUsersInsideAReportIsForeign() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    try FileManager.default.createDirectory(at: output.appendingPathComponent("drafts"), withIntermediateDirectories: false)
+    #expect(throws: ReportError.io("the output folder \(output.path) holds drafts/, which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")) {
+      _ = try ReportGenerator.run(options(config, output: output))
+    }
+    #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("drafts").path))
+  }
+
+  @Test func aReportFromBeforeTheManifestIsStillReplaced() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write(#"{"title": "old", "experiments": []}"#, to: "report/results.json", in: folder)
+    try write("<html>", to: "report/index.html", in: folder)
+    try write("png", to: "report/figures/old-fit.png", in: folder)
+    try write("x\n1\n", to: "report/data/old-trace.csv", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(try write(quickConfig, to: "q.json", in: folder), output: output))
+    let files = try snapshot(output)
+    #expect(files["figures/old-fit.png"] == nil && files["figures/q-fit.svg"] != nil)
+  }
+
+  @Test func aLinkToAFolderIsWrittenThroughAndStaysALink() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let target = folder.appendingPathComponent("real")
+    _ = try ReportGenerator.run(options(config, output: target))
+    let link = folder.appendingPathComponent("link")
+    try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real")
+    try write("stale", to: "real/figures/q-density.svg", in: folder)
+    _ = try ReportGenerator.run(options(config, output: link))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "real")
+    let written = try snapshot(target)
+    #expect(written["figures/q-density.svg"] != Data("stale".utf8))
+    #expect(written["index.html"] != nil)
+    #expect(try leftovers(in: folder) == [])
+  }
+
+  @Test func aDanglingLinkIsRefusedBeforeAnyWork() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let link = folder.appendingPathComponent("link")
+    try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "missing")
+    #expect(
+      throws: ReportError.io(
+        "the output path \(link.path) is a symbolic link to missing, which does not exist; create that folder, remove the link, or choose another --output")
+    ) {
+      _ = try ReportGenerator.run(options(config, output: link))
+    }
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "missing")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("missing").path))
+    #expect(try leftovers(in: folder) == [])
+  }
+
+  @Test func stagingFoldersOfKilledRunsAreRemovedByTheNextRun() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // A pid far above Linux's pid_max: no such process.
+    try write("half", to: ".report.partial-99999999/index.html", in: folder)
+    try write("other", to: ".other.partial-99999999/index.html", in: folder)
+    _ = try ReportGenerator.run(options(try write(quickConfig, to: "q.json", in: folder), output: folder.appendingPathComponent("report")))
+    // Only this folder's staging is this run's business.
+    #expect(try leftovers(in: folder) == [".other.partial-99999999"])
+  }
+
+  @Test func aReportAKilledRunHadMovedAsideIsPutBack() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    // Killed between the two renames of a swap: the report aside, nothing in place.
+    try FileManager.default.moveItem(at: output, to: folder.appendingPathComponent(".report.previous-99999999"))
+    try write("my notes", to: ".report.previous-99999999/notes.txt", in: folder)
+    // The put-back report holds a foreign file, so the run refuses, and nothing is lost.
+    #expect(throws: ReportError.self) { _ = try ReportGenerator.run(options(config, output: output)) }
+    #expect(try snapshot(output)["notes.txt"] == Data("my notes".utf8))
+    #expect(try leftovers(in: folder) == [])
+  }
+
+  @Test func aSecondRunWaitsForTheLockAndThenWrites() async throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    let held = try FolderLock(path: folder.appendingPathComponent(".report.lock").path) {}
+    let notices = Notices()
+    let run = Task.detached {
+      try ReportGenerator.run(options(config, output: output), waiting: { notices.add($0) }).indexPath
+    }
+    try await Task.sleep(for: .milliseconds(300))
+    #expect(notices.all == ["another generate-report run is writing \(output.path); waiting for it to finish"])
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+    held.release()
+    #expect(try await run.value == "\(output.path)/index.html")
+    #expect(try leftovers(in: folder) == [])
+  }
+}
+
+/// The hidden files a run left beside its output: staging folders, lock files.
+func leftovers(in folder: URL) throws -> [String] {
+  try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }.sorted()
+}
+
+/// The command's exit code for an error (the mapping the README documents).
+func ExitCodeOf(_ error: ReportError) -> Int32 {
+  switch error {
+  case .invalidInput: 65
+  case .io: 74
+  case .internal: 70
+  }
+}
+
+/// Sentences a run passed to its `waiting` callback.
+final class Notices: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [String] = []
+  func add(_ s: String) { lock.withLock { items.append(s) } }
+  var all: [String] { lock.withLock { items } }
+}
