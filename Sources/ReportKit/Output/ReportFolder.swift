@@ -50,7 +50,18 @@ final class ReportFolder {
     let pid = getpid()
     staging = "\(parent)/.\(name).partial-\(pid)"
     previous = "\(parent)/.\(name).previous-\(pid)"
-    lock = try FolderLock(path: "\(parent)/.\(name).lock") { waiting(path) }
+    let lockPath = "\(parent)/.\(name).lock"
+    lock = try FolderLock(path: lockPath) { waiting(path) }
+    let staging = self.staging
+    let previous = self.previous
+    let destination = self.destination
+    cleanupToken = Interruption.register {
+      // Put back a report moved aside by a swap that did not finish, drop the staging
+      // folder, and the lock file (held, so no other run is using it).
+      if access(destination, F_OK) != 0 && access(previous, F_OK) == 0 { rename(previous, destination) }
+      try? FileManager.default.removeItem(atPath: staging)
+      unlink(lockPath)
+    }
 
     Self.recoverAndClean(parent: parent, name: name, destination: destination)
     if let foreign = Self.foreignFile(in: destination) { throw Self.refusal(foreign, shown: path) }
@@ -61,14 +72,6 @@ final class ReportFolder {
         throw .io(
           "\(input.what) is inside the output folder \(path), which a run replaces; move it out of the folder or choose another --output")
       }
-    }
-    let staging = self.staging
-    let previous = self.previous
-    let destination = self.destination
-    cleanupToken = Interruption.register {
-      // Put back a report moved aside by a swap that did not finish, then drop the rest.
-      if access(destination, F_OK) != 0 && access(previous, F_OK) == 0 { rename(previous, destination) }
-      try? FileManager.default.removeItem(atPath: staging)
     }
     do {
       try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
@@ -189,11 +192,11 @@ final class ReportFolder {
   /// that are gone (under the lock, no other run into this folder is active).
   private static func recoverAndClean(parent: String, name: String, destination: String) {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
-    let own = "\(getpid())"
     for prefix in [".\(name).previous-", ".\(name).partial-"] {
       for entry in entries.sorted() where entry.hasPrefix(prefix) {
         let pid = entry.dropFirst(prefix.count)
-        guard !pid.isEmpty, pid.allSatisfy(\.isASCII), pid.allSatisfy(\.isNumber), pid != own else { continue }
+        // Even one with this process's number: this run has made none yet.
+        guard !pid.isEmpty, pid.allSatisfy(\.isASCII), pid.allSatisfy(\.isNumber) else { continue }
         let path = "\(parent)/\(entry)"
         if prefix.hasSuffix("previous-") && access(destination, F_OK) != 0 && rename(path, destination) == 0 { continue }
         try? FileManager.default.removeItem(atPath: path)
