@@ -66,8 +66,8 @@ enum ResultsDocument {
     let document = JSONOutput.object([
       ("title", .string(title)),
       ("generator", JSONOutput.object([("name", .string(Generator.name)), ("version", .string(Generator.version))])),
-      ("experiments", .array(experiments)),
       (ReportFolder.manifestKey, .array(files.map(JSONOutput.string))),
+      ("experiments", .array(experiments)),
     ])
     do {
       return try JSONWriter.write(document)

@@ -101,7 +101,7 @@ private func eventually(_ condition: () -> Bool) async throws -> Bool {
     let folder = try scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try save(quick, "quick.json", in: folder)
-    for _ in 0..<4 {
+    for _ in 0..<10 {
       let results = try (0..<3).map { _ in
         let process = Process()
         process.executableURL = try executable()

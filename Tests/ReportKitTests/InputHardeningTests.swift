@@ -124,6 +124,26 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
     #expect(csvError(Array("x,\(field)\n1,2\n".utf8)) == "f.csv:1:3: the header's field 2 is longer than 1 MiB; is this a CSV file with a header row?")
   }
 
+  @Test func aDataPathThatIsNotARegularFileIsRefusedAsSuch() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(mkfifo(folder.appendingPathComponent("pipe.csv").path, 0o644) == 0)
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("dir.csv"), withIntermediateDirectories: false)
+    for (path, reason) in [
+      ("pipe.csv", "it is not a regular file (a FIFO)"), ("/dev/zero", "it is not a regular file (a device)"), ("dir.csv", "it is a folder"),
+      ("none.csv", "no such file"),
+    ] {
+      let config = try write(#"{"experiments": [{"name": "a", "data": {"csv": "\#(path)"}}]}"#, to: "c.json", in: folder)
+      #expect(
+        throws: ReportError.io(
+          "\(config):1:48: experiments[0].data.csv \"\(path)\" cannot be read (\(reason)); the path is relative to the config file's folder")
+      ) {
+        _ = try ReportGenerator.run(options(config, output: folder.appendingPathComponent("report")))
+      }
+    }
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report").path))
+  }
+
   // MARK: - Derived quantities, checked before the work they would spoil
 
   private func runError(_ experiment: String) throws -> (String, [String]) {
