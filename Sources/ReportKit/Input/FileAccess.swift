@@ -19,7 +19,8 @@ struct FileAccess {
 
   /// Calls `body` with the bytes of the regular file at `path`, mapped read-only, and a
   /// function that hands the pages before an offset back to the system (a forward reader
-  /// calls it as it goes, so a file of any size costs a window of memory).
+  /// calls it with increasing offsets as it goes, so a file of any size costs a window of
+  /// memory; a smaller offset than the last starts a new pass).
   /// - Throws: ``FileProblem`` when the file cannot be opened or is not a regular file
   ///   (a folder, a FIFO, a device), or what `body` throws.
   func withMappedFile<T, E: Error>(
@@ -59,6 +60,9 @@ struct FileAccess {
     var released = 0
     let release: (Int) -> Void = { offset in
       let end = Swift.min(offset, size) / page * page
+      // An offset below the last one starts a new pass over the file (a check, then the
+      // reading): its pages are touched afresh from the start.
+      if end < released { released = 0 }
       if end > released {
         madvise(mapped + released, end - released, MADV_DONTNEED)
         released = end
