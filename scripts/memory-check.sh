@@ -19,7 +19,7 @@ if [ -z "$binary" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-rows=$(( gib * 1024 * 1024 * 1024 / 92 ))
+rows=$(( gib * 1024 * 1024 * 1024 / 82 ))
 echo "writing $rows rows to $work/big.csv"
 awk -v n="$rows" 'BEGIN {
   srand(1)

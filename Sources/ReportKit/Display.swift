@@ -16,11 +16,11 @@ enum Display {
     let magnitude = abs(value)
     if magnitude >= 1e9 || magnitude < 1e-4 {
       // 1.1 × 10⁻⁶ rather than 1.1e-06.
-      let parts = String(format: "%.\(significant - 1)e", value).split(separator: "e")
-      let exponent = Int(parts[1]) ?? 0
+      let parts = String(format: "%.\(max(significant, 1) - 1)e", value).split(separator: "e")
+      let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
       let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-      let digits = String(String(abs(exponent)).map { superscripts[Int(String($0))!] })
-      return typographic(String(parts[0])) + " × 10" + (exponent < 0 ? "⁻" : "") + digits
+      let digits = String(String(abs(exponent)).map { superscripts[$0.wholeNumberValue ?? 0] })
+      return typographic(String(parts.first ?? "")) + " × 10" + (exponent < 0 ? "⁻" : "") + digits
     }
     let digitsBeforePoint = Int(log10(magnitude).rounded(.down)) + 1
     return number(value, decimals: max(0, significant - digitsBeforePoint))

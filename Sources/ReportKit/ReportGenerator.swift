@@ -63,8 +63,11 @@ public struct ExperimentLine: Sendable {
     if droppedRows > 0 { parts.append("\(droppedRows) row\(droppedRows == 1 ? "" : "s") with missing values dropped") }
     if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
     parts.append(String(format: "%.2f s", seconds))
-    return "\(name): " + parts.joined(separator: ", ")
+    return Echo.oneLine("\(name): " + parts.joined(separator: ", "))
   }
+
+  /// `name: warning` for each warning, each on one line (a name may hold any character).
+  public var warningLines: [String] { warnings.map { Echo.oneLine("\(name): \($0)") } }
 }
 
 /// The result of a successful run.

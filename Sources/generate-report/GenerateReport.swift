@@ -97,8 +97,8 @@ struct GenerateReport: ParsableCommand {
         progress: { line in
           if !quiet { print(line.description) }
           // Warnings go to standard error even with --quiet: a build log should show them.
-          for warning in line.warnings {
-            FileHandle.standardError.write(Data("warning: \(line.name): \(warning)\n".utf8))
+          for warning in line.warningLines {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
           }
         },
         waiting: { notice in if !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) } })

@@ -180,7 +180,7 @@ private let quickConfig = #"""
     let run = Task.detached {
       try ReportGenerator.run(options(config, output: output), waiting: { notices.add($0) }).indexPath
     }
-    try await Task.sleep(for: .milliseconds(300))
+    for _ in 0..<200 where notices.all.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
     #expect(notices.all == ["another generate-report run is writing \(output.path); waiting for it to finish"])
     #expect(!FileManager.default.fileExists(atPath: output.path))
     held.release()
