@@ -29,6 +29,12 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
 
 /// Bad input gets one short line naming the place, never a trap or an internal error.
 @Suite struct InputHardeningTests {
+  @Test func aCutBeyondAHundredBandwidthsIsRefused() {
+    #expect(
+      decodeError(#"{"experiments": [{"name": "a", "data": \#(groups), "kde": {"cut": 1e308}}]}"#)
+        == "c.json:1:143: experiments[0].kde.cut must be from 0 to 100 (bandwidths beyond the data), got 1e308")
+  }
+
   @Test func aFigureTooSmallForItsAxesIsRefusedByKey() {
     #expect(
       decodeError(#"{"figure": {"height": 0.001}, "experiments": [{"name": "a", "data": \#(groups)}]}"#)
@@ -162,8 +168,8 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
 
   @Test(arguments: [
     (
-      #""kde": {"cut": 1e308}"#,
-      "c.json: experiments[0].kde: the grid [min − cut·h, max + cut·h] overflows (cut 1.00 × 10³⁰⁸, h 7.42); lower kde.cut, kde.bandwidth or kde.adjust"
+      #""kde": {"bandwidth": 1e306, "cut": 100}"#,
+      "c.json: experiments[0].kde: the grid [min − cut·h, max + cut·h] overflows (cut 100, h 1.00 × 10³⁰⁶); lower kde.cut, kde.bandwidth or kde.adjust"
     ),
     (
       #""kde": {"bandwidth": 1e308}"#,

@@ -360,7 +360,8 @@ extension ReportConfig {
     if let g = try r.integer("gridSize", in: 2...100_000, what: "a whole number from 2 to 100000") { kde.gridSize = g }
     if let v = r.value("cut") {
       let d = try NodeReader.number(v, path: r.path("cut"), file: file)
-      guard d >= 0 else { throw r.error("cut", v, "must be ≥ 0, got \(NodeReader.describe(v))") }
+      // seaborn's default is 3; past 100 bandwidths the grid is all empty tails.
+      guard d >= 0, d <= 100 else { throw r.error("cut", v, "must be from 0 to 100 (bandwidths beyond the data), got \(NodeReader.describe(v))") }
       kde.cut = d
     }
     if let v = r.value("method") {
