@@ -55,6 +55,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzz harnesses for the parsers of user bytes (scripts/fuzz.sh): a libFuzzer target
+    // when built with -DFUZZING -sanitize=fuzzer, otherwise a replay tool for saved inputs.
+    .executableTarget(name: "generate-report-fuzz", dependencies: ["ReportKit", "MixtureModels"]),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "MixtureModelsTests", dependencies: ["MixtureModels", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
