@@ -26,6 +26,9 @@ enum BinnedKDE {
   /// One bin weight unit: 2³².
   static let unit = 4_294_967_296.0
 
+  /// The estimate on `grid` (at least two points, evenly spaced, increasing) by binning;
+  /// exactly (``KernelDensityEstimate/densities(at:)``) when the grid has no spacing or
+  /// the grid and data span more than the largest double, where no fine grid exists.
   static func evaluate(_ kde: KernelDensityEstimate, grid: [Double]) -> GridDensity {
     let n = kde.data.count
     let h = kde.bandwidth
@@ -34,13 +37,20 @@ enum BinnedKDE {
     let spacing = (grid[m - 1] - a) / Double(m - 1)
     // The fine grid: g_j = a + j δ, δ = spacing / s.
     let range = Swift.max(kde.maximum, grid[m - 1]) - Swift.min(kde.minimum, a)
-    var subdivision = Swift.max(1, Int((resolution * spacing / h).rounded(.up)))
-    let allowed = Swift.max(1, Int(Double(maximumBins) * spacing / Swift.max(range, spacing)))
+    guard spacing > 0, spacing.isFinite, range.isFinite else { return exact(kde, grid: grid) }
+    var subdivision = Swift.max(1, Int(clamping: (resolution * spacing / h).rounded(.up), nan: 1))
+    let allowed = Swift.max(1, Int(clamping: Double(maximumBins) * spacing / Swift.max(range, spacing), nan: 1))
     subdivision = Swift.min(subdivision, allowed)
     let delta = spacing / Double(subdivision)
-    // Bins cover the data and the output points, however far the grid reaches.
-    let low = Swift.min(Int(((kde.minimum - a) / delta).rounded(.down)) - 1, 0)
-    let high = Swift.max(Int(((kde.maximum - a) / delta).rounded(.down)) + 2, (m - 1) * subdivision)
+    // Bins cover the data and the output points, however far the grid reaches. By the
+    // choice of δ they number at most about `maximumBins` (or the grid's points, if
+    // more); only a δ that underflowed gives more, and then no fine grid exists.
+    let lowPosition = ((kde.minimum - a) / delta).rounded(.down)
+    let highPosition = ((kde.maximum - a) / delta).rounded(.down)
+    let binLimit = Double(2 * maximumBins + (m - 1) * subdivision)
+    guard abs(lowPosition) <= binLimit, abs(highPosition) <= binLimit else { return exact(kde, grid: grid) }
+    let low = Swift.min(Int(lowPosition) - 1, 0)
+    let high = Swift.max(Int(highPosition) + 2, (m - 1) * subdivision)
     let binCount = high - low + 1
 
     // Bin weights and Σ f(1 − f), in units of 2⁻³².
@@ -49,8 +59,12 @@ enum BinnedKDE {
     bin(kde.data, origin: a + Double(low) * delta, delta: delta, weights: &weights, curvature: &curvature)
 
     // Kernel weights φ(l δ / h) for l = −L…L, and the largest |φ''| over each bin
-    // [(l − 1) δ, l δ] of offsets, l = −L…L + 1.
-    let halfWidth = Int((truncation * h / delta).rounded(.up))
+    // [(l − 1) δ, l δ] of offsets, l = −L…L + 1. A kernel reaching past every bin (a
+    // bandwidth huge next to the grid) is cut at the bins' width instead: from any
+    // output point it still covers every bin, so nothing is truncated.
+    let reach = (truncation * h / delta).rounded(.up)
+    let truncated = reach <= Double(Swift.max(maximumBins, binCount))
+    let halfWidth = truncated ? Int(reach) : binCount
     let step = delta / h
     let kernel = (-halfWidth...halfWidth).map { l -> Double in
       let t = Double(l) * step
@@ -76,20 +90,38 @@ enum BinnedKDE {
     // Output point i is fine point i·s, bin index i·s − low.
     let inverseN = 1 / Double(n)
     let densityScale = inverseSqrtTwoPi / h * inverseN / unit
-    let boundScale = delta * delta / 2 / (h * h * h) * inverseN / unit
+    var boundScale = delta * delta / 2 / (h * h * h) * inverseN / unit
+    if !(boundScale.isFinite && boundScale > 0) {
+      // δ² or h³ under- or overflowed: the same factor as (δ/h)² / (2h).
+      boundScale = step * step / 2 / h * inverseN / unit
+    }
     var values = [Double](repeating: 0, count: m)
     var bound = 0.0
+    // A bandwidth near the largest double makes the scale subnormal, with few digits:
+    // then the weights are scaled down first and the bandwidth divided last.
+    let subnormalScale = !densityScale.isNormal
     for i in 0..<m {
       let centre = i * subdivision - low + padding
-      values[i] = dot(paddedWeights, from: centre - halfWidth, kernel) * densityScale
+      let weighted = dot(paddedWeights, from: centre - halfWidth, kernel)
+      values[i] = subnormalScale ? weighted * inverseN / unit * inverseSqrtTwoPi / h : weighted * densityScale
       bound = Swift.max(bound, dot(paddedCurvature, from: centre - halfWidth - 1, curvatureWeights) * boundScale)
     }
     // The tail beyond the truncation, and the weights' fixed-point rounding (2⁻³³ per
     // weight, two weights per point).
-    let tail = Double(halfWidth - 1) * step
-    bound += _exp(-0.5 * tail * tail) * inverseSqrtTwoPi / h
+    if truncated {
+      let tail = Double(halfWidth - 1) * step
+      bound += _exp(-0.5 * tail * tail) * inverseSqrtTwoPi / h
+    }
     bound += 2 / (2 * unit) * inverseSqrtTwoPi / h
+    // Both estimates lie in [0, φ(0)/h], so their difference does too: the bound when
+    // the one above overflowed (bins far wider than the bandwidth).
+    if !bound.isFinite { bound = inverseSqrtTwoPi / h }
     return GridDensity(grid: grid, values: values, method: .binned, errorBound: bound, binCount: binCount)
+  }
+
+  /// The exact estimate on `grid`, for grids that cannot be binned.
+  static func exact(_ kde: KernelDensityEstimate, grid: [Double]) -> GridDensity {
+    GridDensity(grid: grid, values: kde.densities(at: grid), method: .exact, errorBound: 0, binCount: 0)
   }
 
   /// `Σ a[start + t] · b[t]` over `b`, eight products at a time, in a fixed order.
@@ -157,10 +189,15 @@ enum BinnedKDE {
     _ x: UnsafeBufferPointer<Double>, _ range: Range<Int>, origin: Double, inverseDelta: Double,
     _ weights: inout [UInt64], _ curvature: inout [UInt64]
   ) {
+    // Positions outside [0, count − 1) cannot come from the bins `evaluate` lays out,
+    // rounding aside (a grid far narrower than the ulp of its values); they are clamped
+    // (NaN to 0) so that both nodes are in bounds, and every other position is left as it is.
+    let last = Double(weights.count - 1).nextDown
     weights.withUnsafeMutableBufferPointer { w in
       curvature.withUnsafeMutableBufferPointer { c in
         for i in range {
-          let position = (x[i] - origin) * inverseDelta
+          let raw = (x[i] - origin) * inverseDelta
+          let position = raw >= 0 ? Swift.min(raw, last) : 0
           let j = Int(position)
           let f = position - Double(j)
           // Truncation after adding ½ rounds to nearest; the curvature sum is rounded up

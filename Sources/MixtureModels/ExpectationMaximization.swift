@@ -119,9 +119,10 @@ public enum ExpectationMaximization {
   ///   - initial: The starting parameters.
   ///   - options: Epoch limit, tolerance, regularization and threads.
   /// - Returns: Every epoch's parameters and log-likelihood.
-  /// - Throws: ``MixtureError/invalidData(_:)`` for unusable data,
-  ///   ``MixtureError/degenerate(component:epoch:detail:)`` when a component loses all
-  ///   weight or variance so the numbers would stop being finite.
+  /// - Throws: ``MixtureError/invalidData(_:)`` for unusable data (too few points, a
+  ///   value that is not finite, values so small or large that their variance underflows
+  ///   or overflows), ``MixtureError/degenerate(component:epoch:detail:)`` when a
+  ///   component loses all weight or variance so the numbers would stop being finite.
   /// - Complexity: O(epochs · n · K).
   public static func fit(
     _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
@@ -130,7 +131,8 @@ public enum ExpectationMaximization {
     return try fit(checked: data, variance: variance, from: initial, options: options)
   }
 
-  /// Fails unless `data` has at least two values, all finite; returns their variance
+  /// Fails unless `data` has at least two values, all finite, whose variance neither
+  /// underflows nor overflows (unless they are all equal); returns their variance
   /// (ddof 0), which shares the check's pass over the data.
   static func checkData(_ data: [Double]) throws(MixtureError) -> Double {
     guard data.count >= 2 else {
@@ -138,9 +140,11 @@ public enum ExpectationMaximization {
     }
     let (sum, allFinite) = data.withUnsafeBufferPointer { Statistics.sum($0) }
     guard allFinite else {
-      throw .invalidData("data must be finite, got \(data.first(where: { !$0.isFinite })!)")
+      throw .invalidData("data must be finite, got \(data.first(where: { !$0.isFinite }) ?? .nan)")
     }
-    return data.withUnsafeBufferPointer { Statistics.variance($0, sum: sum, ddof: 0) }
+    let variance = data.withUnsafeBufferPointer { Statistics.variance($0, sum: sum, ddof: 0) }
+    if let problem = Statistics.spreadProblem(data, variance: variance) { throw .invalidData(problem) }
+    return variance
   }
 
   /// ``fit(_:from:options:)`` for data already checked, with its variance (ddof 0)

@@ -2,8 +2,8 @@
 public enum Initialization {
   /// The tutorial's start: each known generating group's mean, standard deviation
   /// (`ddof = 0`, numpy's `np.std`) and share of the points.
-  /// - Throws: ``MixtureError/invalidData(_:)`` when a group has fewer than one point or
-  ///   no spread.
+  /// - Throws: ``MixtureError/invalidData(_:)`` when a group has fewer than one point,
+  ///   no spread, or values whose variance underflows or overflows.
   public static func fromGroups(_ groups: [[Double]]) throws(MixtureError) -> GaussianMixture {
     let total = groups.reduce(0) { $0 + $1.count }
     var weights: [Double] = []
@@ -11,7 +11,11 @@ public enum Initialization {
     var sds: [Double] = []
     for (index, group) in groups.enumerated() {
       guard !group.isEmpty else { throw .invalidData("group \(index + 1) has no points") }
-      let sd = Statistics.standardDeviation(group, ddof: 0)
+      let variance = Statistics.variance(group, ddof: 0)
+      if let problem = Statistics.spreadProblem(group, variance: variance) {
+        throw .invalidData("group \(index + 1): \(problem)")
+      }
+      let sd = variance.squareRoot()
       guard sd > 0 else {
         throw .invalidData("group \(index + 1) has no spread (all its values are equal), so it cannot start a component")
       }
@@ -24,8 +28,8 @@ public enum Initialization {
 
   /// Means at `K` equally spaced quantiles, `(k + ½) / K` for `k = 0…K−1` (numpy's linear
   /// interpolation), the overall standard deviation (`ddof = 0`) for each, equal weights.
-  /// - Throws: ``MixtureError/invalidData(_:)`` when the data has fewer than `K` points or
-  ///   no spread.
+  /// - Throws: ``MixtureError/invalidData(_:)`` when the data has fewer than `K` points,
+  ///   no spread, or values whose variance underflows or overflows.
   public static func quantiles(_ data: [Double], components k: Int) throws(MixtureError) -> GaussianMixture {
     let sd = try checkFittable(data, components: k)
     let sorted = data.sorted()
@@ -96,9 +100,10 @@ public enum Initialization {
     if let bad = data.first(where: { !$0.isFinite }) {
       throw .invalidData("data must be finite, got \(bad)")
     }
-    let sd = Statistics.standardDeviation(data, ddof: 0)
+    let variance = Statistics.variance(data, ddof: 0)
+    if let problem = Statistics.spreadProblem(data, variance: variance) { throw .invalidData(problem) }
+    let sd = variance.squareRoot()
     guard sd > 0 else { throw .invalidData("all \(data.count) data values are equal, so there is nothing to fit") }
-    guard sd.isFinite else { throw .invalidData("the data's spread overflows a double; rescale the data") }
     return sd
   }
 

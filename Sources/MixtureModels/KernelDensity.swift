@@ -73,15 +73,24 @@ public struct KernelDensityEstimate: Sendable {
   public static let exactWorkLimit = 1_000_000
 
   /// Builds the estimate.
-  /// - Throws: ``MixtureError/invalidData(_:)`` when fewer than two points are given or
-  ///   they have no spread (a rule-based bandwidth would be 0).
+  /// - Throws: ``MixtureError/invalidData(_:)`` when fewer than two points are given, a
+  ///   value is not finite, or (for a rule-based bandwidth) they have no spread or one
+  ///   whose variance underflows or overflows; ``MixtureError/invalidParameters(_:)``
+  ///   when the bandwidth is not finite and positive, or so small that the density near
+  ///   a data point overflows.
   public init(data: [Double], rule: BandwidthRule, adjust: Double = 1) throws(MixtureError) {
     guard data.count >= 2 else {
       throw .invalidData("a kernel density estimate needs at least 2 points, got \(data.count)")
     }
+    let (sum, allFinite) = data.withUnsafeBufferPointer { Statistics.sum($0) }
+    guard allFinite else {
+      throw .invalidData("data must be finite, got \(data.first(where: { !$0.isFinite }) ?? .nan)")
+    }
     let h: Double
     if let factor = rule.factor(sampleSize: data.count) {
-      let s = Statistics.standardDeviation(data, ddof: 1)
+      let variance = data.withUnsafeBufferPointer { Statistics.variance($0, sum: sum, ddof: 1) }
+      if let problem = Statistics.spreadProblem(data, variance: variance) { throw .invalidData(problem) }
+      let s = variance.squareRoot()
       guard s > 0 else {
         throw .invalidData("all \(data.count) data values are equal, so the \(rule.name) bandwidth is 0; give a fixed bandwidth")
       }
@@ -93,6 +102,10 @@ public struct KernelDensityEstimate: Sendable {
     }
     guard h > 0, h.isFinite else {
       throw .invalidParameters("the bandwidth must be finite and > 0, got \(h)")
+    }
+    guard (inverseSqrtTwoPi / h).isFinite else {
+      throw .invalidParameters(
+        "the bandwidth \(h) is too small: a density of 1/(h·√(2π)) near a data point overflows; use a bandwidth ≥ 1e-308 or rescale the data")
     }
     self.data = data
     bandwidth = h
@@ -159,8 +172,15 @@ public struct KernelDensityEstimate: Sendable {
 
   /// seaborn's support grid: `size` evenly spaced points over
   /// `[min − cut·h, max + cut·h]` (numpy's `linspace`).
+  ///
+  /// An end beyond the largest double stops there, and a NaN `cut` counts as 0, so the
+  /// grid is always finite.
   public func grid(size: Int, cut: Double) -> [Double] {
-    linspace(minimum - cut * bandwidth, maximum + cut * bandwidth, count: size)
+    let start = minimum - cut * bandwidth, stop = maximum + cut * bandwidth
+    guard !start.isFinite || !stop.isFinite else { return linspace(start, stop, count: size) }
+    let reach = cut.isNaN ? 0 : cut * bandwidth
+    func finite(_ x: Double) -> Double { Swift.min(Swift.max(x, -.greatestFiniteMagnitude), .greatestFiniteMagnitude) }
+    return linspace(finite(minimum - reach), finite(maximum + reach), count: size)
   }
 
   /// The estimate on seaborn's grid of `size` points (``grid(size:cut:)``).
@@ -172,19 +192,26 @@ public struct KernelDensityEstimate: Sendable {
     case .binned: useExact = size < 2
     case .automatic: useExact = size < 2 || data.count * size <= Self.exactWorkLimit
     }
-    if useExact {
-      return GridDensity(grid: points, values: densities(at: points), method: .exact, errorBound: 0, binCount: 0)
-    }
+    if useExact { return BinnedKDE.exact(self, grid: points) }
     return BinnedKDE.evaluate(self, grid: points)
   }
 }
 
 /// `count` evenly spaced values from `start` to `stop` inclusive, computed as numpy's
 /// `linspace` does (`start + i · step`, with the last value exactly `stop`).
+///
+/// When finite ends are further apart than the largest double, the values are computed
+/// from the halves of the ends (`2 · (start/2 + i · step/2)`), so they stay finite.
 public func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
   guard count > 1 else { return count == 1 ? [start] : [] }
   let step = (stop - start) / Double(count - 1)
-  var values = (0..<count).map { start + Double($0) * step }
+  var values: [Double]
+  if step.isFinite || !start.isFinite || !stop.isFinite {
+    values = (0..<count).map { start + Double($0) * step }
+  } else {
+    let halfStep = (stop / 2 - start / 2) / Double(count - 1)
+    values = (0..<count).map { 2 * (start / 2 + Double($0) * halfStep) }
+  }
   values[count - 1] = stop
   return values
 }

@@ -11,6 +11,7 @@ import Darwin
 @inline(__always) func _exp(_ x: Double) -> Double { exp(x) }
 @inline(__always) func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+@inline(__always) func _log10(_ x: Double) -> Double { log10(x) }
 
 /// `log(sqrt(2π))`, the normalising constant of the standard normal log-density.
 let logSqrtTwoPi = 0.918_938_533_204_672_741_78

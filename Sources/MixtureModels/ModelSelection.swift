@@ -106,13 +106,16 @@ public struct ModelSelection: Sendable, Equatable {
   ///   - seed: The experiment's seed.
   ///   - options: EM's settings, the same for every run.
   ///   - criterion: BIC or AIC.
-  /// - Throws: ``MixtureError/inRun(components:restart:_:)`` wrapping the first run's
-  ///   error: a start that cannot be made, or EM breaking down.
+  /// - Throws: ``MixtureError/invalidParameters(_:)`` for fewer than one restart,
+  ///   ``MixtureError/invalidData(_:)`` for data EM cannot fit (see
+  ///   ``ExpectationMaximization/fit(_:from:options:)``), or
+  ///   ``MixtureError/inRun(components:restart:_:)`` wrapping the first run's error: a
+  ///   start that cannot be made, or EM breaking down.
   public static func fit(
     _ data: [Double], components: ClosedRange<Int>, start: StartMethod, restarts: Int, seed: UInt64,
     options: EMOptions, criterion: InformationCriterion = .bic
   ) throws(MixtureError) -> ModelSelection {
-    precondition(restarts >= 1, "restarts must be ≥ 1")
+    guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
     let variance = try ExpectationMaximization.checkData(data)
     var fits: [RestartedFit] = []
     for k in components {

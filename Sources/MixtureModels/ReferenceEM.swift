@@ -16,7 +16,7 @@ public enum ReferenceEM {
     var logLikelihood = eStep(data, current, into: &responsibilities)
     let initialLogLikelihood = logLikelihood
     var records: [EpochRecord] = []
-    records.reserveCapacity(options.maxEpochs)
+    records.reserveCapacity(Swift.min(options.maxEpochs, 10_000))
     var converged = false
     var collapses: [Collapse] = []
     let collapseFloor = max(options.regularization, Collapse.relativeFloor * variance)

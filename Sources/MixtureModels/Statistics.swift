@@ -11,13 +11,11 @@ public struct SampleSummary: Sendable, Equatable {
   /// The largest value.
   public var max: Double
 
-  /// Summarises `values`.
-  /// - Precondition: `values` is not empty.
+  /// Summarises `values`; every statistic of no values is NaN.
   public init(_ values: [Double]) {
-    precondition(!values.isEmpty, "a summary needs at least one value")
     count = values.count
     mean = Statistics.mean(values)
-    sd = values.count > 1 ? Statistics.standardDeviation(values, ddof: 1) : 0
+    sd = values.count > 1 ? Statistics.standardDeviation(values, ddof: 1) : values.isEmpty ? .nan : 0
     min = values.min() ?? .nan
     max = values.max() ?? .nan
   }
@@ -31,14 +29,21 @@ public struct SampleSummary: Sendable, Equatable {
 /// latency.
 public enum Statistics {
   /// The arithmetic mean of `values` (NaN when empty).
+  ///
+  /// When the sum of finite values overflows (values near 10³⁰⁸), the mean is that of
+  /// the values scaled by a power of two (``scaled(_:by:)``), scaled back.
   public static func mean(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
-    return values.withUnsafeBufferPointer { values in
-      let n = Double(values.count)
-      let m = sum(values).sum / n
-      // One correction pass, as numpy's pairwise sum is more accurate than a naive one.
-      return m + centredSums(values, about: m).first / n
-    }
+    let m = values.withUnsafeBufferPointer { unscaledMean($0) }
+    guard !m.isFinite, let e = scalingExponent(values) else { return m }
+    return scaled(values, by: -e).withUnsafeBufferPointer { unscaledMean($0) } * powerOfTwo(e)
+  }
+
+  static func unscaledMean(_ values: UnsafeBufferPointer<Double>) -> Double {
+    let n = Double(values.count)
+    let m = sum(values).sum / n
+    // One correction pass, as numpy's pairwise sum is more accurate than a naive one.
+    return m + centredSums(values, about: m).first / n
   }
 
   /// The variance of `values` with `ddof` delta degrees of freedom (numpy's `var(ddof=)`).
@@ -52,10 +57,67 @@ public enum Statistics {
   }
 
   /// ``variance(_:ddof:)`` given the values' sum.
+  ///
+  /// When finite values give a variance that is not finite (their sum or their squares
+  /// overflow), it is computed on the values scaled by a power of two and scaled back:
+  /// `+∞` when the true variance overflows, the right value otherwise (0 for equal values).
   static func variance(_ values: UnsafeBufferPointer<Double>, sum: Double, ddof: Int) -> Double {
+    let v = unscaledVariance(values, sum: sum, ddof: ddof)
+    guard !v.isFinite, let e = scalingExponent(values) else { return v }
+    let s = scaled(values, by: -e).withUnsafeBufferPointer {
+      unscaledVariance($0, sum: Statistics.sum($0).sum, ddof: ddof)
+    }
+    return s * powerOfTwo(e) * powerOfTwo(e)
+  }
+
+  static func unscaledVariance(_ values: UnsafeBufferPointer<Double>, sum: Double, ddof: Int) -> Double {
     let n = Double(values.count)
     let (first, second) = centredSums(values, about: sum / n)
-    return (second - first * first / n) / Double(values.count - ddof)
+    return (second - first * first / n) / (n - Double(ddof))
+  }
+
+  /// The exponent `e ≥ 0` of the largest magnitude in `values` (`2ᵉ ≤ |x| < 2ᵉ⁺¹`), so
+  /// that the values scaled by `2⁻ᵉ` lie within ±2; nil when a value is not finite or
+  /// every value is 0.
+  static func scalingExponent<C: Collection<Double>>(_ values: C) -> Int? {
+    var largest = 0.0
+    for x in values {
+      guard x.isFinite else { return nil }
+      largest = Swift.max(largest, abs(x))
+    }
+    return largest > 0 ? Swift.max(0, Int(largest.exponent)) : nil
+  }
+
+  /// `values` times `2ᵖ` for `p ≤ 0`: exact, but for values some 2¹⁰²² times smaller
+  /// than the largest, which become subnormal and lose bits far below the rounding of
+  /// any sum with the largest.
+  static func scaled<C: Collection<Double>>(_ values: C, by p: Int) -> [Double] {
+    let factor = powerOfTwo(p)
+    return values.map { $0 * factor }
+  }
+
+  /// `2ᵖ`, for `p` from −1074 to 1023.
+  static func powerOfTwo(_ p: Int) -> Double {
+    Double(sign: .plus, exponent: p, significand: 1)
+  }
+
+  /// What is wrong when finite `values` that are not all equal have a variance that is
+  /// 0 (it underflowed: the values are too small) or not finite (it overflowed: too
+  /// large), as a sentence that says how to rescale them; nil when `variance` is
+  /// positive and finite, or the values are all equal (for which each caller has its
+  /// own message).
+  static func spreadProblem(_ values: [Double], variance: Double) -> String? {
+    guard !(variance > 0 && variance.isFinite) else { return nil }
+    var low = Double.infinity, high = -Double.infinity, largest = 0.0
+    for x in values {
+      low = Swift.min(low, x)
+      high = Swift.max(high, x)
+      largest = Swift.max(largest, abs(x))
+    }
+    guard low < high else { return nil }
+    let power = Int(clamping: _log10(largest).rounded(.down), to: -400...400, nan: 0)
+    let (size, what) = variance.isFinite ? ("small", "underflows to 0") : ("large", "overflows")
+    return "the data's values are too \(size) (around 1e\(power)): their variance \(what); rescale the data (e.g. multiply by 1e\(-power))"
   }
 
   /// `Σ x` over `values`, and whether every value is finite.
@@ -132,13 +194,19 @@ public enum Statistics {
 
   /// The `p`-quantile of already sorted values, by linear interpolation between order
   /// statistics (numpy's default `method="linear"`, Hyndman & Fan type 7).
-  /// - Precondition: `sorted` is not empty and `0 <= p <= 1`.
+  ///
+  /// `p` outside `0…1` is taken as the nearer end; NaN when `sorted` is empty or `p` is NaN.
   public static func quantile(sorted: [Double], _ p: Double) -> Double {
-    precondition(!sorted.isEmpty && p >= 0 && p <= 1)
-    let position = p * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = Swift.min(lower + 1, sorted.count - 1)
+    guard !sorted.isEmpty, !p.isNaN else { return .nan }
+    let last = sorted.count - 1
+    let position = Swift.min(Swift.max(p, 0), 1) * Double(last)
+    let lower = Int(clamping: position.rounded(.down), to: 0...last, nan: 0)
+    let upper = Swift.min(lower + 1, last)
     let fraction = position - Double(lower)
-    return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    let a = sorted[lower], b = sorted[upper]
+    let value = a + (b - a) * fraction
+    guard !value.isFinite, a.isFinite, b.isFinite else { return value }
+    // b − a overflowed: the same interpolation between the halves (exact halving).
+    return 2 * (a / 2 + (b / 2 - a / 2) * fraction)
   }
 }

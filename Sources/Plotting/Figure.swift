@@ -37,7 +37,12 @@ public struct PointSeries: Sendable, Equatable {
     self.legendColor = legendColor ?? colors.first ?? .black
   }
 
-  func color(at index: Int) -> Color { colors.count == 1 ? colors[0] : colors[index] }
+  /// Point `index`'s colour; points beyond the colours given take the last one (the
+  /// legend's when none is given).
+  func color(at index: Int) -> Color {
+    if colors.count == 1 { return colors[0] }
+    return colors.indices.contains(index) ? colors[index] : colors.last ?? legendColor
+  }
 }
 
 /// One layer of a figure's plot area.

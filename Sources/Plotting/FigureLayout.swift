@@ -65,7 +65,19 @@ extension Figure {
   /// would cover marks in every corner gets room instead: the top of the y range is
   /// raised just enough for the legend to sit above the marks beneath it (in the upper
   /// corner needing less), as one would do by hand with matplotlib's `set_ylim`.
+  ///
+  /// The layout is total: a size that is not finite and positive is taken as the nearest
+  /// one that is (NaN as 0), fixed limits that are not finite or empty as automatic ones,
+  /// and data beyond the largest doubles are ticked and scaled without overflow. The
+  /// title and legend shrink to fit, but never below a twentieth of their size, so a
+  /// figure too small for them keeps positive font sizes and its texts overflow it.
   public func layout(measuring measurer: some TextMeasuring) -> FigureLayout {
+    guard size.width.isFinite, size.height.isFinite, size.width >= 0, size.height >= 0 else {
+      func usable(_ length: Double) -> Double { length.isNaN ? 0 : Swift.min(Swift.max(length, 0), .greatestFiniteMagnitude) }
+      var sized = self
+      sized.size = Size(width: usable(size.width), height: usable(size.height))
+      return sized.layout(measuring: measurer)
+    }
     let (xDomain, yDomain) = domains()
     let first = layout(measuring: measurer, xDomain: xDomain, yDomain: yDomain)
     guard legend == .best, self.yDomain == nil, let covering = first.legend, covering.covered > 0,
@@ -94,8 +106,11 @@ extension Figure {
     let low = domain.lowerBound
     // (top − highest) / (top − low) = fraction.
     let top = (Swift.min(left, right) - fraction * low) / (1 - fraction)
-    return top > domain.upperBound ? top : nil
+    return top > domain.upperBound && top.isFinite ? top : nil
   }
+
+  /// Texts shrink to fit the figure, but never below this fraction of their size.
+  static let smallestShrink = 0.05
 
   func layout(measuring measurer: some TextMeasuring, xDomain: ClosedRange<Double>, yDomain: ClosedRange<Double>) -> FigureLayout {
     let t = theme
@@ -110,7 +125,7 @@ extension Figure {
     if let title {
       let available = size.width - 2 * t.padding
       let width = measurer.measure(title, font: titleFont).width
-      if width > available { titleFont.size *= available / width }
+      if width > available && width > 0 { titleFont.size *= Swift.max(available / width, Self.smallestShrink) }
       top += t.gap + measurer.measure(title, font: titleFont).height
     }
     // The top y tick label is centred on the plot's top edge: leave room for its upper
@@ -197,6 +212,9 @@ extension Figure {
   }
 
   /// The x and y limits: fixed ones, or the data's range with a 5% margin each side.
+  ///
+  /// Both are finite and not empty: fixed limits that are not are replaced by automatic
+  /// ones; automatic limits stop at the largest doubles, and with no finite data are 0…1.
   func domains() -> (ClosedRange<Double>, ClosedRange<Double>) {
     func extent(_ values: [[Double]]) -> (Double, Double)? {
       var low = Double.infinity, high = -Double.infinity
@@ -208,19 +226,27 @@ extension Figure {
       }
       return low <= high ? (low, high) : nil
     }
+    func finite(_ v: Double) -> Double { Swift.min(Swift.max(v, -.greatestFiniteMagnitude), .greatestFiniteMagnitude) }
     func padded(_ e: (Double, Double)?, startAtZero: Bool) -> ClosedRange<Double> {
       guard var (low, high) = e else { return 0...1 }
       if low == high {
-        let d = low == 0 ? 0.5 : abs(low) * 0.05
-        low -= d
-        high += d
+        // 0, or a value so small that 5% of it is 0, gets ±0.5.
+        let d = abs(low) * 0.05 > 0 ? abs(low) * 0.05 : 0.5
+        low = finite(low - d)
+        high = finite(high + d)
       }
-      let margin = (high - low) * 0.05
-      let lower = startAtZero && low >= 0 ? 0 : low - margin
-      return lower...(high + margin)
+      var margin = (high - low) * 0.05
+      if margin == .infinity { margin = (high / 2 - low / 2) * 0.1 }
+      let lower = startAtZero && low >= 0 ? 0 : finite(low - margin)
+      return lower...finite(high + margin)
     }
-    let x = xDomain ?? padded(extent(layers.map(\.xs)), startAtZero: false)
-    let y = yDomain ?? padded(extent(layers.map(\.ys)), startAtZero: yStartsAtZero)
+    func usable(_ domain: ClosedRange<Double>?) -> ClosedRange<Double>? {
+      guard let domain, domain.lowerBound.isFinite, domain.upperBound.isFinite, domain.lowerBound < domain.upperBound
+      else { return nil }
+      return domain
+    }
+    let x = usable(xDomain) ?? padded(extent(layers.map(\.xs)), startAtZero: false)
+    let y = usable(yDomain) ?? padded(extent(layers.map(\.ys)), startAtZero: yStartsAtZero)
     return (x, y)
   }
 
@@ -229,7 +255,7 @@ extension Figure {
     domain: ClosedRange<Double>, length: Double, spacing: Double, integers: Bool,
     fits: ([Double], [String]) -> Bool
   ) -> ([Double], [String]) {
-    var count = Swift.max(2, Int(length / spacing))
+    var count = Swift.max(2, Int(clamping: length / spacing, to: 0...Ticks.maximumCount, nan: 2))
     var best: ([Double], [String]) = ([], [])
     while count >= 1 {
       var step = Ticks.step(domain.lowerBound, domain.upperBound, count: count)
@@ -239,7 +265,7 @@ extension Figure {
         let first = domain.lowerBound.rounded(.up)
         let last = domain.upperBound.rounded(.down)
         // A domain narrower than one unit may hold no integer at all.
-        values = first <= last ? Array(stride(from: first, through: last, by: 1)) : []
+        values = first <= last ? Ticks.increasing(Array(stride(from: first, through: last, by: 1))) : []
       }
       let labels = Ticks.labels(values, step: step)
       best = (values, labels)
@@ -263,7 +289,9 @@ extension Figure {
     var sampleWidth = 22.0
     let naturalWidth = 3 * pad + sampleWidth + textWidth
     let naturalHeight = 2 * pad + extent.height * (1.3 * Double(labelled.count) - 0.3)
-    let scale = Swift.min(1, (plotArea.width - 2 * inset) / naturalWidth, (plotArea.height - 2 * inset) / naturalHeight)
+    let scale = Swift.max(
+      Self.smallestShrink,
+      Swift.min(1, (plotArea.width - 2 * inset) / naturalWidth, (plotArea.height - 2 * inset) / naturalHeight))
     if scale < 1 {
       font.size *= scale
       pad *= scale
@@ -333,7 +361,7 @@ extension Figure {
         let p = Point(xScale(xs[i]), yScale(ys[i]))
         if case .line = layer, let q = previous {
           let distance = ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
-          let steps = Swift.min(50, Int(distance / 2))
+          let steps = Int(clamping: distance / 2, to: 0...50, nan: 0)
           for s in 0..<steps {
             let f = Double(s) / Double(Swift.max(1, steps))
             result.append(Point(q.x + (p.x - q.x) * f, q.y + (p.y - q.y) * f))

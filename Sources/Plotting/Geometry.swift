@@ -106,7 +106,8 @@ public struct Color: Sendable, Equatable, Hashable {
   /// The colour as `#rrggbb`.
   public var hexString: String {
     func byte(_ v: Double) -> String {
-      let b = Int((max(0, min(1, v)) * 255).rounded())
+      // A NaN channel counts as 1, as `min(1, v)` has always taken it.
+      let b = Int(clamping: (v * 255).rounded(), to: 0...255, nan: 255)
       let digits = Array("0123456789abcdef")
       return String([digits[b / 16], digits[b % 16]])
     }
@@ -125,8 +126,10 @@ public struct Color: Sendable, Equatable, Hashable {
     0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF,
   ].map { Color(hex: $0) }
 
-  /// The `index`-th colour of ``palette``, cycling.
-  public static func cycle(_ index: Int) -> Color { palette[index % palette.count] }
+  /// The `index`-th colour of ``palette``, cycling (backwards for a negative index).
+  public static func cycle(_ index: Int) -> Color {
+    palette[(index % palette.count + palette.count) % palette.count]
+  }
 }
 
 /// A path made of straight segments and circles, in figure coordinates.

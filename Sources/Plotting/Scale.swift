@@ -14,7 +14,11 @@ public struct LinearScale: Sendable, Equatable {
   /// The figure coordinate of `value`.
   public func callAsFunction(_ value: Double) -> Double {
     let span = domain.upperBound - domain.lowerBound
-    let t = span > 0 ? (value - domain.lowerBound) / span : 0.5
+    var t = span > 0 ? (value - domain.lowerBound) / span : 0.5
+    if span == .infinity {
+      // A domain wider than the largest double: the same fraction from the halves.
+      t = (value / 2 - domain.lowerBound / 2) / (domain.upperBound / 2 - domain.lowerBound / 2)
+    }
     return range.0 + t * (range.1 - range.0)
   }
 

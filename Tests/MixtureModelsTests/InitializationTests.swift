@@ -236,7 +236,11 @@ struct SeparatedSample {
     ([1.0, 2], 3, .invalidData("3 components need at least 3 data points, got 2")),
     ([], 1, .invalidData("1 components need at least 1 data points, got 0")),
     ([1.0, 2], 0, .invalidParameters("the number of components must be ≥ 1, got 0")),
-    ([-1e308, 1e308], 2, .invalidData("the data's spread overflows a double; rescale the data")),
+    (
+      [-1e308, 1e308], 2,
+      .invalidData(
+        "the data's values are too large (around 1e308): their variance overflows; rescale the data (e.g. multiply by 1e-308)")
+    ),
   ] as [([Double], Int, MixtureError)])
   func everyStartRejectsDataThatCannotBeFitted(method: StartMethod, problem: ([Double], Int, MixtureError)) {
     let (data, components, error) = problem
