@@ -54,8 +54,14 @@ public struct FigureRenderer: Sendable {
     switch format {
     case .png:
       scale = dpi / 72
-      let pixelWidth = Int32((width * scale).rounded())
-      let pixelHeight = Int32((height * scale).rounded())
+      // Cairo's image surfaces hold at most 32767 pixels a side; anything else (NaN, ≤ 0,
+      // huge) is refused here rather than trapping on the conversion.
+      let pixels = (width: (width * scale).rounded(), height: (height * scale).rounded())
+      guard pixels.width >= 1, pixels.width <= 32767, pixels.height >= 1, pixels.height <= 32767 else {
+        throw CairoError(call: "cairo_image_surface_create", reason: "a PNG of \(pixels.width) × \(pixels.height) pixels is not possible (1 to 32767 a side)", status: -1)
+      }
+      let pixelWidth = Int32(pixels.width)
+      let pixelHeight = Int32(pixels.height)
       guard let s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixelWidth, pixelHeight) else {
         throw CairoError(call: "cairo_image_surface_create", reason: "returned NULL", status: -1)
       }

@@ -71,6 +71,29 @@ struct GenerateReport: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print nothing on success but warnings (on standard error).")
   var quiet = false
 
+  /// Parses and runs like `ParsableCommand.main()`, but a usage error is one line on
+  /// standard error (`error: …; see 'generate-report --help'`), as every other error is,
+  /// rather than the message followed by the usage text.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        // --help and --version.
+        print(fullMessage(for: error))
+        Foundation.exit(code.rawValue)
+      }
+      if !(error is ExitCode) {
+        var message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+        if message.hasSuffix(".") { message.removeLast() }
+        FileHandle.standardError.write(Data("error: \(message); see 'generate-report --help'\n".utf8))
+      }
+      Foundation.exit(code.rawValue)
+    }
+  }
+
   func validate() throws {
     if let output, output.isEmpty {
       throw ValidationError("Please give a folder after --output, e.g. --output report; it cannot be empty.")

@@ -134,7 +134,7 @@ func scratchFolder() throws -> URL {
   @Test func anUnknownFormatIsAUsageError() throws {
     let result = try run(["x.json", "--format", "png,gif"], in: FileManager.default.temporaryDirectory)
     #expect(result.status == 64)
-    #expect(result.stderr.contains(#"Unknown format "gif"; please use png, pdf or svg, separated by commas."#))
+    #expect(result.stderr.contains(#"Unknown format "gif"; please use png, pdf or svg, separated by commas; see 'generate-report --help'"#))
   }
 
   @Test func versionAndHelpDocumentTheTool() throws {

@@ -35,6 +35,23 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
         == "c.json:1:143: experiments[0].kde.cut must be from 0 to 100 (bandwidths beyond the data), got 1e308")
   }
 
+  @Test func wholeNumbersAreJudgedByTheirTextNotTheirRounding() throws {
+    #expect(
+      decodeError(#"{"experiments": [{"name": "a", "seed": 9007199254740993, "data": \#(groups)}]}"#)
+        == "c.json:1:40: experiments[0].seed must be a whole number from 0 to 2^53, got 9007199254740993")
+    #expect(
+      decodeError(#"{"experiments": [{"name": "a", "data": {"generate": [{"mean": 0, "sd": 1, "count": 20.0000000000000001}]}}]}"#)
+        == "c.json:1:84: experiments[0].data.generate[0].count must be a whole number from 1 to 100000000, got 20.0000000000000001")
+    let config = try InputDecoding.config(Array(#"{"experiments": [{"name": "a", "data": \#(groups), "fit": {"epochs": 1e2, "restarts": 2.00e0}}]}"#.utf8), file: "c.json")
+    #expect(config.experiments[0].fit.epochs == 100)
+    #expect(decodeError(#"{"experiments": [{"name": "a", "data": \#(groups), "fit": {"restarts": 2.5e0}}]}"#) != nil)
+  }
+
+  @Test func theJSONParserEscapesEveryControlCharacterItQuotes() {
+    #expect(decodeError("{\"a\u{7F}\",}") == #"c.json:1:6: expected ':' after the key "a\u007F", found ','"#)
+    #expect(decodeError("{\"a\u{2028}\" 1}") == #"c.json:1:7: expected ':' after the key "a\u2028", found '1'"#)
+  }
+
   @Test func aFigureTooSmallForItsAxesIsRefusedByKey() {
     #expect(
       decodeError(#"{"figure": {"height": 0.001}, "experiments": [{"name": "a", "data": \#(groups)}]}"#)

@@ -110,6 +110,17 @@ private let quickConfig = #"""
     #expect(files["figures/old-fit.png"] == nil && files["figures/q-fit.svg"] != nil)
   }
 
+  @Test func aFailedRunRemovesTheFoldersItMadeAboveTheOutput() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write("x\n1\nabc\n", to: "d.csv", in: folder)
+    let config = try write(#"{"experiments": [{"name": "a", "data": {"csv": "d.csv"}}]}"#, to: "c.json", in: folder)
+    #expect(throws: ReportError.self) {
+      _ = try ReportGenerator.run(options(config, output: folder.appendingPathComponent("fresh/nested/report")))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["c.json", "d.csv"])
+  }
+
   @Test func aLinkToAFolderIsWrittenThroughAndStaysALink() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

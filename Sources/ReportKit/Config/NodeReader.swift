@@ -77,10 +77,27 @@ struct NodeReader {
   }
 
   static func integer(_ v: JSONNode, path: String, file: String, in range: ClosedRange<Int>, what: String) throws(InputError) -> Int {
-    guard case .number(let d, _) = v.kind, d.rounded() == d, let i = Int(exactly: d), range.contains(i) else {
+    guard case .number(let d, let literal) = v.kind, isWholeLiteral(literal), d.rounded() == d, let i = Int(exactly: d),
+      Int(literal).map({ $0 == i }) ?? true, range.contains(i)
+    else {
       throw InputError(file: file, position: v.position, message: "\(path) must be \(what), got \(describe(v))")
     }
     return i
+  }
+
+  /// Whether a number's text is a whole number as written: digits, or a fraction of zeros,
+  /// or an exponent that leaves no fraction (`20.0000000000000001` is not, though it
+  /// rounds to 20 as a double). Plain digits are compared exactly by the caller.
+  static func isWholeLiteral(_ literal: String) -> Bool {
+    let text = literal.hasPrefix("-") ? literal.dropFirst() : Substring(literal)
+    let parts = text.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false).flatMap { $0.split(separator: "E", maxSplits: 1, omittingEmptySubsequences: false) }
+    guard let mantissa = parts.first else { return false }
+    let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+    let pieces = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    let fraction = pieces.count > 1 ? pieces[1] : ""
+    // The digits after the point that the exponent does not move before it must be zeros.
+    let kept = fraction.dropFirst(max(0, min(exponent, fraction.count)))
+    return kept.allSatisfy { $0 == "0" }
   }
 
   /// How a value is shown in a message: numbers and short strings verbatim.

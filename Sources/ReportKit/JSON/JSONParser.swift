@@ -526,7 +526,9 @@ private struct JSONScanner {
       case "\n": result += "\\n"
       case "\r": result += "\\r"
       case "\t": result += "\\t"
-      case "\u{0}"..."\u{1F}": result += "\\u" + hex(scalar).dropFirst(2)
+      // Every control character (C0, DEL, C1) and the Unicode line separators: a message
+      // stays one line.
+      case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}": result += "\\u" + hex(scalar).dropFirst(2)
       default: result.unicodeScalars.append(scalar)
       }
     }

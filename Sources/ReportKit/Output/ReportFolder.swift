@@ -27,6 +27,8 @@ final class ReportFolder {
   private let previous: String
   private let lock: FolderLock
   private let cleanupToken: Int
+  /// The folders above the destination this run made (outermost first).
+  private let createdFolders: [String]
   /// Paths written so far, relative to the folder.
   private(set) var written: Set<String> = []
   private var committed = false
@@ -43,7 +45,9 @@ final class ReportFolder {
   /// - Throws: ``ReportError/io(_:)`` naming the folder, the file in the way and what to do.
   init(destination path: String, inputs: [(what: String, path: String)], waiting: (String) -> Void) throws(ReportError) {
     shown = path
-    let (parent, name) = try Self.resolve(path)
+    var created: [String] = []
+    let (parent, name) = try Self.resolve(path, created: &created)
+    createdFolders = created
     self.parent = parent
     self.name = name
     destination = parent == "/" ? "/\(name)" : "\(parent)/\(name)"
@@ -51,16 +55,23 @@ final class ReportFolder {
     staging = "\(parent)/.\(name).partial-\(pid)"
     previous = "\(parent)/.\(name).previous-\(pid)"
     let lockPath = "\(parent)/.\(name).lock"
-    lock = try FolderLock(path: lockPath) { waiting(path) }
+    do {
+      lock = try FolderLock(path: lockPath) { waiting(path) }
+    } catch {
+      Self.removeEmpty(created)
+      throw error
+    }
     let staging = self.staging
     let previous = self.previous
     let destination = self.destination
+    let createdFolders = created
     cleanupToken = Interruption.register {
       // Put back a report moved aside by a swap that did not finish, drop the staging
       // folder, and the lock file (held, so no other run is using it).
       if access(destination, F_OK) != 0 && access(previous, F_OK) == 0 { rename(previous, destination) }
       try? FileManager.default.removeItem(atPath: staging)
       unlink(lockPath)
+      ReportFolder.removeEmpty(createdFolders)
     }
 
     Self.recoverAndClean(parent: parent, name: name, destination: destination)
@@ -88,6 +99,7 @@ final class ReportFolder {
     }
     Interruption.unregister(cleanupToken)
     lock.release()
+    if !committed { Self.removeEmpty(createdFolders) }
   }
 
   /// Writes `bytes` to `relativePath` inside the report.
@@ -146,7 +158,7 @@ final class ReportFolder {
   // MARK: - Rules
 
   /// The folder holding the destination (made when missing, links resolved) and its name.
-  private static func resolve(_ path: String) throws(ReportError) -> (parent: String, name: String) {
+  private static func resolve(_ path: String, created: inout [String]) throws(ReportError) -> (parent: String, name: String) {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     var info = stat()
     if lstat(absolute, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
@@ -158,15 +170,37 @@ final class ReportFolder {
       return try split(target, shown: path)
     }
     let parentPath = (absolute as NSString).deletingLastPathComponent
-    do {
-      try FileManager.default.createDirectory(atPath: parentPath, withIntermediateDirectories: true)
-    } catch {
-      throw .io("cannot create the folder \(parentPath) for --output \(path): \(error.localizedDescription)")
+    // The folders above the destination that do not exist yet, outermost first: made now,
+    // and removed again (if still empty) when the run fails.
+    var missing: [String] = []
+    var folder = parentPath
+    while access(folder, F_OK) != 0, folder != "/", !folder.isEmpty {
+      missing.insert(folder, at: 0)
+      folder = (folder as NSString).deletingLastPathComponent
+    }
+    for folder in missing {
+      guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
+        let reason = String(cString: strerror(errno))
+        removeEmpty(created)
+        throw .io("cannot create the folder \(folder) for --output \(path): \(reason)")
+      }
+      created.append(folder)
     }
     guard let parent = realPath(parentPath) else {
+      removeEmpty(created)
       throw .io("cannot use the folder \(parentPath) for --output \(path): \(String(cString: strerror(errno)))")
     }
-    return try split(parent == "/" ? "/" + (absolute as NSString).lastPathComponent : parent + "/" + (absolute as NSString).lastPathComponent, shown: path)
+    do {
+      return try split(parent == "/" ? "/" + (absolute as NSString).lastPathComponent : parent + "/" + (absolute as NSString).lastPathComponent, shown: path)
+    } catch {
+      removeEmpty(created)
+      throw error
+    }
+  }
+
+  /// Removes `folders` (outermost first) from the innermost out, each only if empty.
+  static func removeEmpty(_ folders: [String]) {
+    for folder in folders.reversed() { rmdir(folder) }
   }
 
   private static func split(_ absolute: String, shown: String) throws(ReportError) -> (parent: String, name: String) {
