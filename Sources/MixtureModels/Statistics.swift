@@ -117,7 +117,10 @@ public enum Statistics {
     guard low < high else { return nil }
     let power = Int(clamping: _log10(largest).rounded(.down), to: -400...400, nan: 0)
     let (size, what) = variance.isFinite ? ("small", "underflows to 0") : ("large", "overflows")
-    return "the data's values are too \(size) (around 1e\(power)): their variance \(what); rescale the data (e.g. multiply by 1e\(-power))"
+    // A factor a double can hold (1e320 is not one): brings the values near 1 or at least
+    // into range.
+    let factor = Swift.max(-300, Swift.min(300, -power))
+    return "the data's values are too \(size) (around 1e\(power)): their variance \(what); rescale the data (e.g. multiply by 1e\(factor))"
   }
 
   /// `Σ x` over `values`, and whether every value is finite.

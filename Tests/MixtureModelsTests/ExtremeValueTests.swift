@@ -20,9 +20,9 @@ import TestSupport
   static let tooSmall =
     "the data's values are too small (around 1e-300): their variance underflows to 0; rescale the data (e.g. multiply by 1e300)"
   static let tooLarge =
-    "the data's values are too large (around 1e308): their variance overflows; rescale the data (e.g. multiply by 1e-308)"
+    "the data's values are too large (around 1e308): their variance overflows; rescale the data (e.g. multiply by 1e-300)"
   static let tooLargeGenerated =
-    "the data's values are too large (around 1e307): their variance overflows; rescale the data (e.g. multiply by 1e-307)"
+    "the data's values are too large (around 1e307): their variance overflows; rescale the data (e.g. multiply by 1e-300)"
 
   static let cases: [(String, [Double], String)] = [
     ("1e-300…4e-300", tiny, tooSmall), ("±1.6e308", huge, tooLarge), ("mean 1e307, sd 1e307", generated, tooLargeGenerated),

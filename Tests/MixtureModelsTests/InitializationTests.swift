@@ -239,7 +239,7 @@ struct SeparatedSample {
     (
       [-1e308, 1e308], 2,
       .invalidData(
-        "the data's values are too large (around 1e308): their variance overflows; rescale the data (e.g. multiply by 1e-308)")
+        "the data's values are too large (around 1e308): their variance overflows; rescale the data (e.g. multiply by 1e-300)")
     ),
   ] as [([Double], Int, MixtureError)])
   func everyStartRejectsDataThatCannotBeFitted(method: StartMethod, problem: ([Double], Int, MixtureError)) {

@@ -167,6 +167,21 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report").path))
   }
 
+  @Test(arguments: [
+    ("1e-300\n2e-300\n3e-300\n4e-300", "too small (around 1e-300): their variance underflows to 0; rescale the data (e.g. multiply by 1e300)"),
+    ("1e-320\n2e-320\n3e-320", "too small (around 1e-320): their variance underflows to 0; rescale the data (e.g. multiply by 1e300)"),
+    ("-1.6e308\n1.6e308\n0\n1e307", "too large (around 1e308): their variance overflows; rescale the data (e.g. multiply by 1e-300)"),
+  ])
+  func dataWhoseVarianceUnderOrOverflowsIsNamedAsSuch(values: String, problem: String) throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write("x\n\(values)\n", to: "d.csv", in: folder)
+    let config = try write(#"{"experiments": [{"name": "a", "data": {"csv": "d.csv"}}]}"#, to: "c.json", in: folder)
+    #expect(throws: ReportError.invalidInput(InputError(file: config, position: nil, message: "experiments[0].fit: the data's values are \(problem)"))) {
+      _ = try ReportGenerator.run(options(config, output: folder.appendingPathComponent("report")))
+    }
+  }
+
   // MARK: - Derived quantities, checked before the work they would spoil
 
   private func runError(_ experiment: String) throws -> (String, [String]) {
