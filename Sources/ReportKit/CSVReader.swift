@@ -63,6 +63,8 @@ enum CSVReader {
   /// The longest field the reader turns into text (a header name, a cell that is not a
   /// plain number): anything longer is not a CSV a person wrote.
   static let fieldLimit = 1 << 20
+  /// The longest record (row) the reader takes.
+  static let recordLimit = 64 << 20
   /// The most columns a header may have.
   static let columnLimit = 100_000
 
@@ -82,6 +84,7 @@ enum CSVReader {
     if s.end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
       s.i = 3
       s.lineStart = 3
+      s.recordStart = 3
     }
     let powers = powersOfFive
     let end = s.end
@@ -116,12 +119,10 @@ enum CSVReader {
           var fields: [String] = []
           while true {
             let field = try s.scanField()
-            guard field.end - field.start <= fieldLimit, fields.count < columnLimit else {
+            guard fields.count < columnLimit else {
               throw InputError(
                 file: file, position: s.position(of: field.start),
-                message: fields.count < columnLimit
-                  ? "the header's field \(fields.count + 1) is longer than \(fieldLimit >> 20) MiB; is this a CSV file with a header row?"
-                  : "the header has more than \(columnLimit) columns; is this a CSV file with a header row?")
+                message: "the header has more than \(columnLimit) columns; is this a CSV file with a header row?")
             }
             fields.append(String(decoding: s.text(of: field, into: &scratch), as: UTF8.self))
             if s.i < end && base[s.i] == 0x2C {
@@ -211,11 +212,6 @@ enum CSVReader {
           continue
         }
 
-        guard cell.end - cell.start <= fieldLimit else {
-          throw InputError(
-            file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)),
-            message: "this cell of column \(Echo.quoted(columnName)) is longer than \(fieldLimit >> 20) MiB; it is not a number")
-        }
         let bytes = s.text(of: cell, into: &scratch)
         if cell.open >= 0, !bytes.isEmpty, let (value, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
           length == bytes.count
@@ -275,6 +271,8 @@ enum CSVReader {
     var line = 1
     /// The offset of the first byte of that line.
     var lineStart = 0
+    /// The offset of the current record's first byte.
+    var recordStart = 0
 
     init(base: UnsafePointer<UInt8>, end: Int, file: String) {
       self.base = base
@@ -307,12 +305,24 @@ enum CSVReader {
       return true
     }
 
+    func fieldTooLong(_ start: Int) -> InputError {
+      InputError(file: file, position: position(of: start), message: "a field longer than \(CSVReader.fieldLimit >> 20) MiB; is this a CSV file?")
+    }
+
     /// Reads the field at `i`, leaving `i` at the comma, CR, LF or end of file after it.
     mutating func scanField() throws(InputError) -> Field {
       let start = i
+      // Bounds on a field and a record keep the pages a record holds (and the header's
+      // names) to a few MiB: past them, the file is not a CSV a person wrote.
+      guard start - recordStart <= CSVReader.recordLimit else {
+        throw InputError(
+          file: file, position: SourcePosition(line: line, column: 1),
+          message: "this row is longer than \(CSVReader.recordLimit >> 20) MiB; is this a CSV file with one record per line?")
+      }
+      let stop = Swift.min(end, start + CSVReader.fieldLimit + 1)
       var k = i
       // Unquoted text; every byte that matters here is at most ",".
-      while k < end {
+      while k < stop {
         let b = base[k]
         if b > 0x2C || (b != 0x2C && b != 0x0A && b != 0x0D && b != 0x22) {
           k += 1
@@ -320,6 +330,7 @@ enum CSVReader {
         }
         break
       }
+      if k == stop && stop < end { throw fieldTooLong(start) }
       guard k < end && base[k] == 0x22 else {
         i = k
         return Field(start: start, end: k, open: -1, close: -1)
@@ -333,7 +344,8 @@ enum CSVReader {
         let openPosition = (line: line, lineStart: lineStart)
         var close = -1
         k = open + 1
-        while k < end {
+        let quotedStop = Swift.min(end, start + CSVReader.fieldLimit + 1)
+        while k < quotedStop {
           let b = base[k]
           if b == 0x22 {
             if k + 1 < end && base[k + 1] == 0x22 {
@@ -349,6 +361,7 @@ enum CSVReader {
           }
           k += 1
         }
+        if close < 0 && quotedStop < end { throw fieldTooLong(start) }
         guard close >= 0 else {
           throw InputError(
             file: file, position: SourcePosition(line: openPosition.line, column: column(from: openPosition.lineStart, to: open)),
@@ -393,6 +406,7 @@ enum CSVReader {
       }
       line += 1
       lineStart = i
+      recordStart = i
     }
 
     /// The text of `field` in UTF-8 (quotes removed and `""` read as a quote).

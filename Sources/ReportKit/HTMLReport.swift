@@ -36,7 +36,18 @@ enum HTMLReport {
       "experimentCount": String(outcomes.count),
       "hasSeveral": outcomes.count > 1,
     ]
-    return template.render(context)
+    // Mustache escapes markup, not control characters: a title holding NUL or an ANSI
+    // escape must not reach the page raw (HTML forbids them; U+FFFD shows where).
+    let html = template.render(context)
+    guard html.unicodeScalars.contains(where: isForbiddenControl) else { return html }
+    var cleaned = String.UnicodeScalarView()
+    for scalar in html.unicodeScalars { cleaned.append(isForbiddenControl(scalar) ? "\u{FFFD}" : scalar) }
+    return String(cleaned)
+  }
+
+  /// C0 controls but tab, LF, CR and form feed, DEL, and C1 controls.
+  static func isForbiddenControl(_ s: Unicode.Scalar) -> Bool {
+    (s.value < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D].contains(s.value)) || (0x7F...0x9F).contains(s.value)
   }
 
   static func experimentContext(_ o: ExperimentOutcome, figures: [FigureFiles], dataFiles: [(String, String)]) -> [String: Any] {

@@ -233,6 +233,9 @@ public enum ReportGenerator {
     if let problem = bytes.withUnsafeBufferPointer({ TextCheck.firstProblem(in: $0) }) {
       throw .invalidInput(InputError(file: path, position: problem.position, message: problem.message))
     }
+    guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+      throw .invalidInput(InputError(file: path, position: nil, message: "the template is empty; pass a Mustache template of the report with --template"))
+    }
     do {
       return (try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), path)
     } catch {

@@ -41,7 +41,7 @@ struct GenerateReport: ParsableCommand {
         70  an internal failure
         74  a file could not be read or written, or the output folder holds files
             that generate-report did not write
-        130, 143  stopped by SIGINT or SIGTERM (nothing is left half-written)
+        129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM (nothing is left half-written)
       """,
     version: Generator.version)
 

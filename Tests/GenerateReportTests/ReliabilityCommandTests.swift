@@ -145,6 +145,34 @@ private func eventually(_ condition: () -> Bool) async throws -> Bool {
     #expect(usage.ru_maxrss < 1 << 20, "peak \(usage.ru_maxrss) KiB")
   }
 
+  @Test func aTildeInOutputIsAFolderNamedTildeNotHome() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try save(quick, "quick.json", in: folder)
+    #expect(try run(["quick.json", "-o", "~/report", "--template", template, "-q"], in: folder).status == 0)
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("~/report/index.html").path))
+  }
+
+  @Test func aClosedStandardOutputDoesNotStopTheRun() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try save(quick, "quick.json", in: folder)
+    let process = Process()
+    process.executableURL = try executable()
+    process.arguments = ["quick.json", "-o", "report", "--template", template]
+    process.currentDirectoryURL = folder
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    // `generate-report … | head -0`: nobody reads what it prints.
+    try out.fileHandleForReading.close()
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/index.html").path))
+    #expect(hidden(folder) == [])
+  }
+
   /// Every row of the README's exit-code table.
   @Test func exitCodesAreTheREADMEs() throws {
     let folder = try scratchFolder()

@@ -47,6 +47,21 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
     #expect(decodeError(#"{"experiments": [{"name": "a", "data": \#(groups), "fit": {"restarts": 2.5e0}}]}"#) != nil)
   }
 
+  @Test func aNumberThatUnderflowsToAWholeNumberIsNotOne() {
+    #expect(
+      decodeError(#"{"experiments": [{"name": "a", "seed": 1e-400, "data": \#(groups)}]}"#)
+        == "c.json:1:40: experiments[0].seed must be a whole number from 0 to 2^53, got 1e-400")
+    #expect(NodeReader.isWholeLiteral("100e-2") && NodeReader.isWholeLiteral("2.5e1") && NodeReader.isWholeLiteral("-7"))
+    #expect(!NodeReader.isWholeLiteral("1.5e-1") && !NodeReader.isWholeLiteral("0.5"))
+  }
+
+  @Test func generatedDataIsBoundedInAll() {
+    let group = #"{"mean": 0, "sd": 1, "count": 60000000}"#
+    #expect(
+      decodeError(#"{"experiments": [{"name": "a", "data": {"generate": [\#(group), \#(group)]}, "fit": {"components": 1, "epochs": 1}}]}"#)
+        == "c.json:1:53: experiments[0].data.generate makes 120000000 points in all; at most 100000000 (about 2 GB of memory): lower the counts")
+  }
+
   @Test func theJSONParserEscapesEveryControlCharacterItQuotes() {
     #expect(decodeError("{\"a\u{7F}\",}") == #"c.json:1:6: expected ':' after the key "a\u007F", found ','"#)
     #expect(decodeError("{\"a\u{2028}\" 1}") == #"c.json:1:7: expected ':' after the key "a\u2028", found '1'"#)
@@ -144,7 +159,12 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
 
   @Test func aFieldLongerThanAnyCSVsIsRefused() {
     let field = String(repeating: "h", count: CSVReader.fieldLimit + 1)
-    #expect(csvError(Array("x,\(field)\n1,2\n".utf8)) == "f.csv:1:3: the header's field 2 is longer than 1 MiB; is this a CSV file with a header row?")
+    #expect(csvError(Array("x,\(field)\n1,2\n".utf8)) == "f.csv:1:3: a field longer than 1 MiB; is this a CSV file?")
+    // In a column that is not read, and quoted: the same bound, so memory stays a window.
+    #expect(csvError(Array("x,y\n1,\"\(field)\"\n".utf8)) == "f.csv:2:3: a field longer than 1 MiB; is this a CSV file?")
+    let short = String(repeating: "s", count: 1000)
+    let row = Array(repeating: short, count: CSVReader.recordLimit / 1000 + 2).joined(separator: ",")
+    #expect(csvError(Array("\(row)\n".utf8)) == "f.csv:1:1: this row is longer than 64 MiB; is this a CSV file with one record per line?")
   }
 
   @Test func aDataPathThatIsNotARegularFileIsRefusedAsSuch() throws {

@@ -100,7 +100,7 @@ private let quickConfig = #"""
   @Test func aReportFromBeforeTheManifestIsStillReplaced() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    try write(#"{"title": "old", "experiments": []}"#, to: "report/results.json", in: folder)
+    try write(#"{"title": "old", "generator": {"name": "generate-report", "version": "0.1.0"}, "experiments": []}"#, to: "report/results.json", in: folder)
     try write("<html>", to: "report/index.html", in: folder)
     try write("png", to: "report/figures/old-fit.png", in: folder)
     try write("x\n1\n", to: "report/data/old-trace.csv", in: folder)
@@ -119,6 +119,61 @@ private let quickConfig = #"""
       _ = try ReportGenerator.run(options(config, output: folder.appendingPathComponent("fresh/nested/report")))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["c.json", "d.csv"])
+  }
+
+  @Test(arguments: [#"{"my": "data"}"#, "not json", #"{"generator": {"name": "other-tool"}, "files": ["notes.txt"]}"#])
+  func aResultsJSONThatIsNotOursMakesTheFolderNotAReport(results: String) throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write(results, to: "mine/results.json", in: folder)
+    try write("<html>mine", to: "mine/index.html", in: folder)
+    try write("x", to: "mine/figures/holiday.png", in: folder)
+    let output = folder.appendingPathComponent("mine")
+    let before = try snapshot(output)
+    #expect(
+      throws: ReportError.io(
+        "the output folder \(output.path) holds results.json, which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")
+    ) {
+      _ = try ReportGenerator.run(options(try write(quickConfig, to: "q.json", in: folder), output: output))
+    }
+    #expect(try snapshot(output) == before)
+  }
+
+  @Test func aFolderThatCannotBeListedIsNotJudgedEmpty() throws {
+    // As root every folder can be listed; the check needs an ordinary user.
+    guard getuid() != 0 else { return }
+    let folder = try temporaryFolder()
+    defer {
+      chmod(folder.appendingPathComponent("report/data").path, 0o755)
+      try? FileManager.default.removeItem(at: folder)
+    }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    #expect(chmod(output.appendingPathComponent("data").path, 0o000) == 0)
+    #expect(throws: ReportError.self) { _ = try ReportGenerator.run(options(config, output: output)) }
+  }
+
+  @Test func controlCharactersInATitleDoNotReachThePage() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig.replacingOccurrences(of: #"{"formats""#, with: #"{"title": "a\u0000b\u001b[2J", "formats""#), to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(html.contains("a\u{FFFD}b\u{FFFD}[2J"))
+    #expect(!html.unicodeScalars.contains { HTMLReport.isForbiddenControl($0) })
+  }
+
+  @Test func anEmptyTemplateIsRefused() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let template = try write(" \n", to: "t.html", in: folder)
+    var run = options(try write(quickConfig, to: "q.json", in: folder), output: folder.appendingPathComponent("report"))
+    run.templatePath = template
+    #expect(throws: ReportError.invalidInput(InputError(file: template, position: nil, message: "the template is empty; pass a Mustache template of the report with --template"))) {
+      _ = try ReportGenerator.run(run)
+    }
   }
 
   @Test func aLinkToAFolderIsWrittenThroughAndStaysALink() throws {

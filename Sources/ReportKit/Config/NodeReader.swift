@@ -85,19 +85,20 @@ struct NodeReader {
     return i
   }
 
-  /// Whether a number's text is a whole number as written: digits, or a fraction of zeros,
-  /// or an exponent that leaves no fraction (`20.0000000000000001` is not, though it
-  /// rounds to 20 as a double). Plain digits are compared exactly by the caller.
+  /// Whether a number's text is a whole number as written: every digit the exponent
+  /// leaves after the point is 0 (`20.0000000000000001` and `1e-400` are not, though as
+  /// doubles they are 20 and 0; `2.5e1` and `100e-2` are). Plain digits are compared
+  /// exactly by the caller.
   static func isWholeLiteral(_ literal: String) -> Bool {
-    let text = literal.hasPrefix("-") ? literal.dropFirst() : Substring(literal)
-    let parts = text.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false).flatMap { $0.split(separator: "E", maxSplits: 1, omittingEmptySubsequences: false) }
-    guard let mantissa = parts.first else { return false }
-    let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+    let text = literal.hasPrefix("-") ? Substring(literal.dropFirst()) : Substring(literal)
+    let parts = text.split(whereSeparator: { $0 == "e" || $0 == "E" })
+    guard let mantissa = parts.first, parts.count <= 2 else { return false }
+    let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
     let pieces = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-    let fraction = pieces.count > 1 ? pieces[1] : ""
-    // The digits after the point that the exponent does not move before it must be zeros.
-    let kept = fraction.dropFirst(max(0, min(exponent, fraction.count)))
-    return kept.allSatisfy { $0 == "0" }
+    let digits = Array(pieces[0] + (pieces.count > 1 ? pieces[1] : ""))
+    // Where the point falls among `digits` once the exponent has moved it.
+    let point = pieces[0].count + max(-100_000, min(100_000, exponent))
+    return digits.indices.allSatisfy { $0 < point || digits[$0] == "0" }
   }
 
   /// How a value is shown in a message: numbers and short strings verbatim.

@@ -165,8 +165,13 @@ extension ReportConfig {
         let count = try NodeReader.integer(countNode, path: g.path("count"), file: file, in: 1...100_000_000, what: "a whole number from 1 to 100000000")
         groups.append(GroupSpec(mean: mean, sd: sd, count: count))
       }
-      if groups.reduce(0, { $0 + $1.count }) < 2 {
+      let total = groups.reduce(0, { $0 + $1.count })
+      if total < 2 {
         throw r.error("generate", generate, "must produce at least 2 points in all")
+      }
+      // 8 bytes a point, and the fit's own copies: 10⁸ points is about 2 GB of memory.
+      if total > 100_000_000 {
+        throw r.error("generate", generate, "makes \(total) points in all; at most 100000000 (about 2 GB of memory): lower the counts")
       }
       return .generate(groups)
     case (.none, .some(let csvNode)):

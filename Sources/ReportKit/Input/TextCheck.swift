@@ -43,14 +43,14 @@ enum TextCheck {
         }
       }
       let b = base[i]
-      if b == 0 { return problem(base, at: i, "a NUL byte") }
+      if b == 0 { return problem(base, at: i, "a NUL byte", release: release) }
       if b < 0x80 {
         i += 1
         continue
       }
       let length = sequenceLength(base, i, n)
       guard length > 0 else {
-        return problem(base, at: i, "a byte that is not UTF-8 (0x\(String(b, radix: 16, uppercase: true)))")
+        return problem(base, at: i, "a byte that is not UTF-8 (0x\(String(b, radix: 16, uppercase: true)))", release: release)
       }
       i += length
     }
@@ -79,12 +79,20 @@ enum TextCheck {
     }
   }
 
-  private static func problem(_ p: UnsafePointer<UInt8>, at offset: Int, _ what: String) -> Problem {
+  private static func problem(_ p: UnsafePointer<UInt8>, at offset: Int, _ what: String, release: (Int) -> Void) -> Problem {
     var line = 1
     var lineStart = 0
-    for k in 0..<offset where p[k] == 0x0A {
-      line += 1
-      lineStart = k + 1
+    var nextRelease = releaseStep
+    // A second pass from the start, to count lines: its pages go as it passes them.
+    for k in 0..<offset {
+      if p[k] == 0x0A {
+        line += 1
+        lineStart = k + 1
+      }
+      if k == nextRelease {
+        release(Swift.min(k, lineStart))
+        nextRelease += releaseStep
+      }
     }
     var column = 1
     for k in lineStart..<offset where p[k] & 0xC0 != 0x80 { column += 1 }

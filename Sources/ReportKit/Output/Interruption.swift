@@ -28,6 +28,9 @@ package enum Interruption {
       return !state.installed
     }
     guard first else { return }
+    // A closed pipe on standard output (`generate-report … | head -1`) must not kill the
+    // run mid-way: writes then fail quietly and the report is still written.
+    signal(SIGPIPE, SIG_IGN)
     for number in [SIGINT, SIGTERM, SIGHUP] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)

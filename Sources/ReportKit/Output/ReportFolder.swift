@@ -132,17 +132,25 @@ final class ReportFolder {
   }
 
   /// Moves the finished report into place, replacing a previous one.
+  ///
+  /// The previous report is first moved aside and checked there for files added during
+  /// the run (a writer into the old path now finds no folder, so nothing can slip in
+  /// between the check and the swap); with any, it is moved back and the run refused.
   func commit() throws(ReportError) {
-    if let foreign = Self.foreignFile(in: destination) { throw Self.refusal(foreign, shown: shown, duringRun: true) }
     let destination = self.destination
     let staging = self.staging
     let previous = self.previous
+    let shown = self.shown
     try Interruption.critical { () throws(ReportError) in
       let hadPrevious = access(destination, F_OK) == 0
       if hadPrevious {
         try? FileManager.default.removeItem(atPath: previous)
         guard rename(destination, previous) == 0 else {
           throw .io("cannot move the previous report \(destination) aside: \(String(cString: strerror(errno)))")
+        }
+        if let foreign = Self.foreignFile(in: previous) {
+          rename(previous, destination)
+          throw Self.refusal(foreign, shown: shown, duringRun: true)
         }
       }
       guard rename(staging, destination) == 0 else {
@@ -159,7 +167,10 @@ final class ReportFolder {
 
   /// The folder holding the destination (made when missing, links resolved) and its name.
   private static func resolve(_ path: String, created: inout [String]) throws(ReportError) -> (parent: String, name: String) {
-    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    // Made absolute by hand: URL(fileURLWithPath:) would expand a leading "~", which no
+    // other path of the tool does.
+    let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    let absolute = URL(fileURLWithPath: joined).standardizedFileURL.path
     var info = stat()
     if lstat(absolute, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
       guard let target = realPath(absolute) else {
@@ -271,35 +282,48 @@ final class ReportFolder {
       let first = entries.first { !$0.isFolder || $0.isEmptyFolder } ?? entries[0]
       return Foreign(path: first.path + (first.isFolder ? "/" : ""), notAReport: true)
     }
-    let allowed = manifest(of: folder)
+    guard let allowed = manifest(of: folder) else { return Foreign(path: "results.json", notAReport: false) }
     for entry in entries {
+      if entry.isUnreadable { return Foreign(path: entry.path + "/ (which cannot be listed)", notAReport: false) }
       if entry.isFolder {
         if entry.isEmptyFolder && !["figures", "data"].contains(entry.path) { return Foreign(path: entry.path + "/", notAReport: false) }
         continue
       }
       if entry.path == "results.json" { continue }
-      if let allowed {
-        if !allowed.contains(entry.path) { return Foreign(path: entry.path, notAReport: false) }
-      } else if !isLegacyOutput(entry.path) {
-        return Foreign(path: entry.path, notAReport: false)
+      switch allowed {
+      case .files(let files): if !files.contains(entry.path) { return Foreign(path: entry.path, notAReport: false) }
+      case .legacy: if !isLegacyOutput(entry.path) { return Foreign(path: entry.path, notAReport: false) }
       }
     }
     return nil
   }
 
-  /// The `files` of a report's `results.json`; nil for a report written before there was
-  /// one (or a results.json that cannot be read), judged by ``isLegacyOutput(_:)``.
-  private static func manifest(of folder: String) -> Set<String>? {
+  /// What a report's `results.json` says may be in the folder.
+  private enum Manifest {
+    /// The files it lists.
+    case files(Set<String>)
+    /// Written before there was a list: judged by ``isLegacyOutput(_:)``.
+    case legacy
+  }
+
+  /// The manifest of the report in `folder`, or nil when its `results.json` is not one
+  /// generate-report wrote (not JSON, or no `generator.name` of ours): then that file is
+  /// the user's.
+  private static func manifest(of folder: String) -> Manifest? {
     guard let data = FileManager.default.contents(atPath: folder + "/results.json"),
       let text = String(data: data, encoding: .utf8),
       let root = try? JSONParser.parse(text), case .object(let members) = root.kind,
-      let files = members.first(where: { $0.key == manifestKey })?.value, case .array(let items) = files.kind
+      let generator = members.first(where: { $0.key == "generator" })?.value, case .object(let about) = generator.kind,
+      let name = about.first(where: { $0.key == "name" })?.value, name.kind == .string(Generator.name)
     else { return nil }
+    guard let files = members.first(where: { $0.key == manifestKey })?.value, case .array(let items) = files.kind else {
+      return .legacy
+    }
     var paths: Set<String> = []
     for item in items {
       if case .string(let path) = item.kind { paths.insert(path) }
     }
-    return paths
+    return .files(paths)
   }
 
   /// What versions before the manifest wrote: `index.html`, `figures/*.png|pdf|svg`,
@@ -319,6 +343,8 @@ final class ReportFolder {
     var path: String
     var isFolder: Bool
     var isEmptyFolder: Bool
+    /// A folder whose contents cannot be listed (so cannot be judged).
+    var isUnreadable = false
   }
 
   /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
@@ -332,6 +358,10 @@ final class ReportFolder {
       var info = stat()
       guard lstat(path, &info) == 0 else { continue }
       if (info.st_mode & S_IFMT) == S_IFDIR {
+        guard (try? FileManager.default.contentsOfDirectory(atPath: path)) != nil else {
+          result.append(Entry(path: relative, isFolder: true, isEmptyFolder: false, isUnreadable: true))
+          continue
+        }
         let inner = listing(path, prefix: relative + "/")
         result.append(Entry(path: relative, isFolder: true, isEmptyFolder: inner.isEmpty))
         result += inner
