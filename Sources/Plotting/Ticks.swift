@@ -71,9 +71,28 @@ public enum Ticks {
 
   /// Labels for ticks spaced `step` apart: every label with the same number of decimals,
   /// just enough for the step, and a true minus sign (U+2212), never `−0`.
+  ///
+  /// Where plain digits would run long (steps below 10⁻¹² on values below 10⁻², or values
+  /// from 10¹⁵ up) labels are written as `1.5 × 10⁻¹⁵⁰`, all with the exponent of the
+  /// largest value, so a density of data around 10¹⁵⁰ keeps short labels.
   public static func labels(_ values: [Double], step: Double) -> [String] {
     let decimals = Int(clamping: (-decimalLog(step) - 1e-9).rounded(.up), to: 0...maximumDecimals, nan: 0)
-    return values.map { format($0, decimals: decimals) }
+    let largest = values.reduce(0) { Swift.max($0, abs($1)) }
+    let exponent = Int(clamping: decimalLog(largest).rounded(.down), to: -400...400, nan: 0)
+    guard (decimals > 12 && exponent < -2) || largest >= 1e15, largest > 0, largest.isFinite else {
+      return values.map { format($0, decimals: decimals) }
+    }
+    let mantissaDecimals = Int(clamping: (Double(exponent) - decimalLog(step) - 1e-9).rounded(.up), to: 0...15, nan: 0)
+    let scale = pow10(Double(exponent))
+    return values.map { value in
+      value == 0 ? "0" : format(value / scale, decimals: mantissaDecimals) + " × 10" + superscript(exponent)
+    }
+  }
+
+  /// `n` in superscript digits, with a superscript minus: `⁻¹⁵⁰`.
+  public static func superscript(_ n: Int) -> String {
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return (n < 0 ? "⁻" : "") + String(String(n.magnitude).map { digits[$0.wholeNumberValue ?? 0] })
   }
 
   /// `value` with exactly `decimals` digits after the point, without Foundation.

@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 
 /// Number formatting for people (the HTML report, captions, the run line). Machine
 /// outputs (JSON, CSV) use ``Display/exact(_:)`` instead.
@@ -18,9 +19,7 @@ enum Display {
       // 1.1 × 10⁻⁶ rather than 1.1e-06.
       let parts = String(format: "%.\(max(significant, 1) - 1)e", value).split(separator: "e")
       let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
-      let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-      let digits = String(String(abs(exponent)).map { superscripts[$0.wholeNumberValue ?? 0] })
-      return typographic(String(parts.first ?? "")) + " × 10" + (exponent < 0 ? "⁻" : "") + digits
+      return typographic(String(parts.first ?? "")) + " × 10" + Ticks.superscript(exponent)
     }
     let digitsBeforePoint = Int(log10(magnitude).rounded(.down)) + 1
     return number(value, decimals: max(0, significant - digitsBeforePoint))

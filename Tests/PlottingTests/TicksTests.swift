@@ -121,7 +121,7 @@ struct TickCase: Sendable, CustomTestStringConvertible {
       for (value, label) in zip(values, labels) {
         #expect(!label.contains("-"), "\(context): hyphen in \(label)")
         #expect(!(label.hasPrefix("\u{2212}") && label.dropFirst().allSatisfy { $0 == "0" || $0 == "." }), "\(label)")
-        let parsed = Double(label.replacingOccurrences(of: "\u{2212}", with: "-"))
+        let parsed = tickLabelValue(label)
         #expect(parsed.map { abs($0 - value) <= step * 1e-6 + 4 * ulp } == true, "\(context): \(value) → \(label)")
       }
     }
@@ -144,5 +144,16 @@ struct TickCase: Sendable, CustomTestStringConvertible {
   ] as [(Double, Int, String)])
   func formatWritesFixedDecimalsWithoutFoundation(value: Double, decimals: Int, text: String) {
     #expect(Ticks.format(value, decimals: decimals) == text)
+  }
+}
+
+@Suite struct ScientificTickLabelTests {
+  @Test func tinyStepsAndHugeValuesGetAPowerOfTenNotAHundredDigits() {
+    #expect(Ticks.labels([0, 1e-150, 2e-150, 3e-150], step: 1e-150) == ["0", "1 × 10⁻¹⁵⁰", "2 × 10⁻¹⁵⁰", "3 × 10⁻¹⁵⁰"])
+    #expect(Ticks.labels([-5e-17, 0, 5e-17, 1e-16], step: 5e-17) == ["−0.5 × 10⁻¹⁶", "0", "0.5 × 10⁻¹⁶", "1.0 × 10⁻¹⁶"])
+    #expect(Ticks.labels([1e150, 1.5e150, 2e150], step: 5e149) == ["1.0 × 10¹⁵⁰", "1.5 × 10¹⁵⁰", "2.0 × 10¹⁵⁰"])
+    // Ordinary axes keep their plain labels.
+    #expect(Ticks.labels([0, 0.5, 1], step: 0.5) == ["0.0", "0.5", "1.0"])
+    #expect(Ticks.labels([-2e7, -1e7], step: 1e7) == ["−20000000", "−10000000"])
   }
 }
