@@ -63,7 +63,7 @@ private func eventually(_ condition: () -> Bool) async throws -> Bool {
 @Suite(.serialized) struct ReliabilityCommandTests {
   private var template: String { repository.appendingPathComponent("templates/report.html").path }
 
-  @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+  @Test(arguments: [(SIGHUP, Int32(129)), (SIGINT, Int32(130)), (SIGTERM, Int32(143))])
   func aStoppedRunRemovesItsStagingFolderAndLeavesThePreviousReport(signal: Int32, code: Int32) async throws {
     let folder = try scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
