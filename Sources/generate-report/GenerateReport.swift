@@ -5,8 +5,6 @@ import ReportKit
 
 /// Exit codes, documented in `--help` and the README.
 enum ExitStatus {
-  /// The command line is wrong (BSD `EX_USAGE`; argument-parser's validation code).
-  static let usage: Int32 = 64
   /// A config or data file is invalid (BSD `EX_DATAERR`).
   static let invalidInput: Int32 = 65
   /// An internal failure (BSD `EX_SOFTWARE`).

@@ -213,7 +213,7 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
       _ = try ReportGenerator.run(options(config, output: folder.appendingPathComponent("report")))
       return ("", [])
     } catch {
-      #expect(ExitCodeOf(error) == 65, "\(error)")
+      #expect(exitCode(of: error) == 65, "\(error)")
       return (error.description.replacingOccurrences(of: folder.path + "/", with: ""), try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted())
     }
   }

@@ -250,7 +250,7 @@ func leftovers(in folder: URL) throws -> [String] {
 }
 
 /// The command's exit code for an error (the mapping the README documents).
-func ExitCodeOf(_ error: ReportError) -> Int32 {
+func exitCode(of error: ReportError) -> Int32 {
   switch error {
   case .invalidInput: 65
   case .io: 74

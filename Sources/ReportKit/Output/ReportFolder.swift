@@ -21,8 +21,6 @@ final class ReportFolder {
   let shown: String
   /// The destination's absolute path, symbolic links resolved.
   let destination: String
-  private let parent: String
-  private let name: String
   private let staging: String
   private let previous: String
   private let lock: FolderLock
@@ -48,8 +46,6 @@ final class ReportFolder {
     var created: [String] = []
     let (parent, name) = try Self.resolve(path, created: &created)
     createdFolders = created
-    self.parent = parent
-    self.name = name
     destination = parent == "/" ? "/\(name)" : "\(parent)/\(name)"
     let pid = getpid()
     staging = "\(parent)/.\(name).partial-\(pid)"
@@ -87,7 +83,7 @@ final class ReportFolder {
     do {
       try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
     } catch {
-      Interruption.unregister(cleanupToken)
+      // Fully initialised: deinit unregisters the cleanup and lets go of the lock.
       throw .io("cannot create the folder \(staging): \(error.localizedDescription)")
     }
   }
