@@ -20,16 +20,6 @@ public struct EMOptions: Sendable, Equatable {
   }
 }
 
-/// The state after one EM epoch.
-public struct EpochRecord: Sendable, Equatable {
-  /// The 1-based epoch number.
-  public var epoch: Int
-  /// The total observed-data log-likelihood at the parameters after this epoch's M-step.
-  public var logLikelihood: Double
-  /// The parameters after this epoch's M-step.
-  public var mixture: GaussianMixture
-}
-
 /// A component that collapsed during EM: its variance reached the floor set by the
 /// regularization, or its weight fell below one data point's share, `1/n`.
 public struct Collapse: Sendable, Equatable {
@@ -57,44 +47,6 @@ public struct Collapse: Sendable, Equatable {
   /// The first epoch it happened.
   public var epoch: Int
   public var reason: Reason
-}
-
-/// The outcome of an EM run.
-public struct EMResult: Sendable, Equatable {
-  /// The starting parameters.
-  public var initial: GaussianMixture
-  /// The total log-likelihood at the starting parameters.
-  public var initialLogLikelihood: Double
-  /// One record per epoch run, in order.
-  public var epochs: [EpochRecord]
-  /// Whether the run stopped because the tolerance was reached (false when it ran out of epochs).
-  public var converged: Bool
-  /// The number of data points fitted.
-  public var sampleCount: Int
-  /// The components that collapsed, each with the first epoch it happened (in order of
-  /// epoch, then component).
-  public var collapses: [Collapse] = []
-
-  /// Whether any component collapsed.
-  public var isCollapsed: Bool { !collapses.isEmpty }
-  /// The change of the mean per-sample log-likelihood in the last epoch (what the
-  /// tolerance is compared with), or `nil` when no epoch ran.
-  public var lastChange: Double? {
-    guard let last = epochs.last else { return nil }
-    let previous = epochs.count >= 2 ? epochs[epochs.count - 2].logLikelihood : initialLogLikelihood
-    return (last.logLikelihood - previous) / Double(sampleCount)
-  }
-
-  /// The fitted parameters (the initial ones when no epoch ran).
-  public var fitted: GaussianMixture { epochs.last?.mixture ?? initial }
-  /// The final total log-likelihood.
-  public var finalLogLikelihood: Double { epochs.last?.logLikelihood ?? initialLogLikelihood }
-  /// Akaike's information criterion, `2p − 2 log L` (lower is better).
-  public var aic: Double { 2 * Double(fitted.freeParameterCount) - 2 * finalLogLikelihood }
-  /// The Bayesian information criterion, `p log n − 2 log L` (lower is better).
-  public var bic: Double {
-    Double(fitted.freeParameterCount) * _log(Double(sampleCount)) - 2 * finalLogLikelihood
-  }
 }
 
 /// Expectation-Maximization for a one-dimensional Gaussian mixture.
@@ -152,50 +104,31 @@ public enum ExpectationMaximization {
   static func fit(
     checked data: [Double], variance: Double, from initial: GaussianMixture, options: EMOptions
   ) throws(MixtureError) -> EMResult {
-    let n = data.count
     let result: Result<EMResult, MixtureError> = data.withUnsafeBufferPointer { buffer in
-      var current = initial
-      var sums = EMKernel.pass(buffer, current, threads: options.threads)
-      let initialLogLikelihood = sums.logLikelihood
-      var records: [EpochRecord] = []
-      records.reserveCapacity(Swift.min(options.maxEpochs, 10_000))
-      var converged = false
-      var collapses: [Collapse] = []
-      let collapseFloor = max(options.regularization, Collapse.relativeFloor * variance)
-      var epoch = 0
-      while epoch < options.maxEpochs {
-        epoch += 1
-        let next: GaussianMixture
-        let collapsedNow: [Collapse.Reason?]
-        do throws(MixtureError) {
-          (next, collapsedNow) = try mStep(
-            sums, current, regularization: options.regularization, collapseFloor: collapseFloor, epoch: epoch)
-        } catch {
-          return .failure(error)
-        }
-        current = next
-        for (j, reason) in collapsedNow.enumerated() {
-          if let reason, !collapses.contains(where: { $0.component == j }) {
-            collapses.append(Collapse(component: j, epoch: epoch, reason: reason))
-          }
-        }
-        let previous = sums.logLikelihood
-        sums = EMKernel.pass(buffer, current, threads: options.threads)
-        guard sums.logLikelihood.isFinite else {
-          return .failure(.degenerate(component: 0, epoch: epoch, detail: "the log-likelihood is not finite"))
-        }
-        records.append(EpochRecord(epoch: epoch, logLikelihood: sums.logLikelihood, mixture: current))
-        if abs(sums.logLikelihood - previous) / Double(n) < options.tolerance {
-          converged = true
-          break
-        }
+      let pass = UnivariatePass(
+        data: buffer, threads: options.threads, regularization: options.regularization,
+        collapseFloor: max(options.regularization, Collapse.relativeFloor * variance))
+      do throws(MixtureError) {
+        return .success(try EMDriver.run(pass, from: initial, options: options))
+      } catch {
+        return .failure(error)
       }
-      return .success(
-        EMResult(
-          initial: initial, initialLogLikelihood: initialLogLikelihood, epochs: records,
-          converged: converged, sampleCount: n, collapses: collapses))
     }
     return try result.get()
+  }
+
+  /// The fused kernel as the driver's pass.
+  struct UnivariatePass: EMPass {
+    let data: UnsafeBufferPointer<Double>
+    let threads: Int?
+    let regularization: Double
+    let collapseFloor: Double
+    var sampleCount: Int { data.count }
+    func sweep(_ model: GaussianMixture) -> PassSums { EMKernel.pass(data, model, threads: threads) }
+    func logLikelihood(_ sums: PassSums) -> Double { sums.logLikelihood }
+    func mStep(_ sums: PassSums, from model: GaussianMixture, epoch: Int) throws(MixtureError) -> (GaussianMixture, [Collapse.Reason?]) {
+      try ExpectationMaximization.mStep(sums, model, regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
+    }
   }
 
   /// The tutorial's M-step from one pass's shifted sums, with scikit-learn's guard:
@@ -213,19 +146,22 @@ public enum ExpectationMaximization {
     var sds = [Double](repeating: 0, count: k)
     var collapsed = [Collapse.Reason?](repeating: nil, count: k)
     let weightOfEmpty = 10 * Double.ulpOfOne
+    var squares = [Double](repeating: 0, count: k)
     for j in 0..<k {
       let mass = sums.mass[j] + weightOfEmpty
       let delta = (sums.first[j] - weightOfEmpty * current.means[j]) / mass
-      let mean = current.means[j] + delta
-      let squares = sums.second[j] - delta * (2 * sums.first[j] - delta * sums.mass[j])
-      (sds[j], collapsed[j]) = try finish(
-        component: j, responsibility: sums.mass[j], mean: mean, spread: max(0, squares / mass),
-        regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
       masses[j] = mass
-      means[j] = mean
+      means[j] = current.means[j] + delta
+      squares[j] = max(0, sums.second[j] - delta * (2 * sums.first[j] - delta * sums.mass[j]))
+    }
+    let pooled = current.covarianceType == .tied ? squares.reduce(0, +) / masses.reduce(0, +) : nil
+    for j in 0..<k {
+      (sds[j], collapsed[j]) = try finish(
+        component: j, responsibility: sums.mass[j], mean: means[j], spread: pooled ?? squares[j] / masses[j],
+        regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
     }
     let total = masses.reduce(0, +)
-    return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds), collapsed)
+    return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds, type: current.covarianceType), collapsed)
   }
 
   /// The end of either M-step (this one's and ``ReferenceEM``'s) for component `j`, given

@@ -1,11 +1,14 @@
 /// A one-dimensional mixture of `K` normal components.
-public struct GaussianMixture: Sendable, Equatable, Codable {
+public struct GaussianMixture: MixtureModel, Codable {
   /// The mixing weights, summing to 1.
   public var weights: [Double]
   /// The component means.
   public var means: [Double]
-  /// The component standard deviations, all positive.
+  /// The component standard deviations, all positive (all equal for `tied`).
   public var sds: [Double]
+  /// `tied`: one variance shared by every component (mclust's "E"); any other type is a
+  /// variance per component (mclust's "V"), the same model in one dimension.
+  public var covarianceType: CovarianceType = .full
 
   /// Creates a mixture from per-component parameters.
   /// - Throws: ``MixtureError/invalidParameters(_:)`` when the arrays differ in length,
@@ -35,17 +38,28 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
   }
 
   /// Creates a mixture without validation, for parameters an algorithm has produced.
-  init(unchecked weights: [Double], _ means: [Double], _ sds: [Double]) {
+  init(unchecked weights: [Double], _ means: [Double], _ sds: [Double], type: CovarianceType = .full) {
     self.weights = weights
     self.means = means
     self.sds = sds
+    self.covarianceType = type
+  }
+
+  /// The same mixture as a model of `type`; for `tied`, every sd becomes the pooled one,
+  /// `√(Σ w_k σ_k²)` (the within-cluster variance of a start from clusters).
+  public func withCovarianceType(_ type: CovarianceType) -> GaussianMixture {
+    guard type == .tied else { return GaussianMixture(unchecked: weights, means, sds, type: type) }
+    var pooled = 0.0
+    for k in 0..<componentCount { pooled += weights[k] * sds[k] * sds[k] }
+    let sd = pooled.squareRoot()
+    return GaussianMixture(unchecked: weights, means, Array(repeating: sd, count: componentCount), type: .tied)
   }
 
   /// The number of components.
   public var componentCount: Int { weights.count }
 
-  /// The number of free parameters of a 1-D mixture: `3K − 1` (scikit-learn's convention).
-  public var freeParameterCount: Int { 3 * componentCount - 1 }
+  /// The number of free parameters: `3K − 1` (scikit-learn's convention), `2K` when tied.
+  public var freeParameterCount: Int { covarianceType.parameterCount(components: componentCount, dimension: 1) }
 
   /// The weighted density of component `k` at `x`: `w_k · φ(x; μ_k, σ_k)`.
   public func componentDensity(_ k: Int, at x: Double) -> Double {

@@ -35,25 +35,34 @@ public enum StartMethod: Sendable, Equatable {
   }
 }
 
-/// EM run from several starts for one `K`, and the run kept.
-public struct RestartedFit: Sendable, Equatable {
+/// EM run from several starts for one `K` and covariance type, and the run kept.
+public struct RestartedRuns<Model: MixtureModel>: Sendable, Equatable {
   /// The number of components.
   public var components: Int
+  /// The shape of the covariances.
+  public var covarianceType: CovarianceType
   /// One run per start, in order; start `r` (1-based) is `runs[r − 1]`.
-  public var runs: [EMResult]
+  public var runs: [EMRun<Model>]
   /// The index in `runs` of the run kept.
   public var chosen: Int
 
+  public init(components: Int, covarianceType: CovarianceType = .full, runs: [EMRun<Model>], chosen: Int) {
+    self.components = components
+    self.covarianceType = covarianceType
+    self.runs = runs
+    self.chosen = chosen
+  }
+
   /// The run kept.
-  public var best: EMResult { runs[chosen] }
+  public var best: EMRun<Model> { runs[chosen] }
 
   /// The index of the run to keep: the earliest start whose final log-likelihood is
-  /// within rounding (``RestartedFit/tieTolerance``, relative) of the highest, among the
+  /// within rounding (``RestartedRuns/tieTolerance``, relative) of the highest, among the
   /// runs with no collapsed component (among all runs when every one collapsed). A
   /// collapsed component's spike on one value raises the likelihood without describing
   /// the data, so it never wins over a sound fit; and starts that reach the same optimum
   /// by different paths differ only in the last digits, which must not decide.
-  static func choose(_ runs: [EMResult]) -> Int {
+  static func choose(_ runs: [EMRun<Model>]) -> Int {
     let sound = runs.indices.filter { !runs[$0].isCollapsed }
     let candidates = sound.isEmpty ? Array(runs.indices) : sound
     let highest = candidates.map { runs[$0].finalLogLikelihood }.max() ?? 0
@@ -62,8 +71,11 @@ public struct RestartedFit: Sendable, Equatable {
   }
 
   /// Final log-likelihoods this close, relative, count as the same optimum.
-  public static let tieTolerance = 1e-10
+  public static var tieTolerance: Double { 1e-10 }
 }
+
+/// Restarts of a one-dimensional fit.
+public typealias RestartedFit = RestartedRuns<GaussianMixture>
 
 /// The information criterion that picks the number of components (lower is better).
 public enum InformationCriterion: String, Sendable, Equatable, CaseIterable {
@@ -73,7 +85,7 @@ public enum InformationCriterion: String, Sendable, Equatable, CaseIterable {
   case aic
 
   /// The criterion's value for a run.
-  public func value(_ result: EMResult) -> Double {
+  public func value<Model>(_ result: EMRun<Model>) -> Double {
     switch self {
     case .bic: result.bic
     case .aic: result.aic
@@ -81,23 +93,71 @@ public enum InformationCriterion: String, Sendable, Equatable, CaseIterable {
   }
 }
 
-/// The fits for a range of `K` and the one chosen.
-public struct ModelSelection: Sendable, Equatable {
+/// The fits for every `K` and covariance type tried, and the one chosen.
+public struct Selection<Model: MixtureModel>: Sendable, Equatable {
   public var criterion: InformationCriterion
-  /// One fit per `K`, in increasing `K`.
-  public var fits: [RestartedFit]
-  /// The index in `fits` of the chosen `K`.
+  /// One fit per (type, `K`): the types in the order asked for, `K` increasing within each.
+  public var fits: [RestartedRuns<Model>]
+  /// The index in `fits` of the chosen pair.
   public var chosen: Int
 
-  /// The chosen fit.
-  public var best: RestartedFit { fits[chosen] }
+  public init(criterion: InformationCriterion, fits: [RestartedRuns<Model>], chosen: Int) {
+    self.criterion = criterion
+    self.fits = fits
+    self.chosen = chosen
+  }
 
-  /// Fits every `K` in `components`, each from `restarts` starts, and chooses `K`.
+  /// The chosen fit.
+  public var best: RestartedRuns<Model> { fits[chosen] }
+
+  /// Fits every type in `types` and `K` in `components` from `restarts` starts each and
+  /// chooses the pair.
   ///
-  /// Start `r` (1-based) of every `K` draws from `RandomSource(seed: seed, stream: r)`,
-  /// so a run is reproduced from the seed, `K` and `r` alone. The chosen `K` has the
-  /// lowest criterion among the `K` whose kept run has no collapsed component (among all
-  /// when none is sound); the smallest `K` on a tie.
+  /// Start `r` (1-based) of every `K` and type draws from `RandomSource(seed: seed, stream: r)`,
+  /// so a run is reproduced from the seed, `K` and `r` alone (and every type starts from the
+  /// same draws). The chosen pair has the lowest criterion among those whose kept run has no
+  /// collapsed component (among all when none is sound); a tie goes to fewer parameters, then
+  /// the smaller `K`.
+  /// - Throws: ``MixtureError/invalidParameters(_:)`` for fewer than one restart or no type,
+  ///   ``MixtureError/inRun(components:restart:_:)`` wrapping the first run's error.
+  static func select(
+    components: ClosedRange<Int>, types: [CovarianceType], restarts: Int, seed: UInt64, criterion: InformationCriterion,
+    run: (_ k: Int, _ type: CovarianceType, _ random: inout RandomSource) throws(MixtureError) -> EMRun<Model>
+  ) throws(MixtureError) -> Selection<Model> {
+    guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
+    guard !types.isEmpty else { throw .invalidParameters("at least one covariance type is needed") }
+    var fits: [RestartedRuns<Model>] = []
+    for type in types {
+      for k in components {
+        var runs: [EMRun<Model>] = []
+        for r in 1...restarts {
+          var random = RandomSource(seed: seed, stream: r)
+          do {
+            runs.append(try run(k, type, &random))
+          } catch {
+            throw .inRun(components: k, restart: r, error)
+          }
+        }
+        fits.append(RestartedRuns(components: k, covarianceType: type, runs: runs, chosen: RestartedRuns.choose(runs)))
+      }
+    }
+    let sound = fits.indices.filter { !fits[$0].best.isCollapsed }
+    let candidates = sound.isEmpty ? Array(fits.indices) : sound
+    func key(_ i: Int) -> (Double, Int, Int) {
+      (criterion.value(fits[i].best), fits[i].best.fitted.freeParameterCount, fits[i].components)
+    }
+    var chosen = candidates[0]
+    for i in candidates.dropFirst() where key(i) < key(chosen) { chosen = i }
+    return Selection(criterion: criterion, fits: fits, chosen: chosen)
+  }
+}
+
+/// A one-dimensional model selection.
+public typealias ModelSelection = Selection<GaussianMixture>
+
+extension Selection where Model == GaussianMixture {
+  /// Fits every `K` in `components` (and every type in `types`), each from `restarts`
+  /// starts, and chooses the pair (see ``Selection/select(components:types:restarts:seed:criterion:run:)``).
   /// - Parameters:
   ///   - data: The sample.
   ///   - components: The `K` to try, each ≥ 1 and at most `data.count`.
@@ -106,6 +166,7 @@ public struct ModelSelection: Sendable, Equatable {
   ///   - seed: The experiment's seed.
   ///   - options: EM's settings, the same for every run.
   ///   - criterion: BIC or AIC.
+  ///   - types: The covariance types; in one dimension only `tied` differs from the rest.
   /// - Throws: ``MixtureError/invalidParameters(_:)`` for fewer than one restart,
   ///   ``MixtureError/invalidData(_:)`` for data EM cannot fit (see
   ///   ``ExpectationMaximization/fit(_:from:options:)``), or
@@ -113,30 +174,15 @@ public struct ModelSelection: Sendable, Equatable {
   ///   start that cannot be made, or EM breaking down.
   public static func fit(
     _ data: [Double], components: ClosedRange<Int>, start: StartMethod, restarts: Int, seed: UInt64,
-    options: EMOptions, criterion: InformationCriterion = .bic
+    options: EMOptions, criterion: InformationCriterion = .bic, types: [CovarianceType] = [.full]
   ) throws(MixtureError) -> ModelSelection {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
     let variance = try ExpectationMaximization.checkData(data)
-    var fits: [RestartedFit] = []
-    for k in components {
-      var runs: [EMResult] = []
-      for r in 1...restarts {
-        var random = RandomSource(seed: seed, stream: r)
-        do {
-          let initial = try start.start(data, components: k, random: &random, regularization: options.regularization)
-          runs.append(try ExpectationMaximization.fit(checked: data, variance: variance, from: initial, options: options))
-        } catch {
-          throw .inRun(components: k, restart: r, error)
-        }
-      }
-      fits.append(RestartedFit(components: k, runs: runs, chosen: RestartedFit.choose(runs)))
+    return try select(components: components, types: types, restarts: restarts, seed: seed, criterion: criterion) {
+      (k, type, random) throws(MixtureError) in
+      let initial = try start.start(data, components: k, random: &random, regularization: options.regularization)
+      return try ExpectationMaximization.fit(
+        checked: data, variance: variance, from: initial.withCovarianceType(type), options: options)
     }
-    let sound = fits.indices.filter { !fits[$0].best.isCollapsed }
-    let candidates = sound.isEmpty ? Array(fits.indices) : sound
-    var chosen = candidates[0]
-    for i in candidates.dropFirst() where criterion.value(fits[i].best) < criterion.value(fits[chosen].best) {
-      chosen = i
-    }
-    return ModelSelection(criterion: criterion, fits: fits, chosen: chosen)
   }
 }

@@ -9,43 +9,33 @@ public enum ReferenceEM {
     _ data: [Double], from initial: GaussianMixture, options: EMOptions = EMOptions()
   ) throws(MixtureError) -> EMResult {
     let variance = try ExpectationMaximization.checkData(data)
-    let n = data.count
-    let k = initial.componentCount
-    var responsibilities = [Double](repeating: 0, count: n * k)
-    var current = initial
-    var logLikelihood = eStep(data, current, into: &responsibilities)
-    let initialLogLikelihood = logLikelihood
-    var records: [EpochRecord] = []
-    records.reserveCapacity(Swift.min(options.maxEpochs, 10_000))
-    var converged = false
-    var collapses: [Collapse] = []
-    let collapseFloor = max(options.regularization, Collapse.relativeFloor * variance)
+    let pass = Pass(
+      data: data, components: initial.componentCount, regularization: options.regularization,
+      collapseFloor: max(options.regularization, Collapse.relativeFloor * variance))
+    return try EMDriver.run(pass, from: initial, options: options)
+  }
 
-    var epoch = 0
-    while epoch < options.maxEpochs {
-      epoch += 1
-      let (next, collapsedNow) = try mStep(
-        data, responsibilities, k: k, regularization: options.regularization, collapseFloor: collapseFloor, epoch: epoch)
-      current = next
-      for (j, reason) in collapsedNow.enumerated() {
-        if let reason, !collapses.contains(where: { $0.component == j }) {
-          collapses.append(Collapse(component: j, epoch: epoch, reason: reason))
-        }
-      }
-      let previous = logLikelihood
-      logLikelihood = eStep(data, current, into: &responsibilities)
-      guard logLikelihood.isFinite else {
-        throw .degenerate(component: 0, epoch: epoch, detail: "the log-likelihood is not finite")
-      }
-      records.append(EpochRecord(epoch: epoch, logLikelihood: logLikelihood, mixture: current))
-      if abs(logLikelihood - previous) / Double(n) < options.tolerance {
-        converged = true
-        break
-      }
+  /// The two passes as the driver's pass; the sweep leaves the responsibilities for the
+  /// M-step that follows it.
+  final class Pass: EMPass {
+    let data: [Double]
+    let regularization: Double
+    let collapseFloor: Double
+    var responsibilities: [Double]
+    init(data: [Double], components k: Int, regularization: Double, collapseFloor: Double) {
+      self.data = data
+      self.regularization = regularization
+      self.collapseFloor = collapseFloor
+      responsibilities = [Double](repeating: 0, count: data.count * k)
     }
-    return EMResult(
-      initial: initial, initialLogLikelihood: initialLogLikelihood, epochs: records,
-      converged: converged, sampleCount: n, collapses: collapses)
+    var sampleCount: Int { data.count }
+    func sweep(_ model: GaussianMixture) -> Double { eStep(data, model, into: &responsibilities) }
+    func logLikelihood(_ sums: Double) -> Double { sums }
+    func mStep(_ sums: Double, from model: GaussianMixture, epoch: Int) throws(MixtureError) -> (GaussianMixture, [Collapse.Reason?]) {
+      try ReferenceEM.mStep(
+        data, responsibilities, k: model.componentCount, type: model.covarianceType, regularization: regularization,
+        collapseFloor: collapseFloor, epoch: epoch)
+    }
   }
 
   /// Fills the row-major `n × K` responsibilities and returns the total log-likelihood.
@@ -77,13 +67,16 @@ public enum ReferenceEM {
   /// normalised to sum to 1.
   /// - Returns: The new parameters and, per component, why it collapsed in this step.
   static func mStep(
-    _ data: [Double], _ responsibilities: [Double], k: Int, regularization: Double, collapseFloor: Double, epoch: Int
+    _ data: [Double], _ responsibilities: [Double], k: Int, type: CovarianceType = .full, regularization: Double,
+    collapseFloor: Double, epoch: Int
   ) throws(MixtureError) -> (GaussianMixture, [Collapse.Reason?]) {
     let n = data.count
     var masses = [Double](repeating: 0, count: k)
     var means = [Double](repeating: 0, count: k)
     var sds = [Double](repeating: 0, count: k)
     var collapsed = [Collapse.Reason?](repeating: nil, count: k)
+    var spreads = [Double](repeating: 0, count: k)
+    var responsibilitySums = [Double](repeating: 0, count: k)
     for j in 0..<k {
       var mass = 0.0
       var weightedSum = 0.0
@@ -100,13 +93,18 @@ public enum ReferenceEM {
         let d = data[i] - mean
         squares += responsibilities[i * k + j] * d * d
       }
-      (sds[j], collapsed[j]) = try ExpectationMaximization.finish(
-        component: j, responsibility: responsibility, mean: mean, spread: squares / mass,
-        regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
+      spreads[j] = squares
+      responsibilitySums[j] = responsibility
       masses[j] = mass
       means[j] = mean
     }
+    let pooled = type == .tied ? spreads.reduce(0, +) / masses.reduce(0, +) : nil
+    for j in 0..<k {
+      (sds[j], collapsed[j]) = try ExpectationMaximization.finish(
+        component: j, responsibility: responsibilitySums[j], mean: means[j], spread: pooled ?? spreads[j] / masses[j],
+        regularization: regularization, collapseFloor: collapseFloor, epoch: epoch)
+    }
     let total = masses.reduce(0, +)
-    return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds), collapsed)
+    return (GaussianMixture(unchecked: masses.map { $0 / total }, means, sds, type: type), collapsed)
   }
 }
