@@ -1,3 +1,13 @@
+/// Numeric columns read from a CSV file, row-aligned.
+package struct CSVColumns: Equatable {
+  /// The header names of the columns, in the order asked for.
+  package var names: [String]
+  /// Per column, the values in file order, without the dropped rows.
+  package var values: [[Double]]
+  /// The 1-based lines of the rows skipped for a missing value (with `missing: .drop`).
+  package var droppedLines: [Int]
+}
+
 /// One numeric column read from a CSV file.
 package struct CSVColumn: Equatable {
   /// The header name of the column.
@@ -35,11 +45,21 @@ enum CSVReader {
   /// - Throws: ``InputError`` for a missing column, a cell that is not a finite number,
   ///   a missing value (unless dropped), or a malformed quote.
   static func column(_ column: ColumnReference, of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumn {
+    try single(columns([column], of: text, missing: missing, file: file))
+  }
+
+  /// The values of `columns`, row-aligned: a row with a missing value in any of them is
+  /// an error or (with `.drop`) dropped whole.
+  static func columns(_ columns: [ColumnReference], of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumns {
     var text = text
     let result = text.withUTF8 { bytes in
-      Result { () throws(InputError) in try read(column, bytes: bytes, release: { _ in }, missing: missing, file: file) }
+      Result { () throws(InputError) in try read(columns, bytes: bytes, release: { _ in }, missing: missing, file: file) }
     }
     return try result.get()
+  }
+
+  static func single(_ read: CSVColumns) -> CSVColumn {
+    CSVColumn(name: read.names.first ?? "", values: read.values.first ?? [], droppedLines: read.droppedLines)
   }
 
   /// The values of `column` in a file's bytes, which must be UTF-8 text (the first bad or
@@ -54,10 +74,18 @@ enum CSVReader {
     _ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void = { _ in }, missing: MissingValues = .error,
     file: String
   ) throws(InputError) -> CSVColumn {
+    single(try columns([column], bytes: bytes, release: release, missing: missing, file: file))
+  }
+
+  /// ``columns(_:of:missing:file:)`` on a file's bytes, which must be UTF-8 text.
+  static func columns(
+    _ columns: [ColumnReference], bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void = { _ in }, missing: MissingValues = .error,
+    file: String
+  ) throws(InputError) -> CSVColumns {
     if let problem = TextCheck.firstProblem(in: bytes, release: release) {
       throw InputError(file: file, position: problem.position, message: problem.message)
     }
-    return try read(column, bytes: bytes, release: release, missing: missing, file: file)
+    return try read(columns, bytes: bytes, release: release, missing: missing, file: file)
   }
 
   /// The longest field the reader turns into text (a header name, a cell that is not a
@@ -75,8 +103,8 @@ enum CSVReader {
   /// bad row. So a bad row only stops the reading of values; the rest of the file is still
   /// checked for quoting errors before the row's error is thrown.
   private static func read(
-    _ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void, missing: MissingValues, file: String
-  ) throws(InputError) -> CSVColumn {
+    _ columns: [ColumnReference], bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void, missing: MissingValues, file: String
+  ) throws(InputError) -> CSVColumns {
     guard let base = bytes.baseAddress, bytes.count > 0 else {
       throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers")
     }
@@ -90,9 +118,18 @@ enum CSVReader {
     let end = s.end
 
     var header: [String]? = nil
-    var wanted = -1
-    var columnName = ""
-    var values: [Double] = []
+    // slotOf[field index]: the position in `columns` of the field, or -1.
+    var slotOf: [Int] = []
+    let slots = columns.count
+    var columnNames = [String](repeating: "", count: slots)
+    var values = [[Double]](repeating: [], count: slots)
+    // Per slot, in the current row: the field, its line's start and its fast-path value.
+    var cells = [Field](repeating: Field(start: 0, end: 0, open: -1, close: -1), count: slots)
+    var cellLineStarts = [Int](repeating: 0, count: slots)
+    var cellValues = [Double?](repeating: nil, count: slots)
+    var rowValues = [Double](repeating: 0, count: slots)
+    // The slots in the order their fields come in a row, for messages left to right.
+    var fieldOrder: [Int] = []
     var dropped: [Int] = []
     // The first error of the header or a row, thrown once the rest of the file has been
     // checked for quoting errors (which take precedence, as they stop the reading of records).
@@ -100,7 +137,7 @@ enum CSVReader {
     var scratch: [UInt8] = []
     var nextRelease = TextCheck.releaseStep
 
-    return try powers.withUnsafeBufferPointer { (powers) throws(InputError) -> CSVColumn in
+    return try powers.withUnsafeBufferPointer { (powers) throws(InputError) -> CSVColumns in
       let powers = powers.baseAddress!
       while s.i < end {
         if s.i >= nextRelease {
@@ -133,27 +170,38 @@ enum CSVReader {
           }
           s.endRecord()
           header = fields
-          switch column {
-          case .index(let i):
-            if i < fields.count {
-              wanted = i
-            } else {
+          slotOf = [Int](repeating: -1, count: fields.count)
+          for (slot, column) in columns.enumerated() where pending == nil {
+            var index = -1
+            switch column {
+            case .index(let i):
+              if i < fields.count {
+                index = i
+              } else {
+                pending = InputError(
+                  file: file, position: SourcePosition(line: recordLine, column: 1),
+                  message: "column index \(i) is out of range: the header has \(fields.count) column\(fields.count == 1 ? "" : "s") (0 to \(fields.count - 1))")
+              }
+            case .name(let name):
+              if let i = fields.firstIndex(where: { $0 == name }) {
+                index = i
+              } else {
+                pending = InputError(
+                  file: file, position: SourcePosition(line: recordLine, column: 1),
+                  message: "no column named \(Echo.quoted(name)); the header has \(Echo.list(fields))")
+              }
+            }
+            guard index >= 0 else { continue }
+            if slotOf[index] >= 0 {
               pending = InputError(
                 file: file, position: SourcePosition(line: recordLine, column: 1),
-                message: "column index \(i) is out of range: the header has \(fields.count) column\(fields.count == 1 ? "" : "s") (0 to \(fields.count - 1))")
+                message: "column \(Echo.quoted(fields[index])) is asked for twice (as \(columns[slotOf[index]]) and \(column)); name each column once")
+              continue
             }
-          case .name(let name):
-            if let i = fields.firstIndex(where: { $0 == name }) {
-              wanted = i
-            } else {
-              pending = InputError(
-                file: file, position: SourcePosition(line: recordLine, column: 1),
-                message: "no column named \(Echo.quoted(name)); the header has \(Echo.list(fields))")
-            }
+            slotOf[index] = slot
+            columnNames[slot] = fields[index]
           }
-          if pending == nil {
-            columnName = fields[wanted]
-          }
+          fieldOrder = slotOf.filter { $0 >= 0 }
           continue
         }
 
@@ -172,23 +220,22 @@ enum CSVReader {
         }
 
         var count = 0
-        var cell = Field(start: 0, end: 0, open: -1, close: -1)
-        var cellLineStart = 0
-        var cellValue: Double? = nil
+        for slot in 0..<slots { cellValues[slot] = nil }
         while true {
-          if count == wanted {
-            cellLineStart = s.lineStart
+          let slot = count < slotOf.count ? slotOf[count] : -1
+          if slot >= 0 {
+            cellLineStarts[slot] = s.lineStart
             // A plain number ending at a comma or line end is the whole (unquoted) field.
             if let (value, length) = fastNumber(base + s.i, end - s.i, powers) {
               let next = s.i + length
               if next == end || base[next] == 0x2C || base[next] == 0x0A || base[next] == 0x0D {
-                cell = Field(start: s.i, end: next, open: -1, close: -1)
-                cellValue = value
+                cells[slot] = Field(start: s.i, end: next, open: -1, close: -1)
+                cellValues[slot] = value
                 s.i = next
               }
             }
-            if cellValue == nil {
-              cell = try s.scanField()
+            if cellValues[slot] == nil {
+              cells[slot] = try s.scanField()
             }
           } else {
             _ = try s.scanField()
@@ -207,38 +254,48 @@ enum CSVReader {
             message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
           continue
         }
-        if let cellValue {
-          values.append(cellValue)
-          continue
-        }
-
-        let bytes = s.text(of: cell, into: &scratch)
-        if cell.open >= 0, !bytes.isEmpty, let (value, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
-          length == bytes.count
-        {
-          values.append(value)
-          continue
-        }
-        switch readCell(String(decoding: bytes, as: UTF8.self), columnName: columnName) {
-        case .value(let value):
-          values.append(value)
-        case .missing(let what):
-          if missing == .drop {
-            dropped.append(recordLine)
-          } else {
-            pending = InputError(
-              file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)),
-              message: "missing value (\(what)) in column \(Echo.quoted(columnName)); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+        var dropRow = false
+        for slot in fieldOrder where pending == nil {
+          if let value = cellValues[slot] {
+            rowValues[slot] = value
+            continue
           }
-        case .invalid(let message):
-          pending = InputError(file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStart, to: cell.start)), message: message)
+          let cell = cells[slot]
+          let bytes = s.text(of: cell, into: &scratch)
+          if cell.open >= 0, !bytes.isEmpty, let (value, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
+            length == bytes.count
+          {
+            rowValues[slot] = value
+            continue
+          }
+          switch readCell(String(decoding: bytes, as: UTF8.self), columnName: columnNames[slot]) {
+          case .value(let value):
+            rowValues[slot] = value
+          case .missing(let what):
+            if missing == .drop {
+              dropRow = true
+            } else {
+              pending = InputError(
+                file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)),
+                message: "missing value (\(what)) in column \(Echo.quoted(columnNames[slot])); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+            }
+          case .invalid(let message):
+            pending = InputError(
+              file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)), message: message)
+          }
+        }
+        if pending != nil { continue }
+        if dropRow {
+          dropped.append(recordLine)
+        } else {
+          for slot in 0..<slots { values[slot].append(rowValues[slot]) }
         }
       }
       if let pending { throw pending }
       guard header != nil else {
         throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers")
       }
-      return CSVColumn(name: columnName, values: values, droppedLines: dropped)
+      return CSVColumns(names: columnNames, values: values, droppedLines: dropped)
     }
   }
 
