@@ -70,7 +70,8 @@ enum ExperimentRunner {
       }
       trueMixture = try? GaussianMixture(
         weights: specs.map { Double($0.count) / Double(n) }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
-    case .csv(let csvPath, let resolved, let column, let missing, let position):
+    case .csv(let csvPath, let resolved, let columns, let missing, let position):
+      let column = columns[0]
       let mapped: Result<CSVColumn, InputError>
       do {
         mapped = try files.withMappedFile(resolved) { (bytes, release) throws(InputError) in
@@ -114,10 +115,11 @@ enum ExperimentRunner {
           message: "\(path).\(key) is \(fit.components.upperBound) but the data has only \(data.count) points; use at most \(data.count) components"))
     }
     let start: StartMethod
-    do {
+    do throws(MixtureError) {
       switch fit.initialization {
       case .groups: start = .fixed(try Initialization.fromGroups(groupRanges.map { Array(data[$0]) }))
       case .explicit(let m): start = .fixed(m)
+      case .explicitMultivariate: throw .invalidParameters("a d-dimensional start does not fit one column")
       case .quantiles: start = .quantiles
       case .kMeansPlusPlus: start = .kMeansPlusPlus
       case .random: start = .random
@@ -130,10 +132,10 @@ enum ExperimentRunner {
       selection = try ModelSelection.fit(
         data, components: fit.components, start: start, restarts: fit.restarts, seed: experiment.seed,
         options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization),
-        criterion: fit.criterion)
+        criterion: fit.criterion, types: fit.covarianceTypes)
     } catch {
       // A single run needs no "K = …, start …" prefix.
-      if case .inRun(_, _, let inner) = error, !fit.selectsComponents, fit.restarts == 1 {
+      if case .inRun(_, _, let inner) = error, !fit.selects, fit.restarts == 1 {
         throw failure(inner, at: "fit")
       }
       throw failure(error, at: "fit")

@@ -22,10 +22,7 @@ enum HTMLReport {
   }
 
   /// The rendered page.
-  static func render(template: MustacheTemplate, header: Header, outcomes: [ExperimentOutcome], figures: [[FigureFiles]], dataFiles: [[(String, String)]]) -> String {
-    let experiments: [[String: Any]] = outcomes.indices.map { i in
-      experimentContext(outcomes[i], figures: figures[i], dataFiles: dataFiles[i])
-    }
+  static func render(template: MustacheTemplate, header: Header, experiments: [[String: Any]]) -> String {
     let context: [String: Any] = [
       "title": header.title,
       "generatorName": Generator.name,
@@ -33,8 +30,8 @@ enum HTMLReport {
       "configName": header.configName,
       "configSHA256": header.configSHA256,
       "experiments": experiments,
-      "experimentCount": String(outcomes.count),
-      "hasSeveral": outcomes.count > 1,
+      "experimentCount": String(experiments.count),
+      "hasSeveral": experiments.count > 1,
     ]
     // Mustache escapes markup, not control characters: a title holding NUL or an ANSI
     // escape must not reach the page raw (HTML forbids them; U+FFFD shows where).

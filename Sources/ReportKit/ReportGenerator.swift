@@ -37,6 +37,8 @@ public struct ExperimentLine: Sendable {
   public var name: String
   /// The fitted (chosen) number of components.
   public var components: Int
+  /// The chosen covariance type, shown when it was chosen or the data has several columns.
+  public var covarianceType: CovarianceType?
   /// "BIC from 1 to 6" when K was chosen from a range.
   public var choice: String?
   /// EM starts per K.
@@ -55,7 +57,7 @@ public struct ExperimentLine: Sendable {
 
   /// `galaxies: K = 3 (BIC from 1 to 6), 10 starts, 23 epochs (converged), log-likelihood −780.1234, 0.31 s`.
   public var description: String {
-    var parts = ["K = \(components)\(choice.map { " (\($0))" } ?? "")"]
+    var parts = ["K = \(components)\(covarianceType.map { " \($0.rawValue)" } ?? "")\(choice.map { " (\($0))" } ?? "")"]
     if restarts > 1 { parts.append("\(restarts) starts") }
     let status = converged ? " (converged)" : didNotConverge ? " (did not converge)" : ""
     parts.append("\(epochsRun) epochs\(status)")
@@ -136,68 +138,98 @@ public enum ReportGenerator {
       throw .internal("\(error)")
     }
 
-    var outcomes: [ExperimentOutcome] = []
-    var allFigures: [[FigureFiles]] = []
-    var allData: [[(String, String)]] = []
+    var contexts: [[String: Any]] = []
+    var entries: [JSONOutput] = []
     var lines: [ExperimentLine] = []
-    for (index, experiment) in config.experiments.enumerated() {
-      let clock = ContinuousClock()
-      let start = clock.now
-      let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files)
-      let stem = safeFileName(experiment.name)
+    /// Renders `named` in every format into the staging folder.
+    func write(_ named: [NamedFigure], stem: String) throws(ReportError) -> [FigureFiles] {
       var written: [FigureFiles] = []
-      for named in ExperimentFigures.make(outcome, size: size) {
-        let layout = named.figure.layout(measuring: measurer)
+      for figure in named {
+        let layout = figure.figure.layout(measuring: measurer)
         var paths: [(ImageFormat, String)] = []
         for format in config.formats {
-          let path = "figures/\(stem)-\(named.id).\(format.fileExtension)"
+          let path = "figures/\(stem)-\(figure.id).\(format.fileExtension)"
           let bytes: [UInt8]
           do {
-            bytes = try renderer.render(named.figure, layout: layout, as: format)
+            bytes = try renderer.render(figure.figure, layout: layout, as: format)
           } catch {
             throw .internal("rendering \(path): \(error)")
           }
           try staged.write(bytes, to: path)
           paths.append((format, path))
         }
-        written.append(FigureFiles(id: named.id, caption: named.caption, alt: named.figure.title ?? named.id, files: paths))
+        written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.figure.title ?? figure.id, files: paths))
       }
+      return written
+    }
+    /// Writes `data/<stem>-<name>.csv` for each.
+    func write(_ tables: [(String, String)], stem: String) throws(ReportError) -> [(String, String)] {
       var dataFiles: [(String, String)] = []
-      if experiment.writesSamples(n: outcome.data.count) {
-        let path = "data/\(stem)-samples.csv"
-        try staged.write(ResultsDocument.samplesCSV(outcome), to: path)
-        dataFiles.append(("samples", path))
-      }
-      for (name, text) in [("trace", ResultsDocument.traceCSV(outcome)), ("curves", ResultsDocument.curvesCSV(outcome))] {
+      for (name, text) in tables {
         let path = "data/\(stem)-\(name).csv"
         try staged.write(text, to: path)
         dataFiles.append((name, path))
       }
-      let elapsed = clock.now - start
+      return dataFiles
+    }
+    for (index, experiment) in config.experiments.enumerated() {
+      let clock = ContinuousClock()
+      let start = clock.now
+      let stem = safeFileName(experiment.name)
       let fit = experiment.fit
+      let components: Int
+      let epochsRun: Int, converged: Bool, finalLogLikelihood: Double, dropped: Int, warnings: [String]
+      var type: CovarianceType? = nil
+      if experiment.dimension == 1 {
+        let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files)
+        let written = try write(ExperimentFigures.make(outcome, size: size), stem: stem)
+        var tables: [(String, String)] = []
+        if experiment.writesSamples(n: outcome.data.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }
+        tables += [("trace", ResultsDocument.traceCSV(outcome)), ("curves", ResultsDocument.curvesCSV(outcome))]
+        let dataFiles = try write(tables, stem: stem)
+        contexts.append(HTMLReport.experimentContext(outcome, figures: written, dataFiles: dataFiles))
+        entries.append(ResultsDocument.experiment(outcome, figures: written))
+        (components, epochsRun, converged) = (outcome.chosenFit.components, outcome.em.epochs.count, outcome.em.converged)
+        (finalLogLikelihood, dropped, warnings) = (outcome.em.finalLogLikelihood, outcome.droppedLines.count, outcome.warnings)
+        if fit.covarianceTypes.count > 1 { type = outcome.chosenFit.covarianceType }
+      } else {
+        let outcome = try MultivariateRunner.run(experiment, index: index, configFile: configFile, files: files)
+        let written = try write(MultivariateFigures.make(outcome, size: size), stem: stem)
+        var tables: [(String, String)] = []
+        if experiment.writesSamples(n: outcome.sample.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }
+        tables.append(("trace", ResultsDocument.traceCSV(outcome)))
+        if let grid = ResultsDocument.gridCSV(outcome) { tables.append(("grid", grid)) }
+        let dataFiles = try write(tables, stem: stem)
+        contexts.append(HTMLReport.experimentContext(outcome, figures: written, dataFiles: dataFiles))
+        entries.append(ResultsDocument.experiment(outcome, figures: written))
+        (components, epochsRun, converged) = (outcome.chosenFit.components, outcome.em.epochs.count, outcome.em.converged)
+        (finalLogLikelihood, dropped, warnings) = (outcome.em.finalLogLikelihood, outcome.droppedLines.count, outcome.warnings)
+        type = outcome.chosenFit.covarianceType
+      }
+      let elapsed = clock.now - start
+      var choice: String? = nil
+      if fit.selects {
+        let range = fit.selectsComponents ? " from \(fit.components.lowerBound) to \(fit.components.upperBound)" : ""
+        let types = fit.covarianceTypes.count > 1 ? " × \(fit.covarianceTypes.count) covariance types" : ""
+        choice = "\(fit.criterion.rawValue.uppercased())\(range)\(types)"
+      }
       let line = ExperimentLine(
-        name: experiment.name, components: outcome.chosenFit.components,
-        choice: fit.selectsComponents
-          ? "\(fit.criterion.rawValue.uppercased()) from \(fit.components.lowerBound) to \(fit.components.upperBound)" : nil,
-        restarts: fit.restarts, epochsRun: outcome.em.epochs.count, converged: outcome.em.converged,
-        didNotConverge: fit.tolerance > 0 && !outcome.em.converged, finalLogLikelihood: outcome.em.finalLogLikelihood,
-        droppedRows: outcome.droppedLines.count, warnings: outcome.warnings,
+        name: experiment.name, components: components, covarianceType: type, choice: choice,
+        restarts: fit.restarts, epochsRun: epochsRun, converged: converged,
+        didNotConverge: fit.tolerance > 0 && !converged, finalLogLikelihood: finalLogLikelihood,
+        droppedRows: dropped, warnings: warnings,
         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       progress(line)
       lines.append(line)
-      outcomes.append(outcome)
-      allFigures.append(written)
-      allData.append(dataFiles)
     }
 
     let html = HTMLReport.render(
       template: template,
       header: HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes)),
-      outcomes: outcomes, figures: allFigures, dataFiles: allData)
+      experiments: contexts)
     try staged.write(html, to: "index.html")
     // results.json last: its manifest lists every file the run wrote, itself included.
-    let results = try ResultsDocument.json(
-      title: config.title, outcomes: outcomes, figures: allFigures, files: staged.manifest(adding: "results.json"))
+    let results = try ResultsDocument.json(title: config.title, experiments: entries, files: staged.manifest(adding: "results.json"))
     try staged.write(results, to: "results.json")
     try staged.commit()
     return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)

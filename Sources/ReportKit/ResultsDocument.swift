@@ -11,8 +11,22 @@ enum ResultsDocument {
   /// `results.json` with the key names the README documents.
   /// - Parameter files: The manifest: every file of the report, relative to its folder. A
   ///   later run replaces the folder only when it holds nothing else.
-  static func json(title: String, outcomes: [ExperimentOutcome], figures: [[FigureFiles]], files: [String]) throws(ReportError) -> String {
-    let experiments: [JSONOutput] = zip(outcomes, figures).map { o, files in
+  static func json(title: String, experiments: [JSONOutput], files: [String]) throws(ReportError) -> String {
+    let document = JSONOutput.object([
+      ("title", .string(title)),
+      ("generator", JSONOutput.object([("name", .string(Generator.name)), ("version", .string(Generator.version))])),
+      (ReportFolder.manifestKey, .array(files.map(JSONOutput.string))),
+      ("experiments", .array(experiments)),
+    ])
+    do {
+      return try JSONWriter.write(document)
+    } catch {
+      throw .internal("results.json: \(error)")
+    }
+  }
+
+  /// A one-dimensional experiment's entry.
+  static func experiment(_ o: ExperimentOutcome, figures files: [FigureFiles]) -> JSONOutput {
       let em = o.em
       let fit = o.chosenFit
       var members: [(String, JSONOutput)] = [
@@ -24,6 +38,7 @@ enum ResultsDocument {
       members += [
         ("warnings", .array(o.warnings.map(JSONOutput.string))),
         ("components", .int(fit.components)),
+        ("covarianceType", .string(fit.covarianceType.rawValue)),
         ("initMethod", .string(o.config.fit.initialization.name)),
         ("init", mixture(em.initial)),
         ("fit", mixture(em.fitted)),
@@ -41,7 +56,8 @@ enum ResultsDocument {
         ("criterion", .string(o.selection.criterion.rawValue)),
         ("selection", .array(o.selection.fits.map { f in
           JSONOutput.object([
-            ("components", .int(f.components)), ("logLikelihood", .number(f.best.finalLogLikelihood)),
+            ("components", .int(f.components)), ("covariance", .string(f.covarianceType.rawValue)),
+            ("logLikelihood", .number(f.best.finalLogLikelihood)),
             ("aic", .number(f.best.aic)), ("bic", .number(f.best.bic)), ("collapsed", .bool(f.best.isCollapsed)),
           ])
         })),
@@ -59,24 +75,16 @@ enum ResultsDocument {
             ("bins", .int(o.gridDensity.binCount)),
           ])
         ),
-        ("figures", JSONOutput.object(files.map { ($0.id, JSONOutput.array($0.files.map { .string($0.path) })) })),
+        ("figures", figureMap(files)),
       ]
       return JSONOutput.object(members)
-    }
-    let document = JSONOutput.object([
-      ("title", .string(title)),
-      ("generator", JSONOutput.object([("name", .string(Generator.name)), ("version", .string(Generator.version))])),
-      (ReportFolder.manifestKey, .array(files.map(JSONOutput.string))),
-      ("experiments", .array(experiments)),
-    ])
-    do {
-      return try JSONWriter.write(document)
-    } catch {
-      throw .internal("results.json: \(error)")
-    }
   }
 
-  static func restartRow(_ start: Int, _ run: EMResult) -> JSONOutput {
+  static func figureMap(_ files: [FigureFiles]) -> JSONOutput {
+    JSONOutput.object(files.map { ($0.id, JSONOutput.array($0.files.map { .string($0.path) })) })
+  }
+
+  static func restartRow<Model>(_ start: Int, _ run: EMRun<Model>) -> JSONOutput {
     JSONOutput.object([
       ("start", .int(start)), ("logLikelihood", .number(run.finalLogLikelihood)), ("epochs", .int(run.epochs.count)),
       ("converged", .bool(run.converged)), ("collapsed", .bool(run.isCollapsed)),

@@ -6,11 +6,15 @@ enum Warnings {
   /// - Parameters:
   ///   - dataVariance: The data's variance (`ddof = 0`), which sets the collapse floor
   ///     when the regularization is smaller.
-  static func make(_ selection: ModelSelection, fit: FitConfig, n: Int, dataVariance: Double) -> [String] {
+  ///   - dimension: The number of coordinates; in d ≥ 2, `dataVariance` is the smallest
+  ///     column variance.
+  static func make<Model>(_ selection: Selection<Model>, fit: FitConfig, n: Int, dataVariance: Double, dimension: Int = 1) -> [String] {
     let chosen = selection.best
     let em = chosen.best
     let k = chosen.components
-    let which = fit.selectsComponents ? "The chosen fit (K = \(k))" : "EM"
+    let severalTypes = fit.covarianceTypes.count > 1
+    func pair(_ f: RestartedRuns<Model>) -> String { severalTypes ? "K = \(f.components) \(f.covarianceType.rawValue)" : "K = \(f.components)" }
+    let which = fit.selects ? "The chosen fit (\(pair(chosen)))" : "EM"
     var warnings: [String] = []
     if fit.tolerance > 0, !em.converged, let change = em.lastChange {
       warnings.append(
@@ -21,6 +25,8 @@ enum Warnings {
     for c in em.collapses {
       let why: String
       switch c.reason {
+      case .varianceAtFloor where dimension > 1:
+        why = "its covariance reached the floor in some direction (a Cholesky pivot at or below max(fit.regularization, 10⁻¹² × that column's variance)), so it lies on a line, a plane or a few points"
       case .varianceAtFloor:
         let floor = max(fit.regularization, Collapse.relativeFloor * dataVariance)
         why = "its variance fell to the floor (\(Display.number(floor, significant: 3))), so it sits on a single value or a few"
@@ -34,19 +40,22 @@ enum Warnings {
     // The regularization is in the data's units squared (scikit-learn's reg_covar): on
     // data of small spread it can dominate the variances, and EM no longer climbs.
     if fit.regularization > 1e-3 * dataVariance {
+      let whose = dimension > 1 ? "the smallest column variance" : "the data's variance"
       warnings.append(
-        "fit.regularization (\(Display.number(fit.regularization, significant: 3))) is large next to the data's variance (\(Display.number(dataVariance, significant: 3))): "
+        "fit.regularization (\(Display.number(fit.regularization, significant: 3))) is large next to \(whose) (\(Display.number(dataVariance, significant: 3))): "
           + "it is added to every component's variance, so it blurs the fit and EM may lower the log-likelihood. Lower it or rescale the data.")
     }
-    if fit.selectsComponents {
+    if fit.selects {
       let name = selection.criterion.rawValue.uppercased()
-      let excluded = selection.fits.filter { $0.best.isCollapsed && $0.components != k }.map(\.components)
+      let excluded = selection.fits.filter { $0.best.isCollapsed && ($0.components != k || $0.covarianceType != chosen.covarianceType) }
       if !excluded.isEmpty && !em.isCollapsed {
-        let list = excluded.map(String.init).joined(separator: ", ")
+        let list =
+          severalTypes
+          ? excluded.map(pair).joined(separator: ", ") : "K = " + excluded.map { String($0.components) }.joined(separator: ", ")
         warnings.append(
-          "K = \(list) could not be chosen: every restart had a collapsed component. More restarts or a larger fit.regularization may give sound fits.")
+          "\(list) could not be chosen: every restart had a collapsed component. More restarts or a larger fit.regularization may give sound fits.")
       }
-      if k == fit.components.upperBound {
+      if fit.selectsComponents, k == fit.components.upperBound {
         warnings.append(
           "\(name) is lowest at the largest K tried (\(k)); a larger K might be better still: raise fit.components.to.")
       }

@@ -118,6 +118,32 @@ extension ReportConfig {
       experiment.writeSamples = write
     }
     let dataReader = try NodeReader(dataNode, path: r.path("data"), file: file)
+    let d = data.dimension
+    if d > 1 {
+      if let labelNode = dataReader.value("label") {
+        throw dataReader.error("label", labelNode, "names one axis; with \(d) columns give \"labels\": [\(d) names]")
+      }
+      if case .csv(_, _, let columns, _, _) = data {
+        experiment.labels = columns.map { if case .name(let n) = $0 { n } else { "column \($0)" } }
+      } else {
+        experiment.labels = (1...d).map { "x\($0)" }
+      }
+      if let labelsNode = dataReader.value("labels") {
+        guard case .array(let items) = labelsNode.kind, items.count == d else {
+          throw dataReader.error("labels", labelsNode, "must be an array of \(d) short names (one per column), got \(NodeReader.describe(labelsNode))")
+        }
+        for (j, item) in items.enumerated() {
+          guard case .string(let label) = item.kind, !label.allSatisfy(\.isWhitespace), label.count <= 60 else {
+            throw InputError(
+              file: file, position: item.position,
+              message: "\(dataReader.path("labels[\(j)]")) must be a short non-empty string (at most 60 characters), got \(NodeReader.describe(item))")
+          }
+          experiment.labels[j] = label
+        }
+      }
+    } else if let labelsNode = dataReader.value("labels") {
+      throw dataReader.error("labels", labelsNode, "names the axes of several columns; with one, use \"label\"")
+    }
     if let labelNode = dataReader.value("label") {
       guard case .string(let label) = labelNode.kind, !label.allSatisfy(\.isWhitespace), label.count <= 60 else {
         throw dataReader.error("label", labelNode, "must be a short non-empty string (at most 60 characters), got \(NodeReader.describe(labelNode))")
@@ -129,14 +155,14 @@ extension ReportConfig {
 
   static func decodeData(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> DataSource {
     let r = try NodeReader(node, path: path, file: file, expected: "an object with \"generate\" or \"csv\"")
-    try r.rejectUnknownKeys(["generate", "csv", "column", "missing", "label"])
+    try r.rejectUnknownKeys(["generate", "csv", "column", "columns", "missing", "label", "labels"])
     switch (r.value("generate"), r.value("csv")) {
     case (.some, .some):
       throw InputError(file: file, position: node.position, message: "\(path) has both \"generate\" and \"csv\"; keep one")
     case (.none, .none):
       throw InputError(file: file, position: node.position, message: "\(path) needs \"generate\": [groups] or \"csv\": \"file.csv\"")
     case (.some(let generate), .none):
-      for key in ["column", "missing"] {
+      for key in ["column", "columns", "missing"] {
         if let v = r.value(key) { throw r.error(key, v, "only goes with \"csv\"; remove it") }
       }
       guard case .array(let items) = generate.kind, !items.isEmpty else {
@@ -145,25 +171,13 @@ extension ReportConfig {
       var groups: [GroupSpec] = []
       for (i, item) in items.enumerated() {
         let g = try NodeReader(item, path: r.path("generate[\(i)]"), file: file)
-        try g.rejectUnknownKeys(["mean", "sd", "count"])
-        let meanNode = try g.required("mean", hint: "add \"mean\": a number")
-        let mean = try NodeReader.number(meanNode, path: g.path("mean"), file: file)
-        let sdNode = try g.required("sd", hint: "add \"sd\": a number > 0")
-        let sd = try NodeReader.number(sdNode, path: g.path("sd"), file: file)
-        guard sd > 0 else { throw g.error("sd", sdNode, "must be > 0, got \(NodeReader.describe(sdNode))") }
-        // Draws reach mean ± 9 sd in practice; their squares and sums must stay finite.
-        guard abs(mean) + 9 * sd <= 1e150 else {
+        let group = try decodeGroup(g, item: item, file: file)
+        if let first = groups.first, first.dimension != group.dimension {
           throw InputError(
             file: file, position: item.position,
-            message:
-              "\(g.path) draws values up to about \(Display.number(abs(mean) + 9 * sd, significant: 2)), too large for a variance (its squares overflow); rescale mean and sd to at most about 1e150")
+            message: "\(g.path) has \(group.dimension) coordinate\(group.dimension == 1 ? "" : "s") but generate[0] has \(first.dimension); every group of an experiment needs the same dimension")
         }
-        guard sd >= 1e-150 else {
-          throw g.error("sd", sdNode, "is \(NodeReader.describe(sdNode)), too small for a variance (its square underflows); rescale mean and sd so that sd ≥ 1e-150")
-        }
-        let countNode = try g.required("count", hint: "add \"count\": a whole number ≥ 1")
-        let count = try NodeReader.integer(countNode, path: g.path("count"), file: file, in: 1...100_000_000, what: "a whole number from 1 to 100000000")
-        groups.append(GroupSpec(mean: mean, sd: sd, count: count))
+        groups.append(group)
       }
       let total = groups.reduce(0, { $0 + $1.count })
       if total < 2 {
@@ -178,15 +192,25 @@ extension ReportConfig {
       guard case .string(let csvPath) = csvNode.kind, !csvPath.isEmpty else {
         throw r.error("csv", csvNode, "must be a path to a CSV file, relative to the config file's folder, got \(NodeReader.describe(csvNode))")
       }
-      var column = ColumnReference.index(0)
-      if let c = r.value("column") {
-        switch c.kind {
-        case .string(let name) where !name.isEmpty: column = .name(name)
-        case .number:
-          column = .index(try NodeReader.integer(c, path: r.path("column"), file: file, in: 0...100_000, what: "a header name or a 0-based column index"))
-        default:
-          throw r.error("column", c, "must be a header name or a 0-based column index, got \(NodeReader.describe(c))")
+      var columns = [ColumnReference.index(0)]
+      switch (r.value("column"), r.value("columns")) {
+      case (.some, .some(let both)):
+        throw r.error("columns", both, "and \"column\" are both given; keep \"column\" for one column or \"columns\" for several")
+      case (.some(let c), .none):
+        columns = [try decodeColumn(c, path: r.path("column"), file: file)]
+      case (.none, .some(let c)):
+        guard case .array(let items) = c.kind, !items.isEmpty, items.count <= maximumDimension else {
+          throw r.error("columns", c, "must be an array of 1 to \(maximumDimension) header names or 0-based column indices, got \(NodeReader.describe(c))")
         }
+        columns = []
+        for (i, item) in items.enumerated() {
+          let column = try decodeColumn(item, path: r.path("columns[\(i)]"), file: file)
+          if let j = columns.firstIndex(of: column) {
+            throw InputError(file: file, position: item.position, message: "\(r.path("columns[\(i)]")) repeats columns[\(j)] \(column); name each column once")
+          }
+          columns.append(column)
+        }
+      case (.none, .none): break
       }
       var missing = MissingValues.error
       if let m = r.value("missing") {
@@ -198,17 +222,133 @@ extension ReportConfig {
         missing = policy
       }
       let resolved = csvPath.hasPrefix("/") || baseFolder.isEmpty ? csvPath : "\(baseFolder)/\(csvPath)"
-      return .csv(path: csvPath, resolvedPath: resolved, column: column, missing: missing, position: csvNode.position)
+      return .csv(path: csvPath, resolvedPath: resolved, columns: columns, missing: missing, position: csvNode.position)
+    }
+  }
+
+  /// The most coordinates an experiment may have.
+  static let maximumDimension = 50
+
+  /// A header name or a 0-based column index.
+  static func decodeColumn(_ c: JSONNode, path: String, file: String) throws(InputError) -> ColumnReference {
+    switch c.kind {
+    case .string(let name) where !name.isEmpty: return .name(name)
+    case .number:
+      return .index(try NodeReader.integer(c, path: path, file: file, in: 0...100_000, what: "a header name or a 0-based column index"))
+    default:
+      throw InputError(file: file, position: c.position, message: "\(path) must be a header name or a 0-based column index, got \(NodeReader.describe(c))")
+    }
+  }
+
+  /// `{"mean", "sd", "count"}` or `{"mean": [d], "covariance": [[d] × d], "count"}`.
+  static func decodeGroup(_ g: NodeReader, item: JSONNode, file: String) throws(InputError) -> GroupSpec {
+    try g.rejectUnknownKeys(["mean", "sd", "covariance", "count"])
+    let meanNode = try g.required("mean", hint: "add \"mean\": a number (or an array of numbers, with \"covariance\")")
+    let countNode = try g.required("count", hint: "add \"count\": a whole number ≥ 1")
+    let count = try NodeReader.integer(countNode, path: g.path("count"), file: file, in: 1...100_000_000, what: "a whole number from 1 to 100000000")
+    if case .array(let items) = meanNode.kind {
+      if let sdNode = g.value("sd") {
+        throw g.error("sd", sdNode, "goes with a one-dimensional mean; a mean vector needs \"covariance\": [[…], …] instead")
+      }
+      guard !items.isEmpty, items.count <= maximumDimension else {
+        throw g.error("mean", meanNode, "must have 1 to \(maximumDimension) numbers, got \(items.count)")
+      }
+      var means: [Double] = []
+      for (j, item) in items.enumerated() { means.append(try NodeReader.number(item, path: g.path("mean[\(j)]"), file: file)) }
+      let d = means.count
+      let covarianceNode = try g.required("covariance", hint: "add \"covariance\": a \(d) × \(d) symmetric positive definite matrix, e.g. \(identityExample(d))")
+      let covariance = try decodeMatrix(covarianceNode, path: g.path("covariance"), file: file, dimension: d)
+      if let problem = MultivariateMixture.problem(of: covariance, dimension: d) {
+        throw g.error("covariance", covarianceNode, "\(problem); a covariance must be symmetric positive definite")
+      }
+      let largest = (0..<d).map { abs(means[$0]) + 9 * covariance[$0 * d + $0].squareRoot() }.max() ?? 0
+      guard largest <= 1e150 else {
+        throw InputError(
+          file: file, position: item.position,
+          message: "\(g.path) draws values up to about \(Display.number(largest, significant: 2)), too large for a variance (its squares overflow); rescale to at most about 1e150")
+      }
+      guard (0..<d).allSatisfy({ covariance[$0 * d + $0] >= 1e-300 }) else {
+        throw g.error("covariance", covarianceNode, "has a variance below 1e-300, too small (its square underflows); rescale the data")
+      }
+      return GroupSpec(means: means, covariance: covariance, count: count)
+    }
+    if let covarianceNode = g.value("covariance") {
+      throw g.error("covariance", covarianceNode, "goes with a mean vector (\"mean\": [m1, m2, …]); a one-dimensional group takes \"sd\"")
+    }
+    let mean = try NodeReader.number(meanNode, path: g.path("mean"), file: file)
+    let sdNode = try g.required("sd", hint: "add \"sd\": a number > 0")
+    let sd = try NodeReader.number(sdNode, path: g.path("sd"), file: file)
+    guard sd > 0 else { throw g.error("sd", sdNode, "must be > 0, got \(NodeReader.describe(sdNode))") }
+    // Draws reach mean ± 9 sd in practice; their squares and sums must stay finite.
+    guard abs(mean) + 9 * sd <= 1e150 else {
+      throw InputError(
+        file: file, position: item.position,
+        message:
+          "\(g.path) draws values up to about \(Display.number(abs(mean) + 9 * sd, significant: 2)), too large for a variance (its squares overflow); rescale mean and sd to at most about 1e150")
+    }
+    guard sd >= 1e-150 else {
+      throw g.error("sd", sdNode, "is \(NodeReader.describe(sdNode)), too small for a variance (its square underflows); rescale mean and sd so that sd ≥ 1e-150")
+    }
+    return GroupSpec(mean: mean, sd: sd, count: count)
+  }
+
+  /// `[[1, 0], [0, 1]]` for d = 2.
+  static func identityExample(_ d: Int) -> String {
+    "[" + (0..<Swift.min(d, 3)).map { i in "[" + (0..<Swift.min(d, 3)).map { $0 == i ? "1" : "0" }.joined(separator: ", ") + (d > 3 ? ", …" : "") + "]" }.joined(separator: ", ") + (d > 3 ? ", …" : "") + "]"
+  }
+
+  /// A `d × d` matrix of numbers, row-major.
+  static func decodeMatrix(_ node: JSONNode, path: String, file: String, dimension d: Int) throws(InputError) -> [Double] {
+    guard case .array(let rows) = node.kind, rows.count == d else {
+      throw InputError(file: file, position: node.position, message: "\(path) must be \(d) rows of \(d) numbers, got \(NodeReader.describe(node))")
+    }
+    var out: [Double] = []
+    for (i, row) in rows.enumerated() {
+      guard case .array(let cells) = row.kind, cells.count == d else {
+        throw InputError(file: file, position: row.position, message: "\(path)[\(i)] must be a row of \(d) numbers, got \(NodeReader.describe(row))")
+      }
+      for (j, cell) in cells.enumerated() { out.append(try NodeReader.number(cell, path: "\(path)[\(i)][\(j)]", file: file)) }
+    }
+    return out
+  }
+
+  /// `"full"`, an array of types, or `"all"`.
+  static func decodeCovarianceTypes(_ node: JSONNode, path: String, file: String) throws(InputError) -> [CovarianceType] {
+    let names = CovarianceType.allCases.map(\.rawValue)
+    let allowed = "\"full\", \"tied\", \"diag\", \"spherical\", an array of them, or \"all\""
+    func one(_ item: JSONNode, _ where_: String) throws(InputError) -> CovarianceType {
+      guard case .string(let name) = item.kind, let type = CovarianceType(rawValue: name) else {
+        throw InputError(
+          file: file, position: item.position,
+          message: "\(where_) must be \(allowed), got \(NodeReader.describe(item))\(NodeReader.suggestion(item, among: names + ["all"]))")
+      }
+      return type
+    }
+    switch node.kind {
+    case .string("all"): return CovarianceType.allCases
+    case .array(let items):
+      guard !items.isEmpty else { throw InputError(file: file, position: node.position, message: "\(path) must not be empty; give \(allowed)") }
+      var types: [CovarianceType] = []
+      for (i, item) in items.enumerated() {
+        let type = try one(item, "\(path)[\(i)]")
+        if !types.contains(type) { types.append(type) }
+      }
+      return types
+    default: return [try one(node, path)]
     }
   }
 
   static func decodeFit(_ node: JSONNode?, path: String, file: String, data: DataSource) throws(InputError) -> FitConfig {
     let groups = data.groups
     let k = groups?.count ?? 2
-    var fit = FitConfig(components: k...k, initialization: groups != nil ? .groups : .quantiles)
+    let d = data.dimension
+    // quantiles are one-dimensional; in d dimensions a single run starts from k-means++.
+    var fit = FitConfig(components: k...k, initialization: groups != nil ? .groups : d == 1 ? .quantiles : .kMeansPlusPlus)
+    fit.dimension = d
     guard let node else { return fit }
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["components", "init", "restarts", "criterion", "epochs", "tolerance", "regularization", "workLimit"])
+    try r.rejectUnknownKeys(["components", "init", "restarts", "criterion", "covariance", "epochs", "tolerance", "regularization", "workLimit"])
+    if let c = r.value("covariance") { fit.covarianceTypes = try decodeCovarianceTypes(c, path: r.path("covariance"), file: file) }
     if let c = r.value("components") {
       fit.components = try decodeComponents(c, path: r.path("components"), file: file)
       if let groups {
@@ -227,7 +367,7 @@ extension ReportConfig {
     if fit.selectsComponents || fit.restarts > 1 {
       fit.initialization = .kMeansPlusPlus
     } else {
-      fit.initialization = groups?.count == fit.components.lowerBound ? .groups : .quantiles
+      fit.initialization = groups?.count == fit.components.lowerBound ? .groups : d == 1 ? .quantiles : .kMeansPlusPlus
     }
     if let c = r.value("criterion") {
       guard case .string(let s) = c.kind, let criterion = InformationCriterion(rawValue: s) else {
@@ -250,7 +390,9 @@ extension ReportConfig {
       if key == "tolerance" { fit.tolerance = d } else { fit.regularization = d }
     }
     if let initNode = r.value("init") {
-      fit.initialization = try decodeInit(initNode, path: r.path("init"), file: file, components: fit.components, groups: groups)
+      fit.initialization = try decodeInit(
+        initNode, path: r.path("init"), file: file, components: fit.components, groups: groups, dimension: d,
+        types: fit.covarianceTypes)
       if fit.restarts > 1 && !fit.initialization.isRandom, let restartsNode = r.value("restarts") {
         throw r.error(
           "restarts", restartsNode,
@@ -284,8 +426,24 @@ extension ReportConfig {
     return k...k
   }
 
-  static func decodeInit(_ node: JSONNode, path: String, file: String, components: ClosedRange<Int>, groups: [GroupSpec]?) throws(InputError) -> InitSpec {
+  static func decodeInit(
+    _ node: JSONNode, path: String, file: String, components: ClosedRange<Int>, groups: [GroupSpec]?, dimension d: Int = 1,
+    types: [CovarianceType] = [.full]
+  ) throws(InputError) -> InitSpec {
     let k = components.lowerBound
+    if d > 1, case .string("quantiles") = node.kind {
+      throw InputError(
+        file: file, position: node.position,
+        message: "\(path) \"quantiles\" is one-dimensional and the data has \(d) columns; use \"kmeans++\" or \"random\"\(groups != nil ? " or \"groups\"" : "")")
+    }
+    if case .object = node.kind, types.count > 1 {
+      throw InputError(
+        file: file, position: node.position,
+        message: "\(path) with explicit parameters fits one covariance type, but fit.covariance asks for \(types.count); give one type, or use \"kmeans++\"")
+    }
+    if d > 1, case .object = node.kind, components.count == 1 {
+      return try decodeExplicitMultivariate(node, path: path, file: file, components: k, dimension: d, type: types[0])
+    }
     if components.count > 1, case .string("groups") = node.kind {
       throw InputError(file: file, position: node.position, message: "\(path) \"groups\" fits only as many components as groups, not a range of K; use \"kmeans++\", \"random\" or \"quantiles\"")
     }
@@ -332,8 +490,13 @@ extension ReportConfig {
       for (i, s) in arrays[2].enumerated() where !(s > 0) {
         throw InputError(file: file, position: node.position, message: "\(path).sds[\(i)] must be > 0, got \(s)")
       }
+      if types == [.tied], Set(arrays[2]).count > 1 {
+        throw InputError(
+          file: file, position: node.position,
+          message: "\(path).sds must all be equal for fit.covariance \"tied\" (one shared variance), got \(arrays[2].map { Display.given($0) }.joined(separator: ", "))")
+      }
       do {
-        return .explicit(try GaussianMixture(weights: arrays[0], means: arrays[1], sds: arrays[2]))
+        return .explicit(try GaussianMixture(weights: arrays[0], means: arrays[1], sds: arrays[2]).withCovarianceType(types[0]))
       } catch {
         throw InputError(file: file, position: node.position, message: "\(path) \(error.description)")
       }
@@ -341,6 +504,75 @@ extension ReportConfig {
       throw InputError(
         file: file, position: node.position,
         message: "\(path) must be \"kmeans++\", \"random\", \"quantiles\", \"groups\" or {\"weights\", \"means\", \"sds\"}, got \(NodeReader.describe(node))\(NodeReader.suggestion(node, among: ["kmeans++", "random", "quantiles", "groups"]))")
+    }
+  }
+
+  /// `{"weights": [K], "means": [[d] × K], "covariances": …}` with scikit-learn's
+  /// `covariances_` shape for `type`: full K × d × d, tied d × d, diag K × d, spherical K.
+  static func decodeExplicitMultivariate(
+    _ node: JSONNode, path: String, file: String, components k: Int, dimension d: Int, type: CovarianceType
+  ) throws(InputError) -> InitSpec {
+    let r = try NodeReader(node, path: path, file: file)
+    try r.rejectUnknownKeys(["weights", "means", "covariances"])
+    let shape: String
+    switch type {
+    case .full: shape = "\(k) matrices of \(d) × \(d) (one per component)"
+    case .tied: shape = "one \(d) × \(d) matrix (shared by the components)"
+    case .diag: shape = "\(k) arrays of \(d) variances (one per component)"
+    case .spherical: shape = "\(k) variances (one per component)"
+    }
+    func numbers(_ v: JSONNode, _ at: String, count: Int, what: String) throws(InputError) -> [Double] {
+      guard case .array(let items) = v.kind, items.count == count else {
+        throw InputError(file: file, position: v.position, message: "\(at) must be \(what), got \(NodeReader.describe(v))")
+      }
+      var out: [Double] = []
+      for (i, item) in items.enumerated() { out.append(try NodeReader.number(item, path: "\(at)[\(i)]", file: file)) }
+      return out
+    }
+    func list(_ v: JSONNode, _ at: String, count: Int, what: String) throws(InputError) -> [JSONNode] {
+      guard case .array(let items) = v.kind, items.count == count else {
+        throw InputError(file: file, position: v.position, message: "\(at) must be \(what), got \(NodeReader.describe(v))")
+      }
+      return items
+    }
+    let weightsNode = try r.required("weights", hint: "add \"weights\": an array of \(k) numbers")
+    let weights = try numbers(weightsNode, r.path("weights"), count: k, what: "an array of \(k) numbers (one per component)")
+    let meansNode = try r.required("means", hint: "add \"means\": \(k) arrays of \(d) numbers")
+    var means: [[Double]] = []
+    for (j, item) in try list(meansNode, r.path("means"), count: k, what: "\(k) arrays of \(d) numbers (one mean per component)").enumerated() {
+      means.append(try numbers(item, r.path("means[\(j)]"), count: d, what: "an array of \(d) numbers"))
+    }
+    let covNode = try r.required("covariances", hint: "add \"covariances\": \(shape), scikit-learn's covariances_ for \"\(type.rawValue)\"")
+    let what = "\(shape), scikit-learn's covariances_ for \"\(type.rawValue)\""
+    let parameters: CovarianceParameters
+    switch type {
+    case .full:
+      var matrices: [[[Double]]] = []
+      for (j, item) in try list(covNode, r.path("covariances"), count: k, what: what).enumerated() {
+        let flat = try decodeMatrix(item, path: r.path("covariances[\(j)]"), file: file, dimension: d)
+        matrices.append((0..<d).map { Array(flat[($0 * d)..<(($0 + 1) * d)]) })
+      }
+      parameters = .full(matrices)
+    case .tied:
+      guard case .array(let rows) = covNode.kind, rows.count == d else {
+        throw InputError(file: file, position: covNode.position, message: "\(r.path("covariances")) must be \(what), got \(NodeReader.describe(covNode))")
+      }
+      let flat = try decodeMatrix(covNode, path: r.path("covariances"), file: file, dimension: d)
+      parameters = .tied((0..<d).map { Array(flat[($0 * d)..<(($0 + 1) * d)]) })
+    case .diag:
+      var rows: [[Double]] = []
+      for (j, item) in try list(covNode, r.path("covariances"), count: k, what: what).enumerated() {
+        rows.append(try numbers(item, r.path("covariances[\(j)]"), count: d, what: "an array of \(d) variances"))
+      }
+      parameters = .diag(rows)
+    case .spherical:
+      parameters = .spherical(try numbers(covNode, r.path("covariances"), count: k, what: what))
+    }
+    do {
+      let matrices = try parameters.matrices(components: k, dimension: d)
+      return .explicitMultivariate(try MultivariateMixture(type: type, weights: weights, means: means, covariances: matrices))
+    } catch {
+      throw InputError(file: file, position: node.position, message: "\(path): \(error.description)")
     }
   }
 

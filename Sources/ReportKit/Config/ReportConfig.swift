@@ -35,6 +35,12 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var data: DataSource
   /// What the data measures, for axis labels and titles (`data.label`). Default "X", the tutorial's.
   public var label = "X"
+  /// In d ≥ 2 dimensions, one label per coordinate (`data.labels`); default the header
+  /// names, or x1…xd for generated data.
+  public var labels: [String] = []
+
+  /// The number of coordinates per point.
+  public var dimension: Int { data.dimension }
   public var fit: FitConfig
   public var kde: KDEConfig
   /// Whether to write `data/<name>-samples.csv` (one row per point); `nil` writes it up
@@ -48,11 +54,38 @@ public struct ExperimentConfig: Sendable, Equatable {
   public func writesSamples(n: Int) -> Bool { writeSamples ?? (n <= Self.samplesLimit) }
 }
 
-/// One generating group of a synthetic mixture.
+/// One generating group of a synthetic mixture: `{"mean", "sd", "count"}` in one
+/// dimension, `{"mean": [d], "covariance": [[d] × d], "count"}` in d.
 public struct GroupSpec: Sendable, Equatable {
+  /// The first coordinate's mean (the 1-D group's mean).
   public var mean: Double
+  /// The first coordinate's sd (the 1-D group's sd, exactly as given).
   public var sd: Double
   public var count: Int
+  /// The mean vector (`[mean]` in one dimension).
+  public var means: [Double]
+  /// The covariance, `d × d` row-major (`[sd²]` in one dimension).
+  public var covariance: [Double]
+
+  /// A 1-D group.
+  public init(mean: Double, sd: Double, count: Int) {
+    self.mean = mean
+    self.sd = sd
+    self.count = count
+    means = [mean]
+    covariance = [sd * sd]
+  }
+
+  /// A d-dimensional group.
+  public init(means: [Double], covariance: [Double], count: Int) {
+    mean = means[0]
+    sd = covariance[0].squareRoot()
+    self.count = count
+    self.means = means
+    self.covariance = covariance
+  }
+
+  public var dimension: Int { means.count }
 }
 
 /// A CSV column, by header name or 0-based index.
@@ -80,13 +113,21 @@ public enum MissingValues: String, Sendable, Equatable, CaseIterable {
 public enum DataSource: Sendable, Equatable {
   /// A seeded mixture: the groups' draws, concatenated in order.
   case generate([GroupSpec])
-  /// A column of a CSV file. `path` is as written in the config (at `position`);
-  /// `resolvedPath` is relative to the config file's folder.
-  case csv(path: String, resolvedPath: String, column: ColumnReference, missing: MissingValues, position: SourcePosition)
+  /// Columns of a CSV file (one for `data.column`, d for `data.columns`). `path` is as
+  /// written in the config (at `position`); `resolvedPath` is relative to the config file's folder.
+  case csv(path: String, resolvedPath: String, columns: [ColumnReference], missing: MissingValues, position: SourcePosition)
 
   /// The generating groups, when the data is generated.
   public var groups: [GroupSpec]? {
     if case .generate(let g) = self { g } else { nil }
+  }
+
+  /// The number of coordinates per point.
+  public var dimension: Int {
+    switch self {
+    case .generate(let groups): groups.first?.dimension ?? 1
+    case .csv(_, _, let columns, _, _): columns.count
+    }
   }
 }
 
@@ -100,8 +141,10 @@ public enum InitSpec: Sendable, Equatable {
   case kMeansPlusPlus
   /// K distinct data points as means (seeded).
   case random
-  /// Explicit parameters.
+  /// Explicit parameters, in one dimension.
   case explicit(GaussianMixture)
+  /// Explicit parameters, in d ≥ 2 dimensions (their covariance type fixed).
+  case explicitMultivariate(MultivariateMixture)
 
   /// The name a config spells it with.
   public var name: String {
@@ -110,7 +153,7 @@ public enum InitSpec: Sendable, Equatable {
     case .quantiles: "quantiles"
     case .kMeansPlusPlus: "kmeans++"
     case .random: "random"
-    case .explicit: "explicit"
+    case .explicit, .explicitMultivariate: "explicit"
     }
   }
 
@@ -127,6 +170,11 @@ public struct FitConfig: Sendable, Equatable {
   public var restarts = 1
   /// Chooses K when `components` is a range. Default BIC.
   public var criterion = InformationCriterion.bic
+  /// The covariance types to fit (`fit.covariance`); with several the criterion chooses
+  /// the pair (K, type). Default `full`.
+  public var covarianceTypes: [CovarianceType] = [.full]
+  /// The number of coordinates, which scales the work of a point.
+  public var dimension = 1
   /// The largest number of epochs. Default 100 (scikit-learn's `max_iter`).
   public var epochs = FitConfig.defaultEpochs
   /// Stop when the mean per-sample log-likelihood changes by less. Default 1e-3
@@ -140,13 +188,17 @@ public struct FitConfig: Sendable, Equatable {
 
   /// Whether K is chosen from a range.
   public var selectsComponents: Bool { components.count > 1 }
+  /// Whether a pair (K, type) is chosen among several.
+  public var selects: Bool { selectsComponents || covarianceTypes.count > 1 }
 
   /// The work the fit may do on `n` points, at most: Σ over K of K × restarts × epochs ×
   /// max(n, 1000) component-point evaluations (the floor stands for the fixed cost of an
-  /// epoch and of a start, which dominates on small data).
+  /// epoch and of a start, which dominates on small data), times the number of
+  /// covariance types and, in d dimensions, d(d + 1)/2 (a point's cost grows so).
   public func work(n: Int) -> Double {
     let ks = components.reduce(0.0) { $0 + Double($1) }
-    return ks * Double(restarts) * Double(epochs) * Double(max(n, 1000))
+    let perPoint = Double(covarianceTypes.count) * Double(dimension * (dimension + 1) / 2)
+    return ks * Double(restarts) * Double(epochs) * Double(max(n, 1000)) * perPoint
   }
 
   public static let defaultWorkLimit = 1e11
@@ -157,7 +209,7 @@ public struct FitConfig: Sendable, Equatable {
     let work = work(n: n)
     guard work > workLimit else { return nil }
     return
-      "\(path) would do up to \(Display.number(work, significant: 2)) units of work (Σ over K of K × restarts × epochs × max(n, 1000), n = \(n)), over fit.workLimit \(Display.number(workLimit, significant: 2)) (about a minute per 10¹¹); lower fit.restarts or fit.epochs, narrow fit.components, or raise fit.workLimit"
+      "\(path) would do up to \(Display.number(work, significant: 2)) units of work (Σ over K of K × restarts × epochs × max(n, 1000)\(dimension > 1 || covarianceTypes.count > 1 ? " × types × d(d + 1)/2" : ""), n = \(n)), over fit.workLimit \(Display.number(workLimit, significant: 2)) (about a minute per 10¹¹); lower fit.restarts or fit.epochs, narrow fit.components, or raise fit.workLimit"
   }
 
   public static let defaultEpochs = 100

@@ -1,0 +1,188 @@
+import MixtureModels
+
+/// Everything a d-dimensional (d ≥ 2) experiment computed.
+public struct MultivariateOutcome: Sendable {
+  public var config: ExperimentConfig
+  /// The points in file (or generation) order, column-major.
+  public var sample: Sample
+  /// Each point's generating group (0-based), for generated data.
+  public var groupLabels: [Int32]?
+  /// The 1-based lines of CSV rows dropped for a missing value.
+  public var droppedLines: [Int]
+  /// The generating mixture (weights are the groups' shares, full covariances).
+  public var trueMixture: MultivariateMixture?
+  /// Every (type, K) fitted, every restart, and the choice.
+  public var selection: Selection<MultivariateMixture>
+  public var warnings: [String]
+  public var kde: MultivariateKDE
+  /// The 2-D KDE and the fitted density on a grid (d = 2 only).
+  public var grid: GridDensity2D?
+  /// The fitted mixture's density on the same grid.
+  public var mixtureGrid: [Double]
+  /// Each point's most probable component (0-based) and its uncertainty 1 − max r.
+  public var assignments: [Int32]
+  public var uncertainty: [Double]
+  /// Per column: n, mean, sd (n − 1), min, max.
+  public var summaries: [SampleSummary]
+
+  public var chosenFit: RestartedRuns<MultivariateMixture> { selection.best }
+  public var em: EMRun<MultivariateMixture> { selection.best.best }
+  public var clusterSizes: [Int] {
+    var sizes = [Int](repeating: 0, count: em.fitted.componentCount)
+    for a in assignments { sizes[Int(a)] += 1 }
+    return sizes
+  }
+  public var labels: [String] { config.labels }
+}
+
+/// Runs d-dimensional experiments: produces or reads the data, starts and fits EM over
+/// every K and covariance type, estimates the density.
+enum MultivariateRunner {
+  /// Points per axis of the 2-D grid.
+  static let gridSide = 100
+
+  static func run(_ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess) throws(ReportError) -> MultivariateOutcome {
+    let path = "experiments[\(index)]"
+    let d = experiment.dimension
+    var columns: [[Double]]
+    var groupLabels: [Int32]?
+    var trueMixture: MultivariateMixture?
+    var droppedLines: [Int] = []
+    switch experiment.data {
+    case .generate(let specs):
+      var random = RandomSource(seed: experiment.seed)
+      let n = specs.reduce(0) { $0 + $1.count }
+      columns = [[Double]](repeating: [], count: d)
+      for j in 0..<d { columns[j].reserveCapacity(n) }
+      var labels: [Int32] = []
+      labels.reserveCapacity(n)
+      var z = [Double](repeating: 0, count: d)
+      for (g, spec) in specs.enumerated() {
+        // The decoder checked every covariance's factor exists.
+        guard case .success(let l) = LinearAlgebra.cholesky(spec.covariance, dimension: d) else {
+          throw .internal("generate[\(g)]: covariance without a Cholesky factor")
+        }
+        for _ in 0..<spec.count {
+          for a in 0..<d { z[a] = random.normal() }
+          for a in 0..<d {
+            var x = spec.means[a]
+            for b in 0...a { x += l[a * d + b] * z[b] }
+            columns[a].append(x)
+          }
+          labels.append(Int32(g))
+        }
+      }
+      groupLabels = labels
+      let shares = specs.map { Double($0.count) / Double(n) }.normalisedToOne
+      trueMixture = try? MultivariateMixture(
+        type: .full, weights: shares, means: specs.map(\.means),
+        covariances: specs.map { spec in (0..<d).map { Array(spec.covariance[($0 * d)..<(($0 + 1) * d)]) } })
+    case .csv(let csvPath, let resolved, let references, let missing, let position):
+      let mapped: Result<CSVColumns, InputError>
+      do {
+        mapped = try files.withMappedFile(resolved) { (bytes, release) throws(InputError) in
+          try CSVReader.columns(references, bytes: bytes, release: release, missing: missing, file: resolved)
+        }
+      } catch {
+        throw .io(
+          InputError(
+            file: configFile, position: position,
+            message: "\(path).data.csv \(Echo.quoted(csvPath)) cannot be read (\(error)); the path is relative to the config file's folder"
+          ).description)
+      }
+      let read: CSVColumns
+      do {
+        read = try mapped.get()
+      } catch {
+        throw .invalidInput(error)
+      }
+      columns = read.values
+      droppedLines = read.droppedLines
+      let n = columns.first?.count ?? 0
+      guard n > d else {
+        let droppedNote = droppedLines.isEmpty ? "" : " after dropping \(droppedLines.count) row\(droppedLines.count == 1 ? "" : "s") with missing values"
+        throw .invalidInput(
+          InputError(
+            file: resolved, position: nil,
+            message: "the columns \(read.names.map { Echo.quoted($0) }.joined(separator: ", ")) have \(n) complete row\(n == 1 ? "" : "s")\(droppedNote); a \(d)-dimensional fit needs at least \(d + 1)"))
+      }
+    }
+    func failure(_ error: MixtureError, at key: String) -> ReportError {
+      .invalidInput(InputError(file: configFile, position: nil, message: "\(path).\(key): \(error.description)"))
+    }
+    let sample: Sample
+    do {
+      sample = try Sample(columns: columns)
+    } catch {
+      throw failure(error, at: "data")
+    }
+    let n = sample.count
+    let fit = experiment.fit
+    if let problem = fit.workProblem(n: n, path: "\(path).fit") {
+      throw .invalidInput(InputError(file: configFile, position: nil, message: problem))
+    }
+    guard n >= fit.components.upperBound else {
+      let key = fit.selectsComponents ? "fit.components.to" : "fit.components"
+      throw .invalidInput(
+        InputError(
+          file: configFile, position: nil,
+          message: "\(path).\(key) is \(fit.components.upperBound) but the data has only \(n) points; use at most \(n) components"))
+    }
+    let start: MultivariateStart
+    switch fit.initialization {
+    case .groups: start = .groups(groupLabels ?? [])
+    case .explicitMultivariate(let m): start = .fixed(m)
+    case .kMeansPlusPlus: start = .kMeansPlusPlus
+    case .random: start = .random
+    case .quantiles, .explicit:
+      throw failure(.invalidParameters("a one-dimensional start does not fit \(d) columns"), at: "fit.init")
+    }
+    let selection: Selection<MultivariateMixture>
+    do {
+      selection = try Selection.fit(
+        sample, components: fit.components, types: fit.covarianceTypes, start: start, restarts: fit.restarts,
+        seed: experiment.seed,
+        options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization),
+        criterion: fit.criterion)
+    } catch {
+      if case .inRun(_, _, let inner) = error, !fit.selects, fit.restarts == 1 { throw failure(inner, at: "fit") }
+      throw failure(error, at: "fit")
+    }
+    let em = selection.best.best
+    let m = em.fitted
+    guard ([em.initialLogLikelihood, em.finalLogLikelihood] + m.weights + m.flatMeans + m.flatCovariances).allSatisfy(\.isFinite) else {
+      throw .invalidInput(
+        InputError(
+          file: configFile, position: nil,
+          message: "\(path).fit: the fit produced a value that is not finite; rescale the data or set fit.regularization > 0"))
+    }
+    let kde: MultivariateKDE
+    do {
+      kde = try MultivariateKDE(sample: sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
+    } catch {
+      throw failure(error, at: "kde")
+    }
+    var grid: GridDensity2D?
+    var mixtureGrid: [Double] = []
+    if d == 2 {
+      let axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: kde.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
+      let g = kde.densityOnGrid(x: axes[0], y: axes[1], method: experiment.kde.method)
+      grid = g
+      mixtureGrid = axes[1].flatMap { y in axes[0].map { m.density(at: [$0, y]) } }
+    }
+    let (assignments, uncertainty) = m.classify(sample)
+    let variances = sample.variances
+    return MultivariateOutcome(
+      config: experiment, sample: sample, groupLabels: groupLabels, droppedLines: droppedLines, trueMixture: trueMixture,
+      selection: selection,
+      warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
+      kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainty: uncertainty,
+      summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) })
+  }
+
+  /// ``gridSide`` points from min − cut·h to max + cut·h, h the kernel's sd on that axis.
+  static func gridAxis(_ values: [Double], sd: Double, cut: Double) -> [Double] {
+    let low = (values.min() ?? 0) - cut * sd, high = (values.max() ?? 0) + cut * sd
+    return (0..<gridSide).map { low + (high - low) * Double($0) / Double(gridSide - 1) }
+  }
+}
