@@ -56,6 +56,22 @@ extension PanelFigure {
     return (d.lowerBound - h)...(d.upperBound + h)
   }
 
+  /// A figure's ticks (``Figure/fittingTicks``), but on a panel too short for two of
+  /// them at the usual spacing, more are asked for until two fit: a panel's axis is often
+  /// a third of a figure's, where one tick would say nothing of the scale.
+  static func atLeastTwoTicks(
+    domain: ClosedRange<Double>, length: Double, spacing: Double, integers: Bool, fits: ([Double], [String]) -> Bool
+  ) -> ([Double], [String]) {
+    var ticks = Figure.fittingTicks(domain: domain, length: length, spacing: spacing, integers: integers, fits: fits)
+    var perLength = 3.0
+    while ticks.0.count < 2 && perLength <= 6 && length > 0 {
+      let denser = Figure.fittingTicks(domain: domain, length: length, spacing: length / perLength, integers: integers, fits: fits)
+      if denser.0.count >= 2 && fits(denser.0, denser.1) { ticks = denser }
+      perLength += 1
+    }
+    return ticks
+  }
+
   func layout(measuring measurer: some TextMeasuring, legendOutside: Bool) -> PanelFigureLayout {
     let t = theme
     let columns = columnCount, rows = self.rows
@@ -65,15 +81,16 @@ extension PanelFigure {
     let labelExtent = measurer.measure("X", font: t.labelFont)
     let panelTitleExtent = measurer.measure("X", font: t.labelFont)
 
-    // Outer panels: the lowest of each column, the first of each row.
+    func sharedX(_ c: Cell) -> Bool { sharesX && c.panel.sharesX }
+    func sharedY(_ c: Cell) -> Bool { sharesY && c.panel.sharesY }
+    // Outer panels: of the panels sharing a range, the lowest of each column and the
+    // first of each row (a pair plot's diagonal, sharing nothing, keeps its own labels).
     var lowestRow = [Int](repeating: -1, count: columns)
     var firstColumn = [Int](repeating: columns, count: rows)
     for c in cells {
-      lowestRow[c.column] = Swift.max(lowestRow[c.column], c.row)
-      firstColumn[c.row] = Swift.min(firstColumn[c.row], c.column)
+      if sharedX(c) { lowestRow[c.column] = Swift.max(lowestRow[c.column], c.row) }
+      if sharedY(c) { firstColumn[c.row] = Swift.min(firstColumn[c.row], c.column) }
     }
-    func sharedX(_ c: Cell) -> Bool { sharesX && c.panel.sharesX }
-    func sharedY(_ c: Cell) -> Bool { sharesY && c.panel.sharesY }
     func showsXTicks(_ c: Cell) -> Bool { !sharedX(c) || c.row == lowestRow[c.column] }
     func showsYTicks(_ c: Cell) -> Bool { !sharedY(c) || c.column == firstColumn[c.row] }
     func showsXLabel(_ c: Cell) -> Bool { c.panel.xLabel != nil && showsXTicks(c) }
@@ -140,7 +157,7 @@ extension PanelFigure {
     // Vertical ticks: y axes (once per shared row) and colour bars, from the plot height.
     func verticalTicks(_ domain: ClosedRange<Double>, anchor: TextAnchor) -> ([Double], [String]) {
       let probe = LinearScale(domain: domain, range: (plotHeight, 0))
-      return Figure.fittingTicks(domain: domain, length: plotHeight, spacing: 34, integers: false) { values, labels in
+      return Self.atLeastTwoTicks(domain: domain, length: plotHeight, spacing: 34, integers: false) { values, labels in
         let boxes = zip(values, labels).map {
           measurer.box(of: $1, at: Point(0, probe($0)), font: t.tickFont, anchor: anchor)
         }
@@ -202,7 +219,7 @@ extension PanelFigure {
         let c = cells[i]
         if sharedX(c), let known = sharedXTicks[c.column] { return known }
         let probe = LinearScale(domain: xDomains[i], range: (0, plotWidth))
-        let ticks = Figure.fittingTicks(domain: xDomains[i], length: plotWidth, spacing: 50, integers: c.panel.xIntegerTicks) {
+        let ticks = Self.atLeastTwoTicks(domain: xDomains[i], length: plotWidth, spacing: 50, integers: c.panel.xIntegerTicks) {
           values, labels in
           let boxes = zip(values, labels).map {
             measurer.box(of: $1, at: Point(probe($0), 0), font: t.tickFont, anchor: TextAnchor(.center, .top))
