@@ -10,6 +10,10 @@ public struct ContourSeries: Sendable, Equatable {
   public var dash: [Double]
   /// The legend entry (none when `nil`); its sample is a line in the middle level's colour.
   public var label: String?
+  /// The x and y extent of the grid the lines were traced on, counted in automatic axis
+  /// limits (so the axes show the whole field, not just its outermost line); `nil` when
+  /// only the lines count.
+  public var gridBounds: (x: ClosedRange<Double>, y: ClosedRange<Double>)?
 
   /// Contours with one colour per level (or one for all).
   public init(levels: [ContourLevel], colors: [Color], width: Double = 1, dash: [Double] = [], label: String? = nil) {
@@ -24,6 +28,24 @@ public struct ContourSeries: Sendable, Equatable {
   /// can stand beside the panel).
   public init(levels: [ContourLevel], scale: ColorScale, width: Double = 1, dash: [Double] = [], label: String? = nil) {
     self.init(levels: levels, colors: levels.map { scale($0.level) }, width: width, dash: dash, label: label)
+  }
+
+  /// The contours of a grid (see ``Contours/lines(xs:ys:z:levels:)``) at `levels`,
+  /// coloured through `scale`, with the grid's extent as ``gridBounds``.
+  public init(
+    xs: [Double], ys: [Double], z: [Double], levels: [Double], scale: ColorScale, width: Double = 1, dash: [Double] = [],
+    label: String? = nil
+  ) {
+    self.init(levels: Contours.lines(xs: xs, ys: ys, z: z, levels: levels), scale: scale, width: width, dash: dash, label: label)
+    let finiteX = xs.filter(\.isFinite), finiteY = ys.filter(\.isFinite)
+    if let x0 = finiteX.min(), let x1 = finiteX.max(), let y0 = finiteY.min(), let y1 = finiteY.max() {
+      gridBounds = (x0...x1, y0...y1)
+    }
+  }
+
+  public static func == (l: ContourSeries, r: ContourSeries) -> Bool {
+    l.levels == r.levels && l.colors == r.colors && l.width == r.width && l.dash == r.dash && l.label == r.label
+      && l.gridBounds?.x == r.gridBounds?.x && l.gridBounds?.y == r.gridBounds?.y
   }
 
   /// The stroke of level `index`.

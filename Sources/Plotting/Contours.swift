@@ -26,7 +26,8 @@ public enum Contours {
   /// NaN or infinite value are skipped, so lines stop at their edges.
   ///
   /// Segments sharing a crossing are joined into polylines; a line that returns to where
-  /// it started is closed (``Polyline/isClosed``) without repeating its first point.
+  /// it started is closed (``Polyline/isClosed``) without repeating its first point. A
+  /// level equal to a grid value makes crossings on that grid point; it appears once.
   /// - Parameters:
   ///   - xs: The grid's x coordinates (`nx` of them), increasing or decreasing.
   ///   - ys: The grid's y coordinates (`ny` of them).
@@ -122,9 +123,19 @@ public enum Contours {
       }
       return (keys, false)
     }
+    // A level equal to a grid value puts crossings of neighbouring edges on that grid
+    // point: each point is kept once.
     func polyline(_ keys: [Int], closed: Bool) -> Polyline {
-      let points = keys.map(point)
-      return Polyline(xs: points.map(\.0), ys: points.map(\.1), isClosed: closed)
+      var xs: [Double] = [], ys: [Double] = []
+      for (x, y) in keys.map(point) where xs.last != x || ys.last != y {
+        xs.append(x)
+        ys.append(y)
+      }
+      if closed, xs.count > 1, xs.first == xs.last, ys.first == ys.last {
+        xs.removeLast()
+        ys.removeLast()
+      }
+      return Polyline(xs: xs, ys: ys, isClosed: closed)
     }
 
     for (index, s) in segments.enumerated() where !used[index] {

@@ -97,7 +97,7 @@ public enum Layer: Sendable, Equatable {
     case .line(let s): s.xs
     case .points(let s): s.xs
     case .polygon(let s): s.outline.xs
-    case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.xs) }
+    case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.xs) } + [s.gridBounds?.x.lowerBound, s.gridBounds?.x.upperBound].compactMap { $0 }
     case .markers(let s): s.xs
     }
   }
@@ -107,7 +107,7 @@ public enum Layer: Sendable, Equatable {
     case .line(let s): s.ys
     case .points(let s): s.ys
     case .polygon(let s): s.outline.ys
-    case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.ys) }
+    case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.ys) } + [s.gridBounds?.y.lowerBound, s.gridBounds?.y.upperBound].compactMap { $0 }
     case .markers(let s): s.ys
     }
   }

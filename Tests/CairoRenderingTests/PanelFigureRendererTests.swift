@@ -88,7 +88,7 @@ enum TwoDimensionalFigures {
         PointSeries(
           xs: samples.flatMap(\.xs), ys: samples.flatMap(\.ys), colors: [Color(hex: 0x555555)], radius: 2, label: "Data",
           fill: .hollow(lineWidth: 0.8))),
-      .contour(ContourSeries(levels: Contours.lines(xs: xs, ys: ys, z: z, levels: levels), scale: scale, width: 1.2, label: "Density")),
+      .contour(ContourSeries(xs: xs, ys: ys, z: z, levels: levels, scale: scale, width: 1.2, label: "Density")),
     ]
     for (k, m) in components.enumerated() {
       if let e = Ellipse(centerX: m.x, centerY: m.y, a: m.a, b: m.b, c: m.c, radius: 2) {
