@@ -124,7 +124,8 @@ public enum Layer: Sendable, Equatable {
 
 /// Where the legend goes.
 public enum LegendPlacement: Sendable, Equatable {
-  /// The corner that covers the fewest data points (matplotlib's "best").
+  /// The corner that covers the fewest data points (matplotlib's "best"); in a
+  /// ``PanelFigure``, the first corner covering none, else outside right.
   case best
   case upperRight, upperLeft, lowerLeft, lowerRight
   /// Outside the plot area, to its right (the plot narrows to make room).
