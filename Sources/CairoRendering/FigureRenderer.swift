@@ -47,8 +47,27 @@ public struct FigureRenderer: Sendable {
 
   /// Renders an already computed layout of `figure`.
   public func render(_ figure: Figure, layout: FigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
-    let width = layout.size.width
-    let height = layout.size.height
+    try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
+  }
+
+  /// Lays out a panel figure once (with cairo's own text metrics) and renders it.
+  /// - Returns: The file's bytes.
+  /// - Throws: ``CairoError`` naming the cairo call that failed.
+  public func render(_ figure: PanelFigure, as format: ImageFormat) throws(CairoError) -> [UInt8] {
+    let layout = figure.layout(measuring: try CairoTextMeasurer())
+    return try render(figure, layout: layout, as: format)
+  }
+
+  /// Renders an already computed layout of a panel figure.
+  public func render(_ figure: PanelFigure, layout: PanelFigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
+    try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
+  }
+
+  /// Makes a surface of `size` points for `format`, lets `paint` draw on it, and returns
+  /// the file's bytes: the one path from a drawing to PNG, PDF or SVG.
+  private func render(size: Size, as format: ImageFormat, paint: (CairoCanvas) -> Void) throws(CairoError) -> [UInt8] {
+    let width = size.width
+    let height = size.height
     let surface: CairoSurface
     var scale = 1.0
     switch format {
@@ -85,7 +104,7 @@ public struct FigureRenderer: Sendable {
 
     do {
       let canvas = try CairoCanvas(surface: surface, scale: scale)
-      figure.draw(layout, on: canvas)
+      paint(canvas)
       try canvas.checkStatus()
     }
     guard let sink = surface.sink else {

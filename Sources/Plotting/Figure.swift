@@ -17,24 +17,59 @@ public struct LineSeries: Sendable, Equatable {
   }
 }
 
-/// Data points drawn as small filled circles, each with its own colour.
+/// How a point's circle is painted.
+public enum MarkerFill: Sendable, Equatable, Hashable {
+  /// Filled with the point's colour.
+  case solid
+  /// Only its outline, `lineWidth` points wide, in the point's colour.
+  case hollow(lineWidth: Double)
+}
+
+/// Data points drawn as small circles (filled, or hollow rings), each with its own
+/// colour and, optionally, its own size.
 public struct PointSeries: Sendable, Equatable {
   public var xs: [Double]
   public var ys: [Double]
   /// One colour per point, or a single colour for all.
   public var colors: [Color]
+  /// The radius of every point without one in ``radii``, in points.
   public var radius: Double
   public var label: String?
   /// The colour of the legend marker.
   public var legendColor: Color
+  /// One radius per point, in points (empty: every point has ``radius``); points beyond
+  /// the radii given take the last one.
+  public var radii: [Double]
+  /// Filled circles, or rings.
+  public var fill: MarkerFill
 
-  public init(xs: [Double], ys: [Double], colors: [Color], radius: Double = 2, label: String? = nil, legendColor: Color? = nil) {
+  /// - Parameters:
+  ///   - colors: One colour per point, or one for all.
+  ///   - radius: The radius of points without their own, in points.
+  ///   - label: The legend entry (none when `nil`).
+  ///   - legendColor: The legend marker's colour (by default the first point's).
+  ///   - radii: One radius per point (empty: all `radius`).
+  ///   - fill: ``MarkerFill/solid`` circles or ``MarkerFill/hollow(lineWidth:)`` rings.
+  public init(
+    xs: [Double], ys: [Double], colors: [Color], radius: Double = 2, label: String? = nil, legendColor: Color? = nil,
+    radii: [Double] = [], fill: MarkerFill = .solid
+  ) {
     self.xs = xs
     self.ys = ys
     self.colors = colors
     self.radius = radius
     self.label = label
     self.legendColor = legendColor ?? colors.first ?? .black
+    self.radii = radii
+    self.fill = fill
+  }
+
+  /// Point `index`'s radius: its own from ``radii``, the last one beyond them, or
+  /// ``radius`` when there are none. Not finite or negative radii count as 0.
+  func radius(at index: Int) -> Double {
+    guard let last = radii.last else { return radius }
+    let r = radii.indices.contains(index) ? radii[index] : last
+    return r.isFinite && r > 0 ? r : 0
   }
 
   /// Point `index`'s colour; points beyond the colours given take the last one (the
@@ -49,32 +84,52 @@ public struct PointSeries: Sendable, Equatable {
 public enum Layer: Sendable, Equatable {
   case line(LineSeries)
   case points(PointSeries)
+  /// A closed polygon, filled and/or outlined (an ellipse, a region).
+  case polygon(PolygonSeries)
+  /// Contour lines, one colour per level.
+  case contour(ContourSeries)
+  /// Symbols such as crosses or outlined disks (centres, means).
+  case markers(MarkerSeries)
 
+  /// Every x coordinate the layer draws at (for automatic limits).
   var xs: [Double] {
     switch self {
     case .line(let s): s.xs
     case .points(let s): s.xs
+    case .polygon(let s): s.outline.xs
+    case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.xs) } + [s.gridBounds?.x.lowerBound, s.gridBounds?.x.upperBound].compactMap { $0 }
+    case .markers(let s): s.xs
     }
   }
+  /// Every y coordinate the layer draws at.
   var ys: [Double] {
     switch self {
     case .line(let s): s.ys
     case .points(let s): s.ys
+    case .polygon(let s): s.outline.ys
+    case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.ys) } + [s.gridBounds?.y.lowerBound, s.gridBounds?.y.upperBound].compactMap { $0 }
+    case .markers(let s): s.ys
     }
   }
   var label: String? {
     switch self {
     case .line(let s): s.label
     case .points(let s): s.label
+    case .polygon(let s): s.label
+    case .contour(let s): s.label
+    case .markers(let s): s.label
     }
   }
 }
 
 /// Where the legend goes.
 public enum LegendPlacement: Sendable, Equatable {
-  /// The corner that covers the fewest data points (matplotlib's "best").
+  /// The corner that covers the fewest data points (matplotlib's "best"); in a
+  /// ``PanelFigure``, the first corner covering none, else outside right.
   case best
   case upperRight, upperLeft, lowerLeft, lowerRight
+  /// Outside the plot area, to its right (the plot narrows to make room).
+  case outsideRight
   /// No legend.
   case none
 }

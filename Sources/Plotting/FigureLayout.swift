@@ -1,6 +1,10 @@
 /// What a piece of text is for, so tests and back ends can tell them apart.
 public enum TextRole: Sendable, Equatable, Hashable {
   case title, xLabel, yLabel, xTick, yTick, legend
+  /// A panel's own title, above its plot area (``PanelFigure``).
+  case panelTitle
+  /// A colour bar's tick labels and its title.
+  case colorBarTick, colorBarLabel
 }
 
 /// A line of text with its position and the box it occupies.
@@ -21,6 +25,12 @@ public struct LegendEntry: Sendable, Equatable {
   public enum Sample: Sendable, Equatable {
     case line(from: Point, to: Point, style: StrokeStyle)
     case marker(center: Point, radius: Double, color: Color)
+    /// A hollow point.
+    case ring(center: Point, radius: Double, style: StrokeStyle)
+    /// A polygon's fill and outline, as a small rectangle.
+    case patch(Rect, fill: Color?, stroke: StrokeStyle?)
+    /// A ``MarkerSeries`` symbol.
+    case symbol(center: Point, shape: MarkerShape, size: Double, color: Color, outline: StrokeStyle?)
   }
   public var sample: Sample
   public var label: PlacedText
@@ -31,7 +41,8 @@ public struct LegendLayout: Sendable, Equatable {
   public var frame: Rect
   public var entries: [LegendEntry]
   public var placement: LegendPlacement
-  /// How many sampled points of the marks the frame covers (see `markSamples`).
+  /// How many sampled points of the marks (see `markSamples`) and how many other marks
+  /// (polygons' pieces, contour segments, symbols) the frame covers.
   public var covered: Int
 }
 
@@ -71,6 +82,9 @@ extension Figure {
   /// and data beyond the largest doubles are ticked and scaled without overflow. The
   /// title and legend shrink to fit, but never below a twentieth of their size, so a
   /// figure too small for them keeps positive font sizes and its texts overflow it.
+  ///
+  /// A legend placed ``LegendPlacement/outsideRight`` is laid out as the one panel of a
+  /// ``PanelFigure`` (see ``PanelFigure/layout(measuring:)``).
   public func layout(measuring measurer: some TextMeasuring) -> FigureLayout {
     guard size.width.isFinite, size.height.isFinite, size.width >= 0, size.height >= 0 else {
       func usable(_ length: Double) -> Double { length.isNaN ? 0 : Swift.min(Swift.max(length, 0), .greatestFiniteMagnitude) }
@@ -78,6 +92,7 @@ extension Figure {
       sized.size = Size(width: usable(size.width), height: usable(size.height))
       return sized.layout(measuring: measurer)
     }
+    if legend == .outsideRight { return asPanelFigure.layout(measuring: measurer).singlePanel }
     let (xDomain, yDomain) = domains()
     let first = layout(measuring: measurer, xDomain: xDomain, yDomain: yDomain)
     guard legend == .best, self.yDomain == nil, let covering = first.legend, covering.covered > 0,
@@ -109,6 +124,17 @@ extension Figure {
     return top > domain.upperBound && top.isFinite ? top : nil
   }
 
+  /// The figure as a panel figure of one panel (for the legend outside the plot).
+  var asPanelFigure: PanelFigure {
+    PanelFigure(
+      size: size, title: title, columns: 1,
+      panels: [
+        Panel(
+          xLabel: xLabel, yLabel: yLabel, layers: layers, xDomain: xDomain, yDomain: yDomain, yStartsAtZero: yStartsAtZero,
+          xIntegerTicks: xIntegerTicks)
+      ], legend: legend, theme: theme)
+  }
+
   /// Texts shrink to fit the figure, but never below this fraction of their size.
   static let smallestShrink = 0.05
 
@@ -138,7 +164,7 @@ extension Figure {
     let plotBottom = Swift.max(bottom, plotTop + 10)
 
     let yScaleProbe = LinearScale(domain: yDomain, range: (plotBottom, plotTop))
-    let (yTicks, yLabels) = fittingTicks(
+    let (yTicks, yLabels) = Self.fittingTicks(
       domain: yDomain, length: plotBottom - plotTop, spacing: 34, integers: false
     ) { values, labels in
       // Vertical neighbours must keep a quarter line between them.
@@ -158,7 +184,7 @@ extension Figure {
     var xLabels: [String] = []
     for _ in 0..<3 {
       let xScaleProbe = LinearScale(domain: xDomain, range: (left, right))
-      (xTicks, xLabels) = fittingTicks(
+      (xTicks, xLabels) = Self.fittingTicks(
         domain: xDomain, length: right - left, spacing: 50, integers: xIntegerTicks
       ) { values, labels in
         let boxes = zip(values, labels).map {
@@ -251,7 +277,7 @@ extension Figure {
   }
 
   /// The most ticks (about one per `spacing` points) whose labels `fits` accepts.
-  func fittingTicks(
+  static func fittingTicks(
     domain: ClosedRange<Double>, length: Double, spacing: Double, integers: Bool,
     fits: ([Double], [String]) -> Bool
   ) -> ([Double], [String]) {
@@ -280,27 +306,10 @@ extension Figure {
     guard legend != .none, !labelled.isEmpty else { return nil }
     let inset = 6.0
     // A legend wider (or taller) than the plot area shrinks, text and all, to fit inside it.
-    func natural(_ font: Font) -> (extent: TextExtent, text: Double) {
-      (measurer.measure("X", font: font), labelled.compactMap { $0.label.map { measurer.measure($0, font: font).width } }.max() ?? 0)
-    }
-    var font = theme.legendFont
-    var (extent, textWidth) = natural(font)
-    var pad = 6.0
-    var sampleWidth = 22.0
-    let naturalWidth = 3 * pad + sampleWidth + textWidth
-    let naturalHeight = 2 * pad + extent.height * (1.3 * Double(labelled.count) - 0.3)
-    let scale = Swift.max(
-      Self.smallestShrink,
-      Swift.min(1, (plotArea.width - 2 * inset) / naturalWidth, (plotArea.height - 2 * inset) / naturalHeight))
-    if scale < 1 {
-      font.size *= scale
-      pad *= scale
-      sampleWidth *= scale
-      (extent, textWidth) = natural(font)
-    }
-    let rowHeight = extent.height * 1.3
-    let size = Size(
-      width: pad + sampleWidth + pad + textWidth + pad, height: pad + rowHeight * Double(labelled.count) + pad - (rowHeight - extent.height))
+    let builder = LegendBuilder(
+      layers: labelled, theme: theme, room: Size(width: plotArea.width - 2 * inset, height: plotArea.height - 2 * inset),
+      measurer: measurer)
+    let size = builder.size
     func frame(_ p: LegendPlacement) -> Rect {
       switch p {
       case .upperLeft: Rect(x: plotArea.minX + inset, y: plotArea.minY + inset, width: size.width, height: size.height)
@@ -310,9 +319,11 @@ extension Figure {
       }
     }
     let samples = markSamples(xScale: xScale, yScale: yScale)
+    // Marks other than lines and dots are measured exactly.
+    let obstacles = layers.filter { !$0.isSampled }.flatMap { $0.obstacles(xScale: xScale, yScale: yScale) }
     func cost(_ frame: Rect) -> Int {
       let r = frame.insetBy(-2)
-      return samples.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
+      return samples.reduce(0) { $0 + (r.contains($1) ? 1 : 0) } + obstacles.reduce(0) { $0 + ($1.intersects(r) ? 1 : 0) }
     }
     var placement = legend
     var covered: Int
@@ -325,34 +336,15 @@ extension Figure {
       covered = cost(frame(placement))
     }
     let box = frame(placement)
-    var entries: [LegendEntry] = []
-    for (row, layer) in labelled.enumerated() {
-      let midY = box.minY + pad + extent.height / 2 + Double(row) * rowHeight
-      let sample: LegendEntry.Sample
-      switch layer {
-      case .line(let s):
-        sample = .line(from: Point(box.minX + pad, midY), to: Point(box.minX + pad + sampleWidth, midY), style: s.style)
-      case .points(let s):
-        sample = .marker(center: Point(box.minX + pad + sampleWidth / 2, midY), radius: Swift.max(s.radius, 2.5), color: s.legendColor)
-      }
-      let position = Point(box.minX + pad + sampleWidth + pad, midY)
-      let text = layer.label ?? ""
-      let anchor = TextAnchor(.left, .center)
-      entries.append(
-        LegendEntry(
-          sample: sample,
-          label: PlacedText(
-            text: text, role: .legend, position: position, font: font, anchor: anchor, angle: 0,
-            box: measurer.box(of: text, at: position, font: font, anchor: anchor))))
-    }
-    return LegendLayout(frame: box, entries: entries, placement: placement, covered: covered)
+    return LegendLayout(frame: box, entries: builder.entries(in: box, measurer: measurer), placement: placement, covered: covered)
   }
 
-  /// Points along every layer's marks in figure coordinates, about 2 pt apart along
-  /// lines, at most a few thousand per layer, for counting what a legend would hide.
+  /// Points along every line and dot layer's marks in figure coordinates, about 2 pt
+  /// apart along lines, at most a few thousand per layer, for counting what a legend
+  /// would hide. (Other layers are measured exactly, as ``Obstacle``s.)
   func markSamples(xScale: LinearScale, yScale: LinearScale) -> [Point] {
     var result: [Point] = []
-    for layer in layers {
+    for layer in layers where layer.isSampled {
       let xs = layer.xs, ys = layer.ys
       let n = Swift.min(xs.count, ys.count)
       let stride = Swift.max(1, n / 2000)
