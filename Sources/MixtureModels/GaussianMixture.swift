@@ -45,10 +45,10 @@ public struct GaussianMixture: MixtureModel, Codable {
     self.covarianceType = type
   }
 
-  /// The same mixture as a model of `type`; for `tied`, every sd becomes the pooled one,
+  /// The same mixture as a model of `type`; for `tied`, unequal sds become the pooled one,
   /// `√(Σ w_k σ_k²)` (the within-cluster variance of a start from clusters).
   public func withCovarianceType(_ type: CovarianceType) -> GaussianMixture {
-    guard type == .tied else { return GaussianMixture(unchecked: weights, means, sds, type: type) }
+    guard type == .tied, Set(sds).count > 1 else { return GaussianMixture(unchecked: weights, means, sds, type: type) }
     var pooled = 0.0
     for k in 0..<componentCount { pooled += weights[k] * sds[k] * sds[k] }
     let sd = pooled.squareRoot()

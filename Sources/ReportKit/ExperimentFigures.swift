@@ -3,10 +3,41 @@ import Plotting
 
 /// One figure of an experiment, with the name its files carry and its caption.
 struct NamedFigure {
-  /// `density`, `log-likelihood`, `fit`, `components` or `selection`.
+  /// `density`, `log-likelihood`, `fit`, `components`, `selection`, `clusters`,
+  /// `uncertainty` or `pairs`.
   var id: String
   var caption: String
-  var figure: Figure
+  var drawing: Drawing
+
+  /// A one-panel figure of the one-dimensional report, or a figure of panels.
+  enum Drawing {
+    case single(Figure)
+    case panels(PanelFigure)
+  }
+
+  init(id: String, caption: String, figure: Figure) {
+    self.id = id
+    self.caption = caption
+    drawing = .single(figure)
+  }
+
+  init(id: String, caption: String, panels: PanelFigure) {
+    self.id = id
+    self.caption = caption
+    drawing = .panels(panels)
+  }
+
+  /// The one-panel figure, if it is one.
+  var figure: Figure? {
+    if case .single(let f) = drawing { f } else { nil }
+  }
+
+  var title: String? {
+    switch drawing {
+    case .single(let f): f.title
+    case .panels(let p): p.title
+    }
+  }
 }
 
 /// Builds an experiment's four figures, as the tutorial draws them (and the GMM
@@ -15,7 +46,11 @@ enum ExperimentFigures {
   /// The figures in report order.
   static func make(_ o: ExperimentOutcome, size: Size) -> [NamedFigure] {
     var figures = [density(o, size), logLikelihood(o, size), fit(o, size), components(o, size)]
-    if o.config.fit.selectsComponents { figures.append(selection(o, size)) }
+    if o.config.fit.covarianceTypes.count > 1 {
+      figures.append(MultivariateFigures.selection(o.selection, restarts: o.config.fit.restarts, dimension: 1, size))
+    } else if o.config.fit.selectsComponents {
+      figures.append(selection(o, size))
+    }
     return figures
   }
 
@@ -58,12 +93,17 @@ enum ExperimentFigures {
   }
 
   static func logLikelihood(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
-    let fit = o.chosenFit
-    let epochs = o.em.epochs
-    func trace(_ run: EMResult) -> (xs: [Double], ys: [Double]) {
+    logLikelihood(o.chosenFit, fit: o.config.fit, size)
+  }
+
+  /// Every start's trace faintly, the kept one strongly, for any kind of model.
+  static func logLikelihood<Model>(_ fit: RestartedRuns<Model>, fit settings: FitConfig, _ size: Size) -> NamedFigure {
+    let em = fit.best
+    let epochs = em.epochs
+    func trace(_ run: EMRun<Model>) -> (xs: [Double], ys: [Double]) {
       (run.epochs.map { Double($0.epoch) }, run.epochs.map(\.logLikelihood))
     }
-    let chosen = trace(o.em)
+    let chosen = trace(em)
     var layers: [Layer] = []
     var yDomain: ClosedRange<Double>?
     let others = fit.runs.indices.filter { $0 != fit.chosen }
@@ -92,15 +132,15 @@ enum ExperimentFigures {
       size: size, title: "Log-Likelihood vs. Epoch", xLabel: "Epoch", yLabel: "Log-Likelihood", layers: layers,
       xDomain: others.isEmpty ? nil : 0.5...(Double(longest) + 0.5), yDomain: yDomain,
       xIntegerTicks: true, legend: others.isEmpty ? .none : .lowerRight)
-    let status = o.em.converged ? "converged after \(epochs.count) epochs" : "stopped after \(epochs.count) epochs (the epoch limit)"
-    let kText = o.config.fit.selectsComponents ? " for K = \(fit.components)" : ""
+    let status = em.converged ? "converged after \(epochs.count) epochs" : "stopped after \(epochs.count) epochs (the epoch limit)"
+    let kText = settings.selects ? " for K = \(fit.components)\(settings.covarianceTypes.count > 1 ? " (\(fit.covarianceType.rawValue))" : "")" : ""
     let startsText =
       others.isEmpty
       ? ""
       : " Grey: the other \(others.count) starts\(kText); blue: start \(fit.chosen + 1), kept for the highest final log-likelihood\(fit.runs.contains(where: \.isCollapsed) ? " among starts without a collapsed component" : "")."
     return NamedFigure(
       id: "log-likelihood",
-      caption: "Total log-likelihood of the data at the parameters after each epoch's M-step; EM \(status). At the start it was \(Display.number(o.em.initialLogLikelihood, decimals: 4)).\(startsText)",
+      caption: "Total log-likelihood of the data at the parameters after each epoch's M-step; EM \(status). At the start it was \(Display.number(em.initialLogLikelihood, decimals: 4)).\(startsText)",
       figure: figure)
   }
 

@@ -85,7 +85,8 @@ enum HTMLReport {
     switch o.config.data {
     case .generate(let groups):
       source = "Generated with seed \(o.config.seed): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
-    case .csv(let path, _, let column, _, _):
+    case .csv(let path, _, let columns, _, _):
+      let column = columns[0]
       let dropped = o.droppedLines
       let droppedText: String
       switch dropped.count {
@@ -108,7 +109,8 @@ enum HTMLReport {
     let selectionRows: [[String: Any]] = o.selection.fits.enumerated().map { i, f in
       [
         "delta": Display.number(criterion.value(f.best) - lowest, decimals: 2),
-        "components": String(f.components), "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
+        "components": String(f.components), "covariance": f.covarianceType.rawValue,
+        "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
         "parameters": String(f.best.fitted.freeParameterCount),
         "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
         "collapsed": f.best.isCollapsed ? "yes" : "–", "chosen": i == o.selection.chosen,
@@ -142,7 +144,11 @@ enum HTMLReport {
       "hasRestarts": fit.runs.count > 1,
       "restartsForK": o.config.fit.selectsComponents ? " for K = \(fit.components)" : "",
       "selection": selectionRows,
-      "hasSelection": o.config.fit.selectsComponents,
+      "hasSelection": o.config.fit.selects,
+      "severalTypes": o.config.fit.covarianceTypes.count > 1,
+      "selectionText": selectionText(o.config.fit, chosen: fit, criterion: o.selection.criterion),
+      "multivariate": false,
+      "covarianceType": fit.covarianceType.rawValue,
       "criterion": o.selection.criterion.rawValue.uppercased(),
       "componentRange": "\(o.config.fit.components.lowerBound) to \(o.config.fit.components.upperBound)",
       "clusters": clusterRows,

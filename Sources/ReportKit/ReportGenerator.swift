@@ -145,20 +145,28 @@ public enum ReportGenerator {
     func write(_ named: [NamedFigure], stem: String) throws(ReportError) -> [FigureFiles] {
       var written: [FigureFiles] = []
       for figure in named {
-        let layout = figure.figure.layout(measuring: measurer)
         var paths: [(ImageFormat, String)] = []
+        let render: (ImageFormat) throws(CairoError) -> [UInt8]
+        switch figure.drawing {
+        case .single(let f):
+          let layout = f.layout(measuring: measurer)
+          render = { (format) throws(CairoError) in try renderer.render(f, layout: layout, as: format) }
+        case .panels(let p):
+          let layout = p.layout(measuring: measurer)
+          render = { (format) throws(CairoError) in try renderer.render(p, layout: layout, as: format) }
+        }
         for format in config.formats {
           let path = "figures/\(stem)-\(figure.id).\(format.fileExtension)"
           let bytes: [UInt8]
           do {
-            bytes = try renderer.render(figure.figure, layout: layout, as: format)
+            bytes = try render(format)
           } catch {
             throw .internal("rendering \(path): \(error)")
           }
           try staged.write(bytes, to: path)
           paths.append((format, path))
         }
-        written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.figure.title ?? figure.id, files: paths))
+        written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.title ?? figure.id, files: paths))
       }
       return written
     }

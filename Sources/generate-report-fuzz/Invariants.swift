@@ -87,15 +87,18 @@ enum Invariants {
       let n = groups.reduce(0) { $0 + $1.count }
       findings.expect(n >= 2, "the groups make \(n) points, fewer than 2")
       points = n
-    case .csv(let path, let resolvedPath, let column, _, let position):
+    case .csv(let path, let resolvedPath, let columns, _, let position):
       findings.expect(!path.isEmpty, "the CSV path is empty")
       // By bytes: a path may start with a combining mark, which joins the "/" before it
       // into one Character, so String.hasSuffix would say no.
       findings.expect(resolvedPath.utf8.reversed().starts(with: path.utf8.reversed()), "resolved path \(quoted(resolvedPath)) does not end in \(quoted(path))")
       findings.expect(position.line >= 1 && position.column >= 1, "the CSV path's position \(position) is not at least 1:1")
-      switch column {
-      case .name(let name): findings.expect(!name.isEmpty, "the column name is empty")
-      case .index(let index): findings.expect(index >= 0 && index <= 100_000, "column index \(index) is out of range")
+      findings.expect(!columns.isEmpty && columns.count <= 50, "\(columns.count) columns")
+      for column in columns {
+        switch column {
+        case .name(let name): findings.expect(!name.isEmpty, "the column name is empty")
+        case .index(let index): findings.expect(index >= 0 && index <= 100_000, "column index \(index) is out of range")
+        }
       }
     }
     check(experiment.fit, points: points, groups: experiment.data.groups, into: &findings)
@@ -125,9 +128,16 @@ enum Invariants {
       findings.expect(abs(mixture.weights.reduce(0, +) - 1) <= 1e-9, "explicit weights \(mixture.weights) do not sum to 1")
       findings.expect(mixture.means.allSatisfy(\.isFinite), "explicit means \(mixture.means) are not finite")
       findings.expect(mixture.sds.allSatisfy { $0 > 0 && $0.isFinite }, "explicit sds \(mixture.sds) are not finite and > 0")
-    case .quantiles, .kMeansPlusPlus, .random:
+    case .explicitMultivariate(let mixture):
+      findings.expect(k.count == 1 && mixture.componentCount == k.lowerBound, "explicit init has \(mixture.componentCount) components for K = \(k)")
+      findings.expect(mixture.dimension == fit.dimension, "explicit init has \(mixture.dimension) coordinates for d = \(fit.dimension)")
+      findings.expect(fit.covarianceTypes == [mixture.covarianceType], "explicit init's type is not the fit's")
+    case .quantiles:
+      findings.expect(fit.dimension == 1, "quantiles in \(fit.dimension) dimensions")
+    case .kMeansPlusPlus, .random:
       break
     }
+    findings.expect(!fit.covarianceTypes.isEmpty && Set(fit.covarianceTypes).count == fit.covarianceTypes.count, "covariance types \(fit.covarianceTypes)")
   }
 
   /// Checks the kernel density settings.

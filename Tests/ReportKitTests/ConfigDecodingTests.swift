@@ -237,7 +237,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
     }
     #expect(path == "data/galaxies.csv")
     #expect(resolved == "examples/data/galaxies.csv")
-    #expect(column == .index(0))
+    #expect(column == [.index(0)])
     #expect(missing == .error)
   }
 

@@ -75,7 +75,7 @@ func localReferences(in html: String) -> [String] {
     let e = try #require((json["experiments"] as? [[String: Any]])?.first)
     #expect(
       Set(e.keys) == [
-        "name", "seed", "n", "warnings", "components", "initMethod", "init", "fit", "clusterSizes", "logLikelihood", "epochsRun",
+        "name", "seed", "n", "warnings", "components", "covarianceType", "initMethod", "init", "fit", "clusterSizes", "logLikelihood", "epochsRun",
         "converged", "aic", "bic", "collapsed", "restarts", "chosenRestart", "criterion", "selection", "chosen", "kde", "figures",
       ])
     #expect((e["warnings"] as? [String]) == [])

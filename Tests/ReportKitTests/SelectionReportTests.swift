@@ -279,7 +279,7 @@ import Testing
     let experiment = try ReportConfig.decode(config, file: "c.json").experiments[0]
     let outcome = try ExperimentRunner.run(experiment, index: 0, configFile: "c.json", files: FileAccess())
     let named = ExperimentFigures.logLikelihood(outcome, Size(width: 460, height: 345))
-    let lines = named.figure.layers.compactMap { layer -> LineSeries? in
+    let lines = try #require(named.figure).layers.compactMap { layer -> LineSeries? in
       if case .line(let s) = layer { s } else { nil }
     }
     #expect(lines.count == 5)

@@ -1,0 +1,272 @@
+import MixtureModels
+import Plotting
+
+/// The figures of a d-dimensional experiment: for d = 2 the clusters with their
+/// ellipses, the KDE's contours, the KDE against the mixture, the uncertainty; for d > 2
+/// the pair grid; and in every dimension the log-likelihood trace and, when a pair was
+/// chosen, the criterion per covariance type.
+enum MultivariateFigures {
+  /// The most scatter marks a figure draws; beyond, an evenly spaced subsample.
+  static let markLimit = 5000
+  /// The most columns a pair grid shows.
+  static let pairLimit = 8
+
+  static func make(_ o: MultivariateOutcome, size: Size) -> [NamedFigure] {
+    var figures: [NamedFigure] = []
+    if o.sample.dimension == 2 {
+      figures += [clusters(o, size), density(o, size), fit(o, size), uncertainty(o, size)]
+    } else {
+      figures.append(pairs(o, size))
+    }
+    figures.append(ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size))
+    if o.config.fit.selects {
+      figures.append(selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size))
+    }
+    return figures
+  }
+
+  /// The indices of the points drawn: all, or `markLimit` evenly spaced.
+  static func shown(_ n: Int) -> [Int] {
+    n <= markLimit ? Array(0..<n) : (0..<markLimit).map { $0 * n / markLimit }
+  }
+
+  static func subsampleText(_ n: Int) -> String {
+    n <= markLimit ? "" : " \(Display.count(markLimit)) evenly spaced points of the \(Display.count(n)) are drawn."
+  }
+
+  /// One point series per component (colour-blind-safe palette), labelled for the legend.
+  static func componentPoints(_ o: MultivariateOutcome, x: Int, y: Int, indices: [Int], radius: Double = 2.2, labelled: Bool = true) -> [Layer] {
+    let n = o.sample.count
+    let k = o.em.fitted.componentCount
+    var xs = [[Double]](repeating: [], count: k), ys = [[Double]](repeating: [], count: k)
+    for i in indices {
+      let c = Int(o.assignments[i])
+      xs[c].append(o.sample.values[x * n + i])
+      ys[c].append(o.sample.values[y * n + i])
+    }
+    return (0..<k).filter { !xs[$0].isEmpty }.map { c in
+      .points(
+        PointSeries(
+          xs: xs[c], ys: ys[c], colors: [Color.categorical(c).withAlpha(0.75)], radius: radius,
+          label: labelled ? "Component \(c + 1)" : nil, legendColor: Color.categorical(c)))
+    }
+  }
+
+  /// Component `k`'s ellipse of Mahalanobis radius `r` in coordinates (`x`, `y`).
+  static func ellipse(_ m: MultivariateMixture, _ k: Int, x: Int, y: Int, radius r: Double) -> Polyline? {
+    let d = m.dimension
+    let c = m.covariance(k)
+    let mean = m.mean(k)
+    return Ellipse(centerX: mean[x], centerY: mean[y], a: c[x * d + x], b: c[x * d + y], c: c[y * d + y], radius: r)?.polygon()
+  }
+
+  static func ellipseLayers(_ m: MultivariateMixture, x: Int, y: Int, radii: [Double], labelled: Bool) -> [Layer] {
+    var layers: [Layer] = []
+    for k in 0..<m.componentCount {
+      for (i, r) in radii.enumerated() {
+        guard let outline = ellipse(m, k, x: x, y: y, radius: r) else { continue }
+        let stroke = StrokeStyle(color: Color.categorical(k), width: i == 0 ? 1.4 : 1, dash: i == 0 ? [] : [4, 3])
+        layers.append(.polygon(PolygonSeries(outline: outline, fill: nil, stroke: stroke, label: nil)))
+      }
+    }
+    let means = m.means
+    layers.append(
+      .markers(
+        MarkerSeries(
+          xs: means.map { $0[x] }, ys: means.map { $0[y] }, shape: .cross, size: 6,
+          colors: [Color(hex: 0x1A1A1A)], label: labelled ? "Component means" : nil)))
+    return layers
+  }
+
+  static func clusters(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
+    let m = o.em.fitted
+    let n = o.sample.count
+    let layers = componentPoints(o, x: 0, y: 1, indices: shown(n)) + ellipseLayers(m, x: 0, y: 1, radii: [1, 2], labelled: true)
+    let panels = PanelFigure(
+      size: size, title: "Clusters and Component Ellipses", columns: 1,
+      panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers)])
+    return NamedFigure(
+      id: "clusters",
+      caption: "Each point coloured by its most probable component of the fitted \(m.componentCount)-component \(m.covarianceType.rawValue)-covariance mixture; each component's ellipses at 1 (solid) and 2 (dashed) standard deviations (Mahalanobis radius), its mean a cross.\(subsampleText(n))",
+      panels: panels)
+  }
+
+  /// Contour levels: eight round values inside the density's range, the same for every
+  /// field drawn against it.
+  static func levels(_ values: [Double]) -> [Double] {
+    let top = values.max() ?? 1
+    return [0.05, 0.15, 0.3, 0.5, 0.7, 0.9].map { $0 * top }
+  }
+
+  static func greyPoints(_ o: MultivariateOutcome, label: String?) -> Layer {
+    let n = o.sample.count
+    let idx = shown(n)
+    return .points(
+      PointSeries(
+        xs: idx.map { o.sample.values[$0] }, ys: idx.map { o.sample.values[n + $0] }, colors: [Color(hex: 0x7F7F7F).withAlpha(0.45)],
+        radius: 1.5, label: label, legendColor: Color(hex: 0x7F7F7F)))
+  }
+
+  static func kdeText(_ o: MultivariateOutcome) -> String {
+    guard let g = o.grid else { return "" }
+    let method =
+      g.method == .binned
+      ? "binned (bilinear binning; every value within \(Display.number(g.errorBound, significant: 2)) of the exact estimate)"
+      : "evaluated exactly"
+    return "Gaussian KDE with \(ruleName(o.kde.rule)) (factor \(Display.number(o.kde.factor, significant: 4)); kernel covariance = data covariance × factor²) on a \(g.x.count) × \(g.y.count) grid, \(method)"
+  }
+
+  static func ruleName(_ rule: BandwidthRule) -> String {
+    switch rule {
+    case .scott: "Scott's rule"
+    case .silverman: "Silverman's rule"
+    case .fixed: "a fixed factor"
+    }
+  }
+
+  static func density(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
+    guard let g = o.grid else { return clusters(o, size) }
+    let top = g.values.max() ?? 1
+    let scale = ColorScale.viridis(domain: 0...top)
+    let layers: [Layer] = [
+      greyPoints(o, label: nil),
+      .contour(ContourSeries(xs: g.x, ys: g.y, z: g.values, levels: levels(g.values), scale: scale, width: 1.3)),
+    ]
+    let panels = PanelFigure(
+      size: size, title: "Density Estimation of \(o.labels[0]) and \(o.labels[1])", columns: 1,
+      panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers, colorBar: ColorBar(scale: scale, label: "Density"))],
+      legend: .none)
+    return NamedFigure(
+      id: "density",
+      caption: "Contours of the kernel density estimate at 5, 15, 30, 50, 70 and 90 % of its peak over the \(Display.count(o.sample.count)) points (grey). \(kdeText(o)).\(subsampleText(o.sample.count))",
+      panels: panels)
+  }
+
+  static func fit(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
+    guard let g = o.grid else { return clusters(o, size) }
+    let lv = levels(g.values)
+    let layers: [Layer] = [
+      greyPoints(o, label: "Data"),
+      .contour(ContourSeries(levels: Contours.lines(xs: g.x, ys: g.y, z: g.values, levels: lv), colors: lv.map { _ in .green }, width: 1.6, label: "Kernel Density Estimation")),
+      .contour(ContourSeries(levels: Contours.lines(xs: g.x, ys: g.y, z: o.mixtureGrid, levels: lv), colors: lv.map { _ in .red }, width: 1.6, dash: [5, 3], label: "Mixture Density")),
+    ]
+    let panels = PanelFigure(
+      size: size, title: "Density Estimation of \(o.labels[0]) and \(o.labels[1])", columns: 1,
+      panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers)])
+    return NamedFigure(
+      id: "fit",
+      caption: "Contours of the kernel density estimate (green) and of the fitted \(o.em.fitted.componentCount)-component mixture density (red, dashed) at the same levels: 5, 15, 30, 50, 70 and 90 % of the estimate's peak.\(subsampleText(o.sample.count))",
+      panels: panels)
+  }
+
+  static func uncertainty(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
+    let n = o.sample.count
+    let idx = shown(n)
+    let top = Swift.max(o.uncertainty.max() ?? 0, 1e-3)
+    let scale = ColorScale.viridis(domain: 0...top)
+    // The more uncertain, the larger and brighter: confident points recede.
+    let order = idx.sorted { (o.uncertainty[$0], $0) < (o.uncertainty[$1], $1) }
+    let layers: [Layer] = [
+      .points(
+        PointSeries(
+          xs: order.map { o.sample.values[$0] }, ys: order.map { o.sample.values[n + $0] },
+          colors: order.map { scale(o.uncertainty[$0]) }, radius: 1.5, label: nil,
+          radii: order.map { 1.2 + 4 * o.uncertainty[$0] / top })),
+    ] + ellipseLayers(o.em.fitted, x: 0, y: 1, radii: [2], labelled: false)
+    let panels = PanelFigure(
+      size: size, title: "Classification Uncertainty", columns: 1,
+      panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers, colorBar: ColorBar(scale: scale, label: "1 − max responsibility"))],
+      legend: .none)
+    let uncertain = o.uncertainty.filter { $0 > 0.1 }.count
+    return NamedFigure(
+      id: "uncertainty",
+      caption: "Each point sized and shaded by its classification uncertainty, 1 − its largest responsibility (mclust's uncertainty plot); \(Display.count(uncertain)) of \(Display.count(n)) points exceed 0.1. Ellipses: each component at 2 standard deviations.\(subsampleText(n))",
+      panels: panels)
+  }
+
+  static func pairs(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
+    let m = o.em.fitted
+    let n = o.sample.count
+    let d = Swift.min(o.sample.dimension, pairLimit)
+    let idx = shown(n)
+    var panels: [Panel?] = []
+    for row in 0..<d {
+      for column in 0..<d {
+        if column > row {
+          panels.append(nil)
+          continue
+        }
+        let xLabel = row == d - 1 ? o.labels[column] : nil
+        let yLabel = column == 0 ? o.labels[row] : nil
+        if column == row {
+          let values = Array(o.sample.column(row))
+          var layers: [Layer] = []
+          if let kde = try? KernelDensityEstimate(data: values, rule: .scott) {
+            let grid = kde.densityOnGrid(size: 160, cut: 3)
+            layers.append(.line(LineSeries(xs: grid.grid, ys: grid.values, color: .green, width: 1.6, label: row == 0 ? "KDE (marginal)" : nil)))
+            let marginal = m.marginal([row])
+            layers.append(
+              .line(
+                LineSeries(
+                  xs: grid.grid, ys: grid.grid.map { marginal.density(at: [$0]) }, color: .red, width: 1.6, dash: [5, 3],
+                  label: row == 0 ? "Mixture (marginal)" : nil)))
+          }
+          panels.append(Panel(xLabel: xLabel, yLabel: yLabel, layers: layers, yStartsAtZero: true, sharesY: false))
+        } else {
+          let layers = componentPoints(o, x: column, y: row, indices: idx, radius: 1.3, labelled: row == 1 && column == 0)
+            + ellipseLayers(m, x: column, y: row, radii: [2], labelled: false)
+          panels.append(Panel(xLabel: xLabel, yLabel: yLabel, layers: layers))
+        }
+      }
+    }
+    let figure = PanelFigure(
+      size: Size(width: Swift.max(size.width, Double(d) * 130), height: Swift.max(size.height, Double(d) * 120)),
+      title: "Pairs: Clusters and Marginal Densities", columns: d, panels: panels, legend: .outsideRight)
+    let more = o.sample.dimension > pairLimit ? " The first \(pairLimit) of the \(o.sample.dimension) columns are shown." : ""
+    return NamedFigure(
+      id: "pairs",
+      caption: "Below the diagonal, each pair of columns with the points coloured by their most probable component and each component's projected 2-standard-deviation ellipse; on the diagonal, each column's kernel density estimate (green, Scott's rule) against the fitted mixture's marginal density (red, dashed).\(more)\(subsampleText(n))",
+      panels: figure)
+  }
+
+  /// The criterion against K, one line per covariance type, the chosen pair ringed.
+  static func selection<Model>(_ s: Selection<Model>, restarts: Int, dimension d: Int, _ size: Size) -> NamedFigure {
+    let name = s.criterion.rawValue.uppercased()
+    var layers: [Layer] = []
+    let types = s.fits.reduce(into: [CovarianceType]()) { if !$0.contains($1.covarianceType) { $0.append($1.covarianceType) } }
+    let dashes: [[Double]] = [[], [6, 3], [2, 2], [8, 3, 2, 3]]
+    var values: [Double] = []
+    for (t, type) in types.enumerated() {
+      let fits = s.fits.filter { $0.covarianceType == type }
+      let ys = fits.map { s.criterion.value($0.best) }
+      values += ys
+      layers.append(
+        .line(
+          LineSeries(
+            xs: fits.map { Double($0.components) }, ys: ys, color: Color.categorical(t), width: 1.75, dash: dashes[t % 4],
+            label: type.rawValue, markers: true)))
+    }
+    let chosen = s.best
+    layers.append(
+      .points(
+        PointSeries(
+          xs: [Double(chosen.components)], ys: [s.criterion.value(chosen.best)], colors: [Color(hex: 0x1A1A1A)], radius: 7,
+          label: "Chosen: K = \(chosen.components), \(chosen.covarianceType.rawValue)", fill: .hollow(lineWidth: 1.5))))
+    let ks = s.fits.map(\.components)
+    let low = Double(ks.min() ?? 1), high = Double(ks.max() ?? 1)
+    let finite = values.filter(\.isFinite)
+    let top = finite.max() ?? 1, bottom = finite.min() ?? 0
+    let margin = Swift.max((top - bottom) * 0.08, 1e-9 * Swift.max(1, abs(top)))
+    let figure = Figure(
+      size: size, title: "\(name) vs. Number of Components by Covariance Type", xLabel: "Number of components K",
+      yLabel: "\(name) (lower is better)", layers: layers, xDomain: (low - 0.3)...(high + 0.3),
+      yDomain: (bottom - margin)...(top + margin), xIntegerTicks: true)
+    let collapsed = s.fits.filter(\.best.isCollapsed).map { "K = \($0.components) \($0.covarianceType.rawValue)" }
+    let collapsedText =
+      collapsed.isEmpty ? "" : " Not eligible (every start had a collapsed component): \(collapsed.joined(separator: ", "))."
+    return NamedFigure(
+      id: "selection",
+      caption: "\(name) of the best of \(restarts) start\(restarts == 1 ? "" : "s") for each K and covariance type (scikit-learn's parameter counts; mclust's BIC plot in the lower-is-better convention). \(name) chooses K = \(chosen.components) with \(chosen.covarianceType.rawValue) covariances.\(collapsedText)",
+      figure: figure)
+  }
+}

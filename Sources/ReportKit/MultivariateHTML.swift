@@ -1,0 +1,179 @@
+import MixtureModels
+
+extension HTMLReport {
+  /// The template's values for a d-dimensional experiment: the same keys as one
+  /// dimension's where the meaning is the same, and `multivariate` ones for the tables
+  /// that differ (per-column summaries, per-component means, standard deviations and
+  /// correlations, the kernel's covariance).
+  static func experimentContext(_ o: MultivariateOutcome, figures: [FigureFiles], dataFiles: [(String, String)]) -> [String: Any] {
+    let em = o.em
+    let fitted = em.fitted
+    let k = fitted.componentCount
+    let d = o.sample.dimension
+    let n = o.sample.count
+    let labels = o.labels
+    let source: String
+    switch o.config.data {
+    case .generate(let groups):
+      source = "Generated with seed \(o.config.seed): " + groups.map { "\(Display.count($0.count)) draws from N(μ = (\($0.means.map { Display.given($0) }.joined(separator: ", "))), Σ)" }.joined(separator: ", ") + " (covariances in the parameters table)."
+    case .csv(let path, _, let columns, _, _):
+      let dropped = o.droppedLines
+      let droppedText: String
+      switch dropped.count {
+      case 0: droppedText = ""
+      case 1...8: droppedText = " \(dropped.count) row\(dropped.count == 1 ? "" : "s") with a missing value dropped (line\(dropped.count == 1 ? "" : "s") \(dropped.map(String.init).joined(separator: ", ")))."
+      default: droppedText = " \(Display.count(dropped.count)) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
+      }
+      source = "Columns \(columns.map(\.description).joined(separator: ", ")) of \(path).\(droppedText)"
+    }
+    let summaries: [[String: Any]] = o.summaries.enumerated().map { j, s in
+      [
+        "label": labels[j], "n": Display.count(s.count), "mean": Display.number(s.mean, significant: 6),
+        "sd": Display.number(s.sd, significant: 6), "min": Display.number(s.min, significant: 6), "max": Display.number(s.max, significant: 6),
+      ]
+    }
+    func parameters(_ m: MultivariateMixture?, _ j: Int) -> (weight: String, means: [String], sds: [String], correlations: [[String]]) {
+      guard let m, j < m.componentCount else {
+        return ("–", Array(repeating: "–", count: d), Array(repeating: "–", count: d), Array(repeating: Array(repeating: "–", count: d), count: d))
+      }
+      let (sds, r) = m.standardDeviationsAndCorrelations(j)
+      let mean = m.mean(j)
+      return (
+        Display.number(m.weights[j], decimals: 4), mean.map { Display.number($0, significant: 6) }, sds.map { Display.number($0, significant: 6) },
+        (0..<d).map { a in (0..<d).map { b in a == b ? "1" : Display.number(r[a * d + b], decimals: 3) } }
+      )
+    }
+    let truth = o.trueMixture
+    let componentTables: [[String: Any]] = (0..<k).map { j in
+      let t = parameters(truth, j), i = parameters(em.initial, j), f = parameters(fitted, j)
+      let rows: [[String: Any]] = (0..<d).map { a in
+        let correlations: [[String: Any]] = f.correlations[a].map { ["value": $0] }
+        let trueCorrelations: [[String: Any]] = t.correlations[a].map { ["value": $0] }
+        var row: [String: Any] = ["label": labels[a], "trueMean": t.means[a], "trueSD": t.sds[a]]
+        row["initialMean"] = i.means[a]
+        row["initialSD"] = i.sds[a]
+        row["mean"] = f.means[a]
+        row["sd"] = f.sds[a]
+        row["correlations"] = correlations
+        row["trueCorrelations"] = trueCorrelations
+        return row
+      }
+      return [
+        "component": String(j + 1), "weight": f.weight, "trueWeight": t.weight, "initialWeight": i.weight, "rows": rows,
+      ]
+    }
+    let figureContexts: [[String: Any]] = figures.map { f in
+      let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
+      return [
+        "id": f.id, "caption": f.caption, "alt": f.alt, "image": shown?.path ?? "", "hasImage": shown != nil,
+        "links": f.files.map { ["format": $0.format.rawValue.uppercased(), "href": $0.path] },
+      ]
+    }
+    let settings = o.config.fit
+    let status =
+      em.converged
+      ? "Converged: the mean log-likelihood changed by less than \(Display.number(settings.tolerance, significant: 3)) per point."
+      : settings.tolerance > 0
+        ? "Did not converge: the epoch limit (\(settings.epochs)) was reached before the change fell below the tolerance \(Display.number(settings.tolerance, significant: 3))."
+        : "Ran exactly \(settings.epochs) epochs (tolerance 0: no early stop)."
+    let fit = o.chosenFit
+    let restartRows: [[String: Any]] = fit.runs.enumerated().map { i, run in
+      [
+        "start": String(i + 1), "logLikelihood": Display.number(run.finalLogLikelihood, decimals: 4),
+        "epochs": String(run.epochs.count), "converged": run.converged ? "yes" : "no",
+        "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
+      ]
+    }
+    let criterion = o.selection.criterion
+    let lowest = criterion.value(o.selection.best.best)
+    let selectionRows: [[String: Any]] = o.selection.fits.enumerated().map { i, f in
+      [
+        "delta": Display.number(criterion.value(f.best) - lowest, decimals: 2),
+        "components": String(f.components), "covariance": f.covarianceType.rawValue,
+        "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
+        "parameters": String(f.best.fitted.freeParameterCount),
+        "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
+        "collapsed": f.best.isCollapsed ? "yes" : "–", "chosen": i == o.selection.chosen,
+      ]
+    }
+    let sizes = o.clusterSizes
+    let clusterRows: [[String: Any]] = sizes.indices.map { j in
+      [
+        "component": String(j + 1), "count": Display.count(sizes[j]),
+        "share": Display.number(Double(sizes[j]) / Double(n), decimals: 4),
+        "expected": Display.grouped(Display.number(fitted.weights[j] * Double(n), decimals: 1)),
+      ]
+    }
+    let types = settings.covarianceTypes.map(\.rawValue).joined(separator: ", ")
+    let kdeCovariance: [[String: Any]] = (0..<d).map { a in
+      ["label": labels[a], "values": (0..<d).map { ["value": Display.number(o.kde.covariance[a * d + $0], significant: 4)] }]
+    }
+    let kdeMethod: String
+    if let g = o.grid {
+      kdeMethod =
+        g.method == .binned
+        ? "Binned on a \(g.x.count) × \(g.y.count) grid (bilinear binning; every value within \(Display.number(g.errorBound, significant: 2)) of the exact estimate)"
+        : "Exact on a \(g.x.count) × \(g.y.count) grid (\(Display.count(n)) × \(Display.count(g.x.count * g.y.count)) kernel evaluations)"
+    } else {
+      kdeMethod = "Marginal estimates on the pair grid's diagonal (Scott's rule per column)"
+    }
+    return [
+      "name": o.config.name,
+      "anchor": safeFileName(o.config.name),
+      "description": o.config.description,
+      "hasDescription": !o.config.description.isEmpty,
+      "multivariate": true,
+      "dimension": String(d),
+      "labels": labels.map { ["label": $0] },
+      "source": source,
+      "columnSummaries": summaries,
+      "hasTrue": truth != nil,
+      "componentTables": componentTables,
+      "covarianceType": fit.covarianceType.rawValue,
+      "covarianceTypes": types,
+      "severalTypes": settings.covarianceTypes.count > 1,
+      "initName": settings.initialization.name + (fit.runs.count > 1 ? ", start \(fit.chosen + 1)" : ""),
+      "warnings": o.warnings,
+      "hasWarnings": !o.warnings.isEmpty,
+      "restarts": restartRows,
+      "restartsText": fit.runs.count == 1 ? "one start" : "\(fit.runs.count) starts",
+      "hasRestarts": fit.runs.count > 1,
+      "restartsForK": settings.selects ? " for K = \(fit.components) (\(fit.covarianceType.rawValue))" : "",
+      "selection": selectionRows,
+      "hasSelection": settings.selects,
+      "selectionText": selectionText(settings, chosen: fit, criterion: criterion),
+      "criterion": criterion.rawValue.uppercased(),
+      "clusters": clusterRows,
+      "components": String(k),
+      "epochsRun": String(em.epochs.count),
+      "maxEpochs": String(settings.epochs),
+      "converged": em.converged,
+      "status": status,
+      "initialLogLikelihood": Display.number(em.initialLogLikelihood, decimals: 4),
+      "firstLogLikelihood": Display.number(em.epochs.first?.logLikelihood ?? em.initialLogLikelihood, decimals: 4),
+      "finalLogLikelihood": Display.number(em.finalLogLikelihood, decimals: 4),
+      "aic": Display.number(em.aic, decimals: 2),
+      "bic": Display.number(em.bic, decimals: 2),
+      "parameters": String(fitted.freeParameterCount),
+      "kdeRule": "Gaussian kernel, \(MultivariateFigures.ruleName(o.kde.rule))\(o.config.kde.adjust == 1 ? "" : " × \(Display.given(o.config.kde.adjust))")",
+      "kdeFactor": Display.number(o.kde.factor, significant: 6),
+      "kdeCovariance": kdeCovariance,
+      "kdeMethod": kdeMethod,
+      "samplesNote": o.config.writesSamples(n: n)
+        ? ""
+        : "The per-sample CSV is not written for more than \(Display.count(ExperimentConfig.samplesLimit)) points; set \"writeSamples\": true in the experiment to write its \(Display.count(n)) rows.",
+      "figures": zip(figures, figureContexts).filter { $0.0.id != "selection" }.map(\.1),
+      "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
+      "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
+    ]
+  }
+
+  /// "K from 1 to 6 × covariance types full, tied, diag, spherical, each fitted from 10 starts; the BIC (lower is better) chooses K = 2 with full covariances."
+  static func selectionText<Model>(_ settings: FitConfig, chosen: RestartedRuns<Model>, criterion: InformationCriterion) -> String {
+    let range = settings.selectsComponents ? "K from \(settings.components.lowerBound) to \(settings.components.upperBound)" : "K = \(settings.components.lowerBound)"
+    let types = settings.covarianceTypes.count > 1 ? " × covariance types \(settings.covarianceTypes.map(\.rawValue).joined(separator: ", "))" : ""
+    let starts = settings.restarts == 1 ? "one start" : "\(settings.restarts) starts"
+    let choice = settings.covarianceTypes.count > 1 ? "K = \(chosen.components) with \(chosen.covarianceType.rawValue) covariances" : "K = \(chosen.components)"
+    return "\(range)\(types), each fitted from \(starts); the \(criterion.rawValue.uppercased()) (lower is better) chooses \(choice). The rest of this section describes that fit."
+  }
+}
