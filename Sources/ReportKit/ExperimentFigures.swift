@@ -117,7 +117,8 @@ enum ExperimentFigures {
         layers.append(.line(LineSeries(xs: t.xs, ys: t.ys, color: Color(hex: 0x7F7F7F).withAlpha(0.55), width: 1, label: label)))
       }
       let ends = fit.runs.map(\.finalLogLikelihood) + chosen.ys
-      if let low = ends.min(), let high = ends.max(), low < high {
+      // When every start ends at the same optimum (to 10⁻⁹), that range would show only rounding: the traces then set it.
+      if let low = ends.min(), let high = ends.max(), high - low > 1e-9 * Swift.max(1, abs(high)) {
         let margin = (high - low) * 0.05
         yDomain = (low - margin)...(high + margin)
       }

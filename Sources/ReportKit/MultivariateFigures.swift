@@ -60,7 +60,7 @@ enum MultivariateFigures {
     return Ellipse(centerX: mean[x], centerY: mean[y], a: c[x * d + x], b: c[x * d + y], c: c[y * d + y], radius: r)?.polygon()
   }
 
-  static func ellipseLayers(_ m: MultivariateMixture, x: Int, y: Int, radii: [Double], labelled: Bool) -> [Layer] {
+  static func ellipseLayers(_ m: MultivariateMixture, x: Int, y: Int, radii: [Double], labelled: Bool, markerSize: Double = 6) -> [Layer] {
     var layers: [Layer] = []
     for k in 0..<m.componentCount {
       for (i, r) in radii.enumerated() {
@@ -73,7 +73,7 @@ enum MultivariateFigures {
     layers.append(
       .markers(
         MarkerSeries(
-          xs: means.map { $0[x] }, ys: means.map { $0[y] }, shape: .cross, size: 6,
+          xs: means.map { $0[x] }, ys: means.map { $0[y] }, shape: .cross, size: markerSize,
           colors: [Color(hex: 0x1A1A1A)], label: labelled ? "Component means" : nil)))
     return layers
   }
@@ -130,7 +130,8 @@ enum MultivariateFigures {
     let scale = ColorScale.viridis(domain: 0...top)
     let layers: [Layer] = [
       greyPoints(o, label: nil),
-      .contour(ContourSeries(xs: g.x, ys: g.y, z: g.values, levels: levels(g.values), scale: scale, width: 1.3)),
+      // The lines alone set the axes (not the grid's cut margins, mostly empty).
+      .contour(ContourSeries(levels: Contours.lines(xs: g.x, ys: g.y, z: g.values, levels: levels(g.values)), scale: scale, width: 1.3)),
     ]
     let panels = PanelFigure(
       size: size, title: "Density Estimation of \(o.labels[0]) and \(o.labels[1])", columns: 1,
@@ -214,7 +215,7 @@ enum MultivariateFigures {
           panels.append(Panel(xLabel: xLabel, yLabel: yLabel, layers: layers, yStartsAtZero: true, sharesY: false))
         } else {
           let layers = componentPoints(o, x: column, y: row, indices: idx, radius: 1.3, labelled: row == 1 && column == 0)
-            + ellipseLayers(m, x: column, y: row, radii: [2], labelled: false)
+            + ellipseLayers(m, x: column, y: row, radii: [2], labelled: false, markerSize: 3.5)
           panels.append(Panel(xLabel: xLabel, yLabel: yLabel, layers: layers))
         }
       }

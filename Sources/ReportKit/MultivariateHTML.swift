@@ -44,8 +44,13 @@ extension HTMLReport {
       )
     }
     let truth = o.trueMixture
+    // Fitted components are ordered by their starts, not by the groups: each is shown
+    // beside the generating group it matches (the pairing with the least total distance
+    // between means, in units of the data's sds).
+    let match = truth.map { matchGroups($0, fitted, scales: o.summaries.map(\.sd)) } ?? []
     let componentTables: [[String: Any]] = (0..<k).map { j in
-      let t = parameters(truth, j), i = parameters(em.initial, j), f = parameters(fitted, j)
+      let g = j < match.count ? match[j] : j
+      let t = parameters(truth, g), i = parameters(em.initial, j), f = parameters(fitted, j)
       let rows: [[String: Any]] = (0..<d).map { a in
         let correlations: [[String: Any]] = f.correlations[a].map { ["value": $0] }
         let trueCorrelations: [[String: Any]] = t.correlations[a].map { ["value": $0] }
@@ -60,6 +65,7 @@ extension HTMLReport {
       }
       return [
         "component": String(j + 1), "weight": f.weight, "trueWeight": t.weight, "initialWeight": i.weight, "rows": rows,
+        "trueGroup": truth != nil && g < (truth?.componentCount ?? 0) ? "group \(g + 1), " : "",
       ]
     }
     let figureContexts: [[String: Any]] = figures.map { f in
@@ -166,6 +172,51 @@ extension HTMLReport {
       "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
       "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
     ]
+  }
+
+  /// For each fitted component, the generating group it is shown beside: the one-to-one
+  /// pairing (by permutations up to 7 components, greedily beyond) that minimises the
+  /// summed distance between means, each coordinate in units of `scales`; components
+  /// beyond the groups' number get indices past them (shown as "–").
+  static func matchGroups(_ truth: MultivariateMixture, _ fitted: MultivariateMixture, scales: [Double]) -> [Int] {
+    let k = fitted.componentCount, g = truth.componentCount
+    func distance(_ a: Int, _ b: Int) -> Double {
+      let x = fitted.mean(a), y = truth.mean(b)
+      var s = 0.0
+      for j in 0..<x.count { s += ((x[j] - y[j]) / Swift.max(scales[j], 1e-300)) * ((x[j] - y[j]) / Swift.max(scales[j], 1e-300)) }
+      return s.squareRoot()
+    }
+    let slots = Swift.max(k, g)
+    if slots <= 7 {
+      var best: [Int] = Array(0..<slots), bestCost = Double.infinity
+      var perm = Array(0..<slots)
+      func cost(_ p: [Int]) -> Double { (0..<k).reduce(0) { $0 + (p[$1] < g ? distance($1, p[$1]) : 0) } }
+      func search(_ i: Int) {
+        if i == slots {
+          let c = cost(perm)
+          if c < bestCost { bestCost = c; best = perm }
+          return
+        }
+        for j in i..<slots {
+          perm.swapAt(i, j)
+          search(i + 1)
+          perm.swapAt(i, j)
+        }
+      }
+      search(0)
+      return Array(best.prefix(k))
+    }
+    var used = Set<Int>()
+    var next = g
+    return (0..<k).map { a in
+      let candidates = (0..<g).filter { !used.contains($0) }
+      guard let b = candidates.min(by: { distance(a, $0) < distance(a, $1) }) else {
+        next += 1
+        return next - 1
+      }
+      used.insert(b)
+      return b
+    }
   }
 
   /// "K from 1 to 6 × covariance types full, tied, diag, spherical, each fitted from 10 starts; the BIC (lower is better) chooses K = 2 with full covariances."

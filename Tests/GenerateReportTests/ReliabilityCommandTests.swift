@@ -187,7 +187,7 @@ private func eventually(_ condition: () -> Bool) async throws -> Bool {
       (["quick.json", "-o", ""], 64, "error: Please give a folder after --output, e.g. --output report; it cannot be empty; see 'generate-report --help'"),
       (["quick.json", "--format", "gif"], 64, "error: The value 'gif' is invalid for '--format <png,pdf,svg>': Unknown format \"gif\"; please use png, pdf or svg, separated by commas; see 'generate-report --help'"),
       (["quick.json", "--bogus"], 64, "error: Unknown option '--bogus'; see 'generate-report --help'"),
-      (["bad.json", "--template", template], 65, "error: bad.json:1:17: experiments must be a non-empty array of experiments, got an array"),
+      (["bad.json", "--template", template], 65, "error: bad.json:1:17: experiments must be a non-empty array of experiments, got an empty array"),
       (["missing.json"], 74, "error: missing.json: cannot read the experiment file (no such file); check the path"),
       (["nocsv.json", "--template", template], 74, "error: nocsv.json:1:48: experiments[0].data.csv \"missing.csv\" cannot be read (no such file); the path is relative to the config file's folder"),
       (["quick.json", "--template", "none.html"], 74, "error: none.html: cannot read the template (no such file); check the --template path"),

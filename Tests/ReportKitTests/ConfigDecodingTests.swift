@@ -21,9 +21,9 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
   static let errorCases: [Case] = [
     Case(json: #"{"experiments": [{"name": "a" "data": {}}]}"#, message: #"c.json:1:31: expected ',' or '}' after an object member, found '"'"#),
     Case(json: #"{"experiments": [],}"#, message: "c.json:1:19: trailing comma before '}' is not allowed in JSON"),
-    Case(json: "[]", message: #"c.json:1:1: the top level must be an object with "experiments", got an array"#),
+    Case(json: "[]", message: #"c.json:1:1: the top level must be an object with "experiments", got an empty array"#),
     Case(json: #"{"title": "x"}"#, message: #"c.json:1:1: experiments is missing; add "experiments": [{"name": …, "data": …}]"#),
-    Case(json: #"{"experiments": []}"#, message: "c.json:1:17: experiments must be a non-empty array of experiments, got an array"),
+    Case(json: #"{"experiments": []}"#, message: "c.json:1:17: experiments must be a non-empty array of experiments, got an empty array"),
     Case(json: #"{"experiment": []}"#, message: #"c.json:1:2: experiment is not a known key; did you mean "experiments"?"#),
     Case(
       json: experiment(data: #"{"generate": [{"mean": 2, "sd": 1, "count": 200}, {"mean": -1, "sd": -0.8, "count": 600}]}"#),
@@ -66,7 +66,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: "c.json:1:147: experiments[0].fit.init.sds[1] must be > 0, got 0.0"),
     Case(
       json: experiment(#", "fit": {"init": {"weights": [1], "means": [0], "sds": [1]}}"#),
-      message: "c.json:1:159: experiments[0].fit.init.weights must be an array of 2 numbers (one per component), got an array"),
+      message: "c.json:1:159: experiments[0].fit.init.weights must be an array of 2 numbers (one per component), got an array of 1 value"),
     Case(
       json: experiment(#", "fit": {"epoch": 3}"#),
       message: #"c.json:1:139: experiments[0].fit.epoch is not a known key; did you mean "epochs"?"#),

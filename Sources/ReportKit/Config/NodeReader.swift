@@ -107,6 +107,7 @@ struct NodeReader {
     case .number(_, let literal): literal.count <= Echo.limit ? literal : "a number of \(literal.count) characters"
     case .string(let s): "the string \(Echo.quoted(s))"
     case .bool(let b): "\(b)"
+    case .array(let items): items.isEmpty ? "an empty array" : "an array of \(items.count) value\(items.count == 1 ? "" : "s")"
     default: v.typeDescription
     }
   }

@@ -544,6 +544,18 @@ extension ReportConfig {
     }
     let covNode = try r.required("covariances", hint: "add \"covariances\": \(shape), scikit-learn's covariances_ for \"\(type.rawValue)\"")
     let what = "\(shape), scikit-learn's covariances_ for \"\(type.rawValue)\""
+    // The nesting depth the type needs (full 3, tied and diag 2, spherical 1), checked first
+    // so a start of another type's shape is named as such.
+    func depth(_ v: JSONNode) -> Int {
+      guard case .array(let items) = v.kind, let first = items.first else { return 0 }
+      return 1 + depth(first)
+    }
+    let wanted = type == .full ? 3 : type == .spherical ? 1 : 2
+    if depth(covNode) != wanted {
+      throw InputError(
+        file: file, position: covNode.position,
+        message: "\(r.path("covariances")) must be \(what), got \(depth(covNode) == 3 ? "matrices per component (full's shape)" : depth(covNode) == 1 ? "one number per component (spherical's shape)" : depth(covNode) == 2 ? "arrays (tied's or diag's shape)" : NodeReader.describe(covNode)); set fit.covariance to the start's type or reshape it")
+    }
     let parameters: CovarianceParameters
     switch type {
     case .full:
