@@ -54,6 +54,46 @@ struct CSVInput {
 /// The CSV targets' checks: each reading's own invariants, the two `missing` modes
 /// against each other, and both against ``ReferenceCSV``.
 enum CSVChecks {
+  /// csv-columns: the first byte picks two different indices (`byte % 8` and
+  /// `(byte / 8) % 8`, the second moved on by one when equal); the rest is the file. A
+  /// two-column read must succeed exactly when both one-column reads do, give the same
+  /// values bit for bit (missing: error), and drop the union of their dropped rows (drop).
+  static func checkColumns(_ bytes: [UInt8], into findings: inout Findings) {
+    guard let selector = bytes.first else { return }
+    let a = Int(selector % 8)
+    var b = Int((selector / 8) % 8)
+    if b == a { b = (a + 1) % 8 }
+    let file = Array(bytes.dropFirst())
+    for mode in [MissingValues.error, .drop] {
+      func read(_ columns: [ColumnReference]) -> Result<CSVColumns, InputError> {
+        Result { () throws(InputError) in try InputDecoding.csvColumns(file, columns: columns, missing: mode, file: FuzzTarget.csvFile) }
+      }
+      let both = read([.index(a), .index(b)])
+      let first = read([.index(a)]), second = read([.index(b)])
+      var f = Findings()
+      switch (both, first, second) {
+      case (.success(let m), .success(let x), .success(let y)):
+        f.expect(m.names == x.names + y.names, "names \(m.names) are not \(x.names + y.names)")
+        f.expect(m.values[0].count == m.values[1].count, "columns of \(m.values[0].count) and \(m.values[1].count) rows")
+        let union = Array(Set(x.droppedLines + y.droppedLines)).sorted()
+        f.expect(m.droppedLines == union, "dropped \(m.droppedLines), the single reads dropped \(union)")
+        if mode == .error {
+          f.expect(m.values[0].map(\.bitPattern) == x.values[0].map(\.bitPattern), "column \(a) differs from its single read")
+          f.expect(m.values[1].map(\.bitPattern) == y.values[0].map(\.bitPattern), "column \(b) differs from its single read")
+        }
+        for value in m.values.joined() { f.expect(value.isFinite, "value \(value) is not finite") }
+      case (.failure(let error), _, _):
+        Invariants.check(error, file: FuzzTarget.csvFile, input: file, into: &f)
+        if case .success = first, case .success = second, mode == .error {
+          f.expect(false, "the two-column read failed (\(error)) where both single reads succeeded")
+        }
+      case (.success, _, _):
+        f.expect(false, "the two-column read succeeded where a single read failed")
+      }
+      findings.append(contentsOf: f, context: "columns \(a), \(b), missing \(mode.rawValue)")
+    }
+  }
+
   /// Reads `input` in both modes and records every broken invariant.
   static func check(_ input: CSVInput, into findings: inout Findings) {
     let bytes = Array(input.file)

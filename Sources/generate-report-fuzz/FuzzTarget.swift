@@ -12,6 +12,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
   case csvName = "csv-name"
   /// `InputDecoding.csvColumn` with a column picked by 0-based index.
   case csvIndex = "csv-index"
+  /// `InputDecoding.csvColumns` with two columns (by index) against two single reads.
+  case csvColumns = "csv-columns"
 
   /// The file name the parsers are given; every error must name it.
   static let configFile = "fuzz/experiment.json"
@@ -37,6 +39,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case .csvName, .csvIndex:
       let input = CSVInput(bytes, byName: self == .csvName)
       CSVChecks.check(input, into: &findings)
+    case .csvColumns:
+      CSVChecks.checkColumns(bytes, into: &findings)
     }
     return findings.messages.filter { message in !Self.ignored.contains { message.contains($0) } }
   }

@@ -77,6 +77,20 @@ extension FuzzTarget {
         }
       }
       return "column \(input.column); " + results.joined(separator: "; ")
+    case .csvColumns:
+      guard let selector = bytes.first else { return "empty input" }
+      let a = Int(selector % 8)
+      var b = Int((selector / 8) % 8)
+      if b == a { b = (a + 1) % 8 }
+      let results = MissingValues.allCases.map { missing -> String in
+        do throws(InputError) {
+          let c = try InputDecoding.csvColumns(Array(bytes.dropFirst()), columns: [.index(a), .index(b)], missing: missing, file: Self.csvFile)
+          return "\(missing.rawValue): \(c.names.map(quoted)) with \(c.values.first?.count ?? 0) rows, \(c.droppedLines.count) dropped"
+        } catch {
+          return "\(missing.rawValue): \(quoted(error.description))"
+        }
+      }
+      return "columns \(a), \(b); " + results.joined(separator: "; ")
     }
   }
 }

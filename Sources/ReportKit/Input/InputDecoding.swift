@@ -31,4 +31,13 @@ package enum InputDecoding {
       try CSVReader.column(column, bytes: buffer, missing: missing, file: file)
     }
   }
+
+  /// Reads several numeric columns of a CSV file's bytes, row-aligned, as a d-dimensional run does.
+  package static func csvColumns(
+    _ bytes: [UInt8], columns: [ColumnReference], missing: MissingValues, file: String
+  ) throws(InputError) -> CSVColumns {
+    try bytes.withUnsafeBufferPointer { (buffer) throws(InputError) in
+      try CSVReader.columns(columns, bytes: buffer, missing: missing, file: file)
+    }
+  }
 }
