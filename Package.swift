@@ -58,7 +58,7 @@ let package = Package(
     // Fuzz harnesses for the parsers of user bytes (scripts/fuzz.sh): a libFuzzer target
     // when built with -DFUZZING -sanitize=fuzzer, otherwise a replay tool for saved inputs.
     .executableTarget(name: "generate-report-fuzz", dependencies: ["ReportKit", "MixtureModels"]),
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Plotting"], path: "Tests/TestSupport"),
     .testTarget(name: "MixtureModelsTests", dependencies: ["MixtureModels", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
     .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Plotting", "TestSupport"]),

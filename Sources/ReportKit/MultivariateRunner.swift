@@ -44,16 +44,21 @@ enum MultivariateRunner {
   static func run(_ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess) throws(ReportError) -> MultivariateOutcome {
     let path = "experiments[\(index)]"
     let d = experiment.dimension
-    var columns: [[Double]]
     var groupLabels: [Int32]?
     var trueMixture: MultivariateMixture?
     var droppedLines: [Int] = []
+    func failure(_ error: MixtureError, at key: String) -> ReportError {
+      .invalidInput(InputError(file: configFile, position: nil, message: "\(path).\(key): \(error.description)"))
+    }
+    // The data goes straight into the sample's one column-major buffer: no second copy
+    // outlives this switch.
+    let sample: Sample
     switch experiment.data {
     case .generate(let specs):
       var random = RandomSource(seed: experiment.seed)
       let n = specs.reduce(0) { $0 + $1.count }
-      columns = [[Double]](repeating: [], count: d)
-      for j in 0..<d { columns[j].reserveCapacity(n) }
+      var values = [Double](repeating: 0, count: n * d)
+      var row = 0
       var labels: [Int32] = []
       labels.reserveCapacity(n)
       var z = [Double](repeating: 0, count: d)
@@ -67,11 +72,13 @@ enum MultivariateRunner {
           for a in 0..<d {
             var x = spec.means[a]
             for b in 0...a { x += l[a * d + b] * z[b] }
-            columns[a].append(x)
+            values[a * n + row] = x
           }
           labels.append(Int32(g))
+          row += 1
         }
       }
+      sample = Sample(count: n, dimension: d, columnMajor: values)
       groupLabels = labels
       let shares = specs.map { Double($0.count) / Double(n) }.normalisedToOne
       trueMixture = try? MultivariateMixture(
@@ -96,9 +103,8 @@ enum MultivariateRunner {
       } catch {
         throw .invalidInput(error)
       }
-      columns = read.values
       droppedLines = read.droppedLines
-      let n = columns.first?.count ?? 0
+      let n = read.values.first?.count ?? 0
       guard n > d else {
         let droppedNote = droppedLines.isEmpty ? "" : " after dropping \(droppedLines.count) row\(droppedLines.count == 1 ? "" : "s") with missing values"
         throw .invalidInput(
@@ -106,15 +112,11 @@ enum MultivariateRunner {
             file: resolved, position: nil,
             message: "the columns \(read.names.map { Echo.quoted($0) }.joined(separator: ", ")) have \(n) complete row\(n == 1 ? "" : "s")\(droppedNote); a \(d)-dimensional fit needs at least \(d + 1)"))
       }
-    }
-    func failure(_ error: MixtureError, at key: String) -> ReportError {
-      .invalidInput(InputError(file: configFile, position: nil, message: "\(path).\(key): \(error.description)"))
-    }
-    let sample: Sample
-    do {
-      sample = try Sample(columns: columns)
-    } catch {
-      throw failure(error, at: "data")
+      do {
+        sample = try Sample(columns: read.values)
+      } catch {
+        throw failure(error, at: "data")
+      }
     }
     let n = sample.count
     let fit = experiment.fit

@@ -47,45 +47,7 @@ import TestSupport
     let layout = sample.figure.draw(on: canvas)
     let legend = try #require(layout.legend)
     let frame = legend.frame
-    var clipped = false
-    var hits = 0
-    func points(_ path: Path) -> [[Point]] {
-      var runs: [[Point]] = []
-      for e in path.elements {
-        switch e {
-        case .move(let p): runs.append([p])
-        case .line(let p): runs[runs.count - 1].append(p)
-        case .close: if let first = runs.last?.first { runs[runs.count - 1].append(first) }
-        case .circle: break
-        }
-      }
-      return runs
-    }
-    func near(_ p: Point, _ margin: Double) -> Bool { frame.insetBy(-margin).contains(p) }
-    for op in canvas.operations {
-      switch op {
-      case .pushClip: clipped = true
-      case .popClip: clipped = false
-      case .stroke(let path, let style) where clipped:
-        for run in points(path) {
-          for (a, b) in zip(run, run.dropFirst()) {
-            let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
-            let steps = Swift.max(1, Int(length * 4))
-            for s in 0...steps {
-              let f = Double(s) / Double(steps)
-              if near(Point(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f), style.width / 2) { hits += 1 }
-            }
-          }
-        }
-        for case .circle(let c, let r) in path.elements where near(c, r + style.width / 2) { hits += 1 }
-      case .fill(let path, _) where clipped:
-        for case .circle(let c, let r) in path.elements where near(c, r) { hits += 1 }
-        for run in points(path) where run.count >= 3 {
-          if run.contains(where: { frame.contains($0) }) || Obstacle.polygon(run, contains: Point(frame.midX, frame.midY)) { hits += 1 }
-        }
-      default: break
-      }
-    }
+    let hits = LegendCheck.coveredMarks(canvas.operations, legend: frame)
     #expect(hits == 0, "the legend \(frame) (\(legend.placement)) covers \(hits) sampled marks")
   }
 
