@@ -245,7 +245,8 @@ enum MultivariateFigures {
         .line(
           LineSeries(
             xs: fits.map { Double($0.components) }, ys: ys, color: Color.categorical(t), width: 1.75, dash: dashes[t % 4],
-            label: type.rawValue, markers: true)))
+            label: d == 1 ? (type == .tied ? "tied (one variance, mclust E)" : "\(type.rawValue) (a variance each, mclust V)") : type.rawValue,
+            markers: true)))
     }
     let chosen = s.best
     layers.append(
