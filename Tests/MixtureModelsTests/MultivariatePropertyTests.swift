@@ -142,3 +142,37 @@ import TestSupport
     #expect(abs(eigen.vector.0 - 0.5.squareRoot()) < 1e-15 && abs(eigen.vector.1 - 0.5.squareRoot()) < 1e-15)
   }
 }
+
+/// The kernels specialised for d ≤ 8 (registers; row by row from d = 5) against the
+/// general one and against the scalar log-density, for every type and d from 1 to 9.
+@Suite struct MultivariateKernelTests {
+  @Test(arguments: Array(1...9))
+  func specialisedKernelsAgreeWithTheGeneralOne(d: Int) throws {
+    let n = 1_003
+    var random = RandomSource(seed: UInt64(d))
+    var values = [Double](repeating: 0, count: n * d)
+    for i in 0..<n {
+      let g = Double(i % 3)
+      for a in 0..<d { values[a * n + i] = 4 * g + random.normal() + Double(a) * 0.1 * g }
+    }
+    let sample = Sample(count: n, dimension: d, columnMajor: values)
+    for type in CovarianceType.allCases {
+      var rng = RandomSource(seed: 9, stream: 1)
+      let mixture = try MultivariateStart.kMeansPlusPlus.start(
+        sample, components: 3, type: type, random: &rng, regularization: 1e-6, variances: sample.variances)
+      let (fast, general) = values.withUnsafeBufferPointer { buffer in
+        (
+          MultivariateKernel.pass(buffer, count: n, mixture, threads: 1),
+          MultivariateKernel.pass(buffer, count: n, mixture, threads: 1, general: true)
+        )
+      }
+      #expect(fast.logLikelihood.isApproximatelyEqual(to: general.logLikelihood, relativeTolerance: 1e-13), "d = \(d), \(type)")
+      #expect(fast.logLikelihood.isApproximatelyEqual(to: mixture.logLikelihood(of: sample), relativeTolerance: 1e-12), "d = \(d), \(type)")
+      #expect(maxRelativeError(fast.mass, general.mass) < 1e-12, "d = \(d), \(type)")
+      let scale = fast.second.map(abs).max() ?? 1
+      #expect(zip(fast.first, general.first).allSatisfy { abs($0 - $1) <= 1e-12 * scale }, "d = \(d), \(type)")
+      #expect(zip(fast.second, general.second).allSatisfy { abs($0 - $1) <= 1e-12 * scale }, "d = \(d), \(type)")
+      #expect(fast.second.count == 3 * (type == .full || type == .tied ? d * (d + 1) / 2 : d))
+    }
+  }
+}
