@@ -26,12 +26,18 @@ public enum MultivariateEM {
     guard sample.count >= 2 else { throw .invalidData("EM needs at least 2 data points, got \(sample.count)") }
     var variances: [Double] = []
     for j in 0..<sample.dimension {
-      let column = Array(sample.column(j))
-      if let bad = column.first(where: { !$0.isFinite }) {
+      let n = sample.count
+      // On the sample's own buffer: no copy of a column.
+      let (allFinite, variance) = sample.values.withUnsafeBufferPointer { values in
+        let column = UnsafeBufferPointer(rebasing: values[(j * n)..<((j + 1) * n)])
+        let (sum, allFinite) = Statistics.sum(column)
+        return (allFinite, allFinite ? Statistics.variance(column, sum: sum, ddof: 0) : .nan)
+      }
+      guard allFinite else {
+        let bad = sample.column(j).first(where: { !$0.isFinite }) ?? .nan
         throw .invalidData("data must be finite, got \(bad) in coordinate \(j + 1)")
       }
-      let variance = Statistics.variance(column, ddof: 0)
-      if let problem = Statistics.spreadProblem(column, variance: variance) {
+      if !(variance > 0 && variance.isFinite), let problem = Statistics.spreadProblem(Array(sample.column(j)), variance: variance) {
         throw .invalidData("coordinate \(j + 1): \(problem)")
       }
       guard variance > 0 else {

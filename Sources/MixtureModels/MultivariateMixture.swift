@@ -199,11 +199,12 @@ public struct MultivariateMixture: MixtureModel {
     return total
   }
 
-  /// Each point's most probable component (the lower one on a tie) and its
-  /// uncertainty `1 − max r`.
-  public func classify(_ sample: Sample) -> (assignments: [Int32], uncertainty: [Double]) {
+  /// Each point's most probable component (the lower one on a tie), and how many points
+  /// have an uncertainty `1 − max r` above `threshold` (mclust's `uncertainty`), without
+  /// keeping n uncertainties.
+  public func classify(_ sample: Sample, countingUncertaintyAbove threshold: Double = 0.1) -> (assignments: [Int32], uncertain: Int) {
     var labels = [Int32](repeating: 0, count: sample.count)
-    var uncertainty = [Double](repeating: 0, count: sample.count)
+    var uncertain = 0
     var x = [Double](repeating: 0, count: dimension)
     var terms = [Double](repeating: 0, count: componentCount)
     for i in 0..<sample.count {
@@ -213,11 +214,15 @@ public struct MultivariateMixture: MixtureModel {
         terms[k] = logComponentDensity(k, at: x)
         if terms[k] > terms[best] { best = k }
       }
-      let normaliser = logSumExp(terms)
       labels[i] = Int32(best)
-      uncertainty[i] = max(0, 1 - _exp(terms[best] - normaliser))
+      if 1 - _exp(terms[best] - logSumExp(terms)) > threshold { uncertain += 1 }
     }
-    return (labels, uncertainty)
+    return (labels, uncertain)
+  }
+
+  /// `1 − max r` at `x`: how unsure the classification of a point there is.
+  public func uncertainty(at x: [Double]) -> Double {
+    Swift.max(0, 1 - (responsibilities(at: x).max() ?? 1))
   }
 
   /// The marginal mixture of coordinates `coordinates` (means and covariance blocks).

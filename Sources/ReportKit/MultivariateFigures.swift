@@ -163,22 +163,30 @@ enum MultivariateFigures {
   static func uncertainty(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
     let n = o.sample.count
     let idx = shown(n)
-    let top = Swift.max(o.uncertainty.max() ?? 0, 1e-3)
+    let m = o.em.fitted
+    var u = [Double](repeating: 0, count: n <= markLimit ? n : 0)
+    var uncertainty: [Int: Double] = [:]
+    for i in idx {
+      let value = m.uncertainty(at: o.sample.point(i))
+      if n <= markLimit { u[i] = value } else { uncertainty[i] = value }
+    }
+    func of(_ i: Int) -> Double { n <= markLimit ? u[i] : uncertainty[i] ?? 0 }
+    let top = Swift.max(idx.map(of).max() ?? 0, 1e-3)
     let scale = ColorScale.viridis(domain: 0...top)
     // The more uncertain, the larger and brighter: confident points recede.
-    let order = idx.sorted { (o.uncertainty[$0], $0) < (o.uncertainty[$1], $1) }
+    let order = idx.sorted { (of($0), $0) < (of($1), $1) }
     let layers: [Layer] = [
       .points(
         PointSeries(
           xs: order.map { o.sample.values[$0] }, ys: order.map { o.sample.values[n + $0] },
-          colors: order.map { scale(o.uncertainty[$0]) }, radius: 1.5, label: nil,
-          radii: order.map { 1.2 + 4 * o.uncertainty[$0] / top })),
-    ] + ellipseLayers(o.em.fitted, x: 0, y: 1, radii: [2], labelled: false)
+          colors: order.map { scale(of($0)) }, radius: 1.5, label: nil,
+          radii: order.map { 1.2 + 4 * of($0) / top })),
+    ] + ellipseLayers(m, x: 0, y: 1, radii: [2], labelled: false)
     let panels = PanelFigure(
       size: size, title: "Classification Uncertainty", columns: 1,
       panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers, colorBar: ColorBar(scale: scale, label: "1 − max responsibility"))],
       legend: .none)
-    let uncertain = o.uncertainty.filter { $0 > 0.1 }.count
+    let uncertain = o.uncertainCount
     return NamedFigure(
       id: "uncertainty",
       caption: "Each point sized and shaded by its classification uncertainty, 1 − its largest responsibility (mclust's uncertainty plot); \(Display.count(uncertain)) of \(Display.count(n)) points exceed 0.1. Ellipses: each component at 2 standard deviations.\(subsampleText(n))",

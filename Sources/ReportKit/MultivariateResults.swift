@@ -100,8 +100,9 @@ extension ResultsDocument {
       for j in 0..<d { x[j] = o.sample.values[j * n + i] }
       text += x.map(Display.exact).joined(separator: ",")
       if let groups = o.groupLabels { text += "," + String(groups[i] + 1) }
-      text += "," + String(o.assignments[i] + 1) + "," + Display.exact(o.uncertainty[i])
-      for r in m.responsibilities(at: x) { text += "," + Display.exact(r) }
+      let r = m.responsibilities(at: x)
+      text += "," + String(o.assignments[i] + 1) + "," + Display.exact(Swift.max(0, 1 - (r.max() ?? 1)))
+      for value in r { text += "," + Display.exact(value) }
       text += "\n"
     }
     return text

@@ -19,9 +19,10 @@ public struct MultivariateOutcome: Sendable {
   public var grid: GridDensity2D?
   /// The fitted mixture's density on the same grid.
   public var mixtureGrid: [Double]
-  /// Each point's most probable component (0-based) and its uncertainty 1 − max r.
+  /// Each point's most probable component (0-based).
   public var assignments: [Int32]
-  public var uncertainty: [Double]
+  /// How many points have an uncertainty 1 − max r above 0.1.
+  public var uncertainCount: Int
   /// Per column: n, mean, sd (n − 1), min, max.
   public var summaries: [SampleSummary]
 
@@ -172,13 +173,13 @@ enum MultivariateRunner {
       grid = g
       mixtureGrid = axes[1].flatMap { y in axes[0].map { m.density(at: [$0, y]) } }
     }
-    let (assignments, uncertainty) = m.classify(sample)
+    let (assignments, uncertainCount) = m.classify(sample)
     let variances = sample.variances
     return MultivariateOutcome(
       config: experiment, sample: sample, groupLabels: groupLabels, droppedLines: droppedLines, trueMixture: trueMixture,
       selection: selection,
       warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
-      kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainty: uncertainty,
+      kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
       summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) })
   }
 
