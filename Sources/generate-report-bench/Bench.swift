@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "generate-report-bench",
     abstract: "Time EM, KDE, CSV reading and a whole report (release builds only give meaningful numbers).",
-    subcommands: [Suite.self, EM.self, KDE.self, CSV.self, Report.self, MathBench.self],
+    subcommands: [Suite.self, EM.self, EMMulti.self, KDE.self, CSV.self, Report.self, MathBench.self],
     defaultSubcommand: Suite.self)
 }
 
@@ -103,6 +103,69 @@ struct EM: ParsableCommand {
     printJSON([
       ("secondsPerIteration", perIteration), ("fitSeconds", middle(long)),
       ("fixedSeconds", middle(short) - 2 * perIteration), ("logLikelihood", result!.finalLogLikelihood),
+    ])
+  }
+}
+
+/// An explicit d-dimensional start in scikit-learn's shapes (full K × d × d covariances
+/// whatever the type).
+struct MultivariateStart: Decodable {
+  let type: CovarianceType
+  let weights: [Double]
+  let means: [[Double]]
+  let covariances: [[[Double]]]
+}
+
+struct EMMulti: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "em-multi", abstract: "Seconds per d-dimensional EM iteration from an explicit start, as JSON.")
+  @Option(help: "Raw float64 data file, row-major n × d (numpy's tofile of a C-ordered (n, d) array).") var data: String
+  @Option(help: "The number of coordinates per point.") var dimension: Int
+  @Option(help: "JSON file: {\"type\", \"weights\", \"means\" (K × d), \"covariances\" (K × d × d)}.") var start: String
+  @Option var iterations = 10
+  @Option var threads = 2
+  @Option var repeats = 3
+  @Option var regularization = 1e-6
+
+  func run() throws {
+    guard dimension >= 1 else { throw ValidationError("--dimension must be at least 1") }
+    guard iterations >= 2 else { throw ValidationError("--iterations must be at least 2") }
+    let sample: Sample
+    do {
+      let rows = try readFloat64(data)
+      guard rows.count % dimension == 0 else { throw ValidationError("\(rows.count) values are not a multiple of \(dimension)") }
+      let n = rows.count / dimension, d = dimension
+      var columns = [Double](repeating: 0, count: rows.count)
+      rows.withUnsafeBufferPointer { source in
+        columns.withUnsafeMutableBufferPointer { target in
+          for i in 0..<n { for j in 0..<d { target[j * n + i] = source[i * d + j] } }
+        }
+      }
+      sample = Sample(count: n, dimension: d, columnMajor: columns)
+    }
+    guard let json = FileManager.default.contents(atPath: start) else { throw ValidationError("cannot read \(start)") }
+    let given = try JSONDecoder().decode(MultivariateStart.self, from: json)
+    let initial = try MultivariateMixture(type: given.type, weights: given.weights, means: given.means, covariances: given.covariances)
+    func fit(_ epochs: Int) throws -> EMRun<MultivariateMixture> {
+      try MultivariateEM.fit(sample, from: initial, options: EMOptions(maxEpochs: epochs, tolerance: 0, regularization: regularization, threads: threads))
+    }
+    // As `em`: per iteration = (median(fit of N) − median(fit of 1)) / (N − 1); a fit of N
+    // sweeps the data N + 1 times, so the fixed cost (the data check and the variances,
+    // copies of the columns) is the fit of 1 less two sweeps.
+    var long: [Double] = [], short: [Double] = []
+    var result: EMRun<MultivariateMixture>?
+    for _ in 0..<max(1, repeats) {
+      let (longSeconds, longResult) = try median(1) { try fit(iterations) }
+      long.append(longSeconds)
+      result = longResult
+      short.append(try median(1) { try fit(1) }.seconds)
+    }
+    let perIteration = (middle(long) - middle(short)) / Double(iterations - 1)
+    printJSON([
+      ("secondsPerIteration", perIteration), ("fitSeconds", middle(long)),
+      ("fixedSeconds", middle(short) - 2 * perIteration), ("logLikelihood", result!.finalLogLikelihood),
+      ("epochs", result!.epochs.count), ("count", sample.count), ("dimension", sample.dimension),
+      ("longRuns", long), ("shortRuns", short),
     ])
   }
 }
