@@ -77,6 +77,7 @@ public struct MultivariateKDE: Sendable {
           let shared = UnsafeSendable((values, l, out))
           parallelForEach(blocks, threads: threadCount) { b in
             let (values, l, out) = shared.value
+            guard let first = values.baseAddress else { return }
             var e = [Vector8](repeating: Vector8(), count: d)
             for p in (b * 64)..<Swift.min((b + 1) * 64, points.count) {
               let x = points[p]
@@ -87,7 +88,7 @@ public struct MultivariateKDE: Sendable {
                 for a in 0..<d {
                   var v = Vector8(repeating: x[a])
                   if lanes == 8 {
-                    v -= UnsafeRawPointer(values.baseAddress! + a * n + i).loadUnaligned(as: Vector8.self)
+                    v -= UnsafeRawPointer(first + a * n + i).loadUnaligned(as: Vector8.self)
                   } else {
                     for lane in 0..<8 { v[lane] -= values[a * n + i + Swift.min(lane, lanes - 1)] }
                   }

@@ -230,7 +230,7 @@ struct MultivariateChunk: @unchecked Sendable {
         }
         i += count
       }
-      let slot = out.baseAddress! + c * stride
+      guard let slot = out.baseAddress.map({ $0 + c * stride }) else { return }
       slot[0] = Statistics.lanes(accumulators[k * perComponent])
       for t in 0..<(k * perComponent) { slot[1 + t] = Statistics.lanes(accumulators[t]) }
     }
@@ -345,7 +345,7 @@ enum FixedDimensionChunk<let D: Int> {
         // (a full covariance has d(d+1)/2 of them): the block's differences and weighted
         // differences go to scratch first, and the sums are taken row by row (at most d
         // accumulators at a time).
-        if D >= 5 {
+        if full && D >= 5 {
           sumRowByRow(
             k: k, vectors: vectors, mu: mu, xs: xs, terms: terms, totals: totals, accumulators: accumulators,
             scratch: rowScratch, perComponent: perComponent, full: full)
@@ -358,29 +358,23 @@ enum FixedDimensionChunk<let D: Int> {
           for a in 0..<D { centre[a] = Vector8(repeating: m[a]) }
           var mass = Vector8()
           var first = InlineArray<D, Vector8>(repeating: zero)
-          var second = InlineArray<D, InlineArray<D, Vector8>>(repeating: InlineArray<D, Vector8>(repeating: zero))
-          for v in 0..<vectors {
-            let r = terms[j * blockSize + v] * totals[v]
-            mass += r
-            var e = InlineArray<D, Vector8>(repeating: zero)
-            var re = InlineArray<D, Vector8>(repeating: zero)
-            for a in 0..<D {
-              e[a] = xs[a * blockSize + v] - centre[a]
-              re[a] = r * e[a]
-              first[a] += re[a]
-            }
-            if full {
+          let acc = accumulators + j * perComponent
+          if full {
+            var second = InlineArray<D, InlineArray<D, Vector8>>(repeating: InlineArray<D, Vector8>(repeating: zero))
+            for v in 0..<vectors {
+              let r = terms[j * blockSize + v] * totals[v]
+              mass += r
+              var e = InlineArray<D, Vector8>(repeating: zero)
+              var re = InlineArray<D, Vector8>(repeating: zero)
+              for a in 0..<D {
+                e[a] = xs[a * blockSize + v] - centre[a]
+                re[a] = r * e[a]
+                first[a] += re[a]
+              }
               for a in 0..<D {
                 for b in 0..<(a + 1) { second[a][b] = second[a][b].addingProduct(re[a], e[b]) }
               }
-            } else {
-              for a in 0..<D { second[a][a] = second[a][a].addingProduct(re[a], e[a]) }
             }
-          }
-          let acc = accumulators + j * perComponent
-          acc[0] += mass
-          for a in 0..<D { acc[1 + a] += first[a] }
-          if full {
             var t = 1 + D
             for a in 0..<D {
               for b in 0..<(a + 1) {
@@ -389,8 +383,22 @@ enum FixedDimensionChunk<let D: Int> {
               }
             }
           } else {
-            for a in 0..<D { acc[1 + D + a] += second[a][a] }
+            // Diagonal types: d squares, one flat array (a nested one defeats the registers).
+            var squares = InlineArray<D, Vector8>(repeating: zero)
+            for v in 0..<vectors {
+              let r = terms[j * blockSize + v] * totals[v]
+              mass += r
+              for a in 0..<D {
+                let e = xs[a * blockSize + v] - centre[a]
+                let re = r * e
+                first[a] += re
+                squares[a] = squares[a].addingProduct(re, e)
+              }
+            }
+            for a in 0..<D { acc[1 + D + a] += squares[a] }
           }
+          acc[0] += mass
+          for a in 0..<D { acc[1 + a] += first[a] }
         }
         i += count
       }
