@@ -33,7 +33,8 @@ public struct MultivariateOutcome: Sendable {
     for a in assignments { sizes[Int(a)] += 1 }
     return sizes
   }
-  public var labels: [String] { config.labels }
+  /// The axes' and tables' names: `data.labels`, else the header names, else x1…xd.
+  public var labels: [String]
 }
 
 /// Runs d-dimensional experiments: produces or reads the data, starts and fits EM over
@@ -48,6 +49,7 @@ enum MultivariateRunner {
     var groupLabels: [Int32]?
     var trueMixture: MultivariateMixture?
     var droppedLines: [Int] = []
+    var labels = experiment.labels
     func failure(_ error: MixtureError, at key: String) -> ReportError {
       .invalidInput(InputError(file: configFile, position: nil, message: "\(path).\(key): \(error.description)"))
     }
@@ -105,6 +107,7 @@ enum MultivariateRunner {
         throw .invalidInput(error)
       }
       droppedLines = read.droppedLines
+      for j in labels.indices where labels[j].isEmpty && j < read.names.count { labels[j] = read.names[j] }
       let n = read.values.first?.count ?? 0
       guard n > d else {
         let droppedNote = droppedLines.isEmpty ? "" : " after dropping \(droppedLines.count) row\(droppedLines.count == 1 ? "" : "s") with missing values"
@@ -180,7 +183,7 @@ enum MultivariateRunner {
       selection: selection,
       warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
       kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
-      summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) })
+      summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) }, labels: labels)
   }
 
   /// ``gridSide`` points from min − cut·h to max + cut·h, h the kernel's sd on that axis.

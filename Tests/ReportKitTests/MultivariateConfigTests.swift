@@ -112,6 +112,9 @@ private func experiment(data: String = twoGroups, _ extra: String = "") -> Strin
     }
     #expect(columns == [.name("a"), .index(2)])
     #expect(e.labels == ["A (cm)", "C"])
+    // Without labels, a column given by index is named by its header when the file is read.
+    let unnamed = try ReportConfig.decode(experiment(data: #"{"csv": "d.csv", "columns": ["a", 2]}"#), file: "c.json")
+    #expect(unnamed.experiments[0].labels == ["a", ""])
     #expect(e.fit.covarianceTypes == [.diag])
     guard case .explicitMultivariate(let m) = e.fit.initialization else {
       Issue.record("expected an explicit d-dimensional start")

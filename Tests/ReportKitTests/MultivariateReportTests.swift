@@ -117,7 +117,7 @@ import TestSupport
       let g = Double(i % 2) * 5
       csv += "\(g + random.normal()),\(g + random.normal()),\(i == 7 ? "NA" : String(-g + random.normal())),x\n"
     }
-    let config = #"{"experiments": [{"name": "three", "data": {"csv": "d.csv", "columns": ["a", "b", "c"], "missing": "drop"}, "fit": {"components": 2, "covariance": "diag"}}]}"#
+    let config = #"{"experiments": [{"name": "three", "data": {"csv": "d.csv", "columns": ["a", 1, "c"], "missing": "drop"}, "fit": {"components": 2, "covariance": "diag"}}]}"#
     let (folder, output, lines) = try run(config, files: ["d.csv": csv], formats: [.png])
     defer { try? FileManager.default.removeItem(at: folder) }
     let files = try snapshot(output)
@@ -128,10 +128,11 @@ import TestSupport
     let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
     #expect(e["n"] as? Int == 89 && e["droppedRows"] as? Int == 1 && e["dimension"] as? Int == 3)
     #expect(e["covarianceType"] as? String == "diag")
+    #expect(e["columns"] as? [String] == ["a", "b", "c"], "a column given by index is named by its header")
     let covariances = try #require((e["fit"] as? [String: Any])?["covariances"] as? [[Double]])
     #expect(covariances.count == 2 && covariances.allSatisfy { $0.count == 3 })
     let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
-    #expect(html.contains("Columns &quot;a&quot;, &quot;b&quot;, &quot;c&quot; of d.csv. 1 row with a missing value dropped (line 9)."))
+    #expect(html.contains("Columns &quot;a&quot;, 1, &quot;c&quot; of d.csv. 1 row with a missing value dropped (line 9)."))
   }
 
   @Test func aColumnMissingFromTheHeaderIsNamed() throws {

@@ -124,7 +124,8 @@ extension ReportConfig {
         throw dataReader.error("label", labelNode, "names one axis; with \(d) columns give \"labels\": [\(d) names]")
       }
       if case .csv(_, _, let columns, _, _) = data {
-        experiment.labels = columns.map { if case .name(let n) = $0 { n } else { "column \($0)" } }
+        // A column given by index is named by its header once the file is read ("").
+        experiment.labels = columns.map { if case .name(let n) = $0 { n } else { "" } }
       } else {
         experiment.labels = (1...d).map { "x\($0)" }
       }

@@ -35,7 +35,8 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var data: DataSource
   /// What the data measures, for axis labels and titles (`data.label`). Default "X", the tutorial's.
   public var label = "X"
-  /// In d ≥ 2 dimensions, one label per coordinate (`data.labels`); default the header
+  /// In d ≥ 2 dimensions, one label per coordinate (`data.labels`); "" for a column given
+  /// by index without a label, which the run names by its header; default the header
   /// names, or x1…xd for generated data.
   public var labels: [String] = []
 
