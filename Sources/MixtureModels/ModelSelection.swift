@@ -74,6 +74,15 @@ public struct RestartedRuns<Model: MixtureModel>: Sendable, Equatable {
   public static var tieTolerance: Double { 1e-10 }
 }
 
+extension EMRun {
+  /// Every epoch given the final parameters (shared storage): the trace of log-likelihoods
+  /// stays, the per-epoch parameters go.
+  mutating func compact() {
+    let final = fitted
+    for e in epochs.indices { epochs[e].mixture = final }
+  }
+}
+
 /// Restarts of a one-dimensional fit.
 public typealias RestartedFit = RestartedRuns<GaussianMixture>
 
@@ -122,6 +131,7 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
   ///   ``MixtureError/inRun(components:restart:_:)`` wrapping the first run's error.
   static func select(
     components: ClosedRange<Int>, types: [CovarianceType], restarts: Int, seed: UInt64, criterion: InformationCriterion,
+    compact: Bool = false,
     run: (_ k: Int, _ type: CovarianceType, _ random: inout RandomSource) throws(MixtureError) -> EMRun<Model>
   ) throws(MixtureError) -> Selection<Model> {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
@@ -138,7 +148,12 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
             throw .inRun(components: k, restart: r, error)
           }
         }
-        fits.append(RestartedRuns(components: k, covarianceType: type, runs: runs, chosen: RestartedRuns.choose(runs)))
+        var fit = RestartedRuns(components: k, covarianceType: type, runs: runs, chosen: RestartedRuns.choose(runs))
+        if compact {
+          // The other starts' traces are dropped as soon as the kept one is known.
+          for r in fit.runs.indices where r != fit.chosen { fit.runs[r].compact() }
+        }
+        fits.append(fit)
       }
     }
     let sound = fits.indices.filter { !fits[$0].best.isCollapsed }
@@ -149,6 +164,17 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
     var chosen = candidates[0]
     for i in candidates.dropFirst() where key(i) < key(chosen) { chosen = i }
     return Selection(criterion: criterion, fits: fits, chosen: chosen)
+  }
+
+  /// The selection with every run but the chosen fit's kept one reduced to its
+  /// log-likelihoods and final parameters (which all its epochs then share): what reports
+  /// use of them. Memory then follows epochs × runs, not epochs × runs × K d².
+  func compacted() -> Selection<Model> {
+    var copy = self
+    for f in copy.fits.indices {
+      for r in copy.fits[f].runs.indices where !(f == chosen && r == copy.fits[f].chosen) { copy.fits[f].runs[r].compact() }
+    }
+    return copy
   }
 }
 

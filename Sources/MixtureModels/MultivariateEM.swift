@@ -41,7 +41,7 @@ public enum MultivariateEM {
         throw .invalidData("coordinate \(j + 1): \(problem)")
       }
       guard variance > 0 else {
-        throw .invalidData("coordinate \(j + 1) has the same value in every row, so no covariance of it can be fitted; leave it out")
+        throw .invalidData("coordinate \(j + 1) has the same value in every row (to double precision), so no covariance of it can be fitted; leave it out, or centre it if its spread is below its values' resolution")
       }
       variances.append(variance)
     }

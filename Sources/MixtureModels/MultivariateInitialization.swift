@@ -249,18 +249,20 @@ public enum MultivariateInitialization {
 extension Selection where Model == MultivariateMixture {
   /// Fits every type in `types` and `K` in `components` to a d-dimensional sample, each
   /// from `restarts` starts, and chooses the pair (see
-  /// ``Selection/select(components:types:restarts:seed:criterion:run:)``).
+  /// ``Selection/select(components:types:restarts:seed:criterion:run:)``). Only the chosen
+  /// fit's kept run keeps its parameters at every epoch (``Selection/compacted()``); the
+  /// other runs keep their log-likelihoods and final parameters.
   public static func fit(
     _ sample: Sample, components: ClosedRange<Int>, types: [CovarianceType], start: MultivariateStart, restarts: Int,
     seed: UInt64, options: EMOptions, criterion: InformationCriterion = .bic
   ) throws(MixtureError) -> Selection<MultivariateMixture> {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
     let variances = try MultivariateEM.checkData(sample)
-    return try select(components: components, types: types, restarts: restarts, seed: seed, criterion: criterion) {
+    return try select(components: components, types: types, restarts: restarts, seed: seed, criterion: criterion, compact: true) {
       (k, type, random) throws(MixtureError) in
       let initial = try start.start(
         sample, components: k, type: type, random: &random, regularization: options.regularization, variances: variances)
       return try MultivariateEM.fit(checked: sample, variances: variances, from: initial, options: options)
-    }
+    }.compacted()
   }
 }

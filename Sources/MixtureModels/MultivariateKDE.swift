@@ -48,10 +48,17 @@ public struct MultivariateKDE: Sendable {
     let f = base * adjust
     guard f > 0, f.isFinite else { throw .invalidParameters("the bandwidth factor must be finite and > 0, got \(f)") }
     let dataCovariance = sample.covariance(ddof: 1)
+    guard dataCovariance.allSatisfy(\.isFinite) else {
+      throw .invalidData("the data's covariance overflows (values around 1e154 or more); rescale the data")
+    }
+    guard case .success = LinearAlgebra.cholesky(dataCovariance, dimension: d) else {
+      throw .invalidData(
+        "the data's covariance is singular (a column is constant, a combination of the others, or its spread is below its values' resolution), so no kernel fits it; leave such columns out or centre them")
+    }
     let kernel = dataCovariance.map { $0 * f * f }
     guard kernel.allSatisfy(\.isFinite), case .success(let l) = LinearAlgebra.cholesky(kernel, dimension: d) else {
-      throw .invalidData(
-        "the data's covariance is singular (a column is constant or a combination of the others), so no kernel fits it; leave such columns out")
+      throw .invalidParameters(
+        "the bandwidth factor \(f) makes the kernel's covariance (the data's × factor²) overflow or vanish; use a factor nearer 1 (Scott's rule gives \(MultivariateKDE.ruleFactor(.scott, sampleSize: n, dimension: d) ?? 1))")
     }
     self.sample = sample
     factor = f
@@ -209,7 +216,10 @@ enum BinnedKDE2D {
     }
     // The kernel on fine-grid offsets within the truncation ellipse's bounding box.
     let l = kde.inverseCholesky
-    let rx = Int((truncation * sx / deltaX).rounded(.up)), ry = Int((truncation * sy / deltaY).rounded(.up))
+    // Offsets beyond the fine grid meet no bin: the kernel is never wider than the grid,
+    // however large the bandwidth (the grid may be narrower than the kernel with cut 0).
+    let rx = Int(clamping: (truncation * sx / deltaX).rounded(.up), to: 0...(fx - 1), nan: fx - 1)
+    let ry = Int(clamping: (truncation * sy / deltaY).rounded(.up), to: 0...(fy - 1), nan: fy - 1)
     let peak = _exp(kde.logNorm)  // K(0) / n
     func norm(_ ux: Double, _ uy: Double) -> Double {
       let t0 = l[0] * ux, t1 = l[2] * ux + l[3] * uy

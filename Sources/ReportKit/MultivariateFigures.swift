@@ -57,7 +57,13 @@ enum MultivariateFigures {
     let d = m.dimension
     let c = m.covariance(k)
     let mean = m.mean(k)
-    return Ellipse(centerX: mean[x], centerY: mean[y], a: c[x * d + x], b: c[x * d + y], c: c[y * d + y], radius: r)?.polygon()
+    // Scaled to a unit-sized matrix (and the radius by the root of the scale), so that its
+    // determinant neither overflows nor underflows for sds of 1e±150.
+    let scale = Swift.max(c[x * d + x], c[y * d + y])
+    guard scale > 0, scale.isFinite else { return nil }
+    return Ellipse(
+      centerX: mean[x], centerY: mean[y], a: c[x * d + x] / scale, b: c[x * d + y] / scale, c: c[y * d + y] / scale,
+      radius: r * scale.squareRoot())?.polygon()
   }
 
   static func ellipseLayers(_ m: MultivariateMixture, x: Int, y: Int, radii: [Double], labelled: Bool, markerSize: Double = 6) -> [Layer] {

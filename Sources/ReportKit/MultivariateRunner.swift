@@ -134,6 +134,22 @@ enum MultivariateRunner {
           file: configFile, position: nil,
           message: "\(path).\(key) is \(fit.components.upperBound) but the data has only \(n) points; use at most \(n) components"))
     }
+    // The density's settings are checked before any fitting, as in one dimension.
+    let kde: MultivariateKDE
+    do {
+      kde = try MultivariateKDE(sample: sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
+    } catch {
+      if case .invalidParameters = error {
+        let key = if case .fixed = experiment.kde.bandwidth { "kde.bandwidth" } else { "kde.adjust" }
+        throw failure(error, at: key)
+      }
+      throw failure(error, at: "kde")
+    }
+    var axes: [[Double]] = []
+    if d == 2 {
+      axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: kde.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
+      try checkGrid(axes, kde: kde, sample: sample, settings: experiment.kde, path: "\(path).kde", configFile: configFile)
+    }
     let start: MultivariateStart
     switch fit.initialization {
     case .groups: start = .groups(groupLabels ?? [])
@@ -162,16 +178,9 @@ enum MultivariateRunner {
           file: configFile, position: nil,
           message: "\(path).fit: the fit produced a value that is not finite; rescale the data or set fit.regularization > 0"))
     }
-    let kde: MultivariateKDE
-    do {
-      kde = try MultivariateKDE(sample: sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
-    } catch {
-      throw failure(error, at: "kde")
-    }
     var grid: GridDensity2D?
     var mixtureGrid: [Double] = []
     if d == 2 {
-      let axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: kde.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
       let g = kde.densityOnGrid(x: axes[0], y: axes[1], method: experiment.kde.method)
       grid = g
       mixtureGrid = axes[1].flatMap { y in axes[0].map { m.density(at: [$0, y]) } }
@@ -184,6 +193,34 @@ enum MultivariateRunner {
       warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
       kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
       summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) }, labels: labels)
+  }
+
+  /// Fails, before any fitting, when the 2-D grid's ends are not finite, its step is not
+  /// resolvable at its numbers, or the kernel is below 10⁻⁹ of the data's range on an axis
+  /// (the estimate would be spikes at the points): the 1-D rules, per axis.
+  static func checkGrid(
+    _ axes: [[Double]], kde: MultivariateKDE, sample: Sample, settings: KDEConfig, path: String, configFile: String
+  ) throws(ReportError) {
+    func refuse(_ message: String) -> ReportError {
+      .invalidInput(InputError(file: configFile, position: nil, message: "\(path)\(message)"))
+    }
+    let bandwidthKey = if case .fixed = settings.bandwidth { ".bandwidth" } else { ".adjust" }
+    for (j, axis) in axes.enumerated() {
+      let h = kde.covariance[j * 2 + j].squareRoot()
+      let column = sample.column(j)
+      let range = (column.max() ?? 0) - (column.min() ?? 0)
+      guard let low = axis.first, let high = axis.last, low.isFinite, high.isFinite, (high - low).isFinite else {
+        throw refuse(": the grid [min − cut·h, max + cut·h] of column \(j + 1) overflows (cut \(Display.number(settings.cut, significant: 3)), h \(Display.number(h, significant: 3))); lower kde.cut, kde.bandwidth or kde.adjust")
+      }
+      guard range.isFinite, h >= range * 1e-9 else {
+        throw refuse(
+          "\(bandwidthKey): the kernel's sd on column \(j + 1), \(Display.number(h, significant: 3)), is below 10⁻⁹ × its range \(Display.number(range, significant: 3)); the estimate would be a spike at each point: use a larger bandwidth factor")
+      }
+      let step = (high - low) / Double(max(axis.count - 1, 1))
+      guard step > max(abs(low), abs(high)).ulp * 4 else {
+        throw refuse(": the grid's step on column \(j + 1), \(Display.number(step, significant: 3)), is below the resolution of numbers around \(Display.number(max(abs(low), abs(high)), significant: 3)); rescale or centre the data")
+      }
+    }
   }
 
   /// ``gridSide`` points from min − cut·h to max + cut·h, h the kernel's sd on that axis.

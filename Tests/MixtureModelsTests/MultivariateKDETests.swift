@@ -82,9 +82,28 @@ import TestSupport
     #expect(abs(mass - 1) < 2e-3, "mass \(mass)")
   }
 
+  /// A huge bandwidth with cut 0 makes a kernel wider than the grid: bounded, no trap;
+  /// a factor whose square overflows is named as the factor's fault.
+  @Test func extremeFactorsAreBoundedOrRefused() throws {
+    var random = RandomSource(seed: 4)
+    let a = (0..<300).map { _ in random.normal() }, b = (0..<300).map { _ in random.normal() }
+    let sample = try Sample(columns: [a, b])
+    let wide = try MultivariateKDE(sample: sample, rule: .fixed(1000))
+    let x = (0..<20).map { -3 + 6 * Double($0) / 19 }
+    let grid = wide.densityOnGrid(x: x, y: x, method: .binned)
+    #expect(grid.values.allSatisfy { $0.isFinite && $0 >= 0 })
+    #expect(throws: MixtureError.self) { try MultivariateKDE(sample: sample, rule: .fixed(1e300)) }
+    do {
+      _ = try MultivariateKDE(sample: sample, rule: .fixed(1e-300))
+    } catch {
+      guard case .invalidParameters(let message) = error else { Issue.record("expected invalidParameters"); return }
+      #expect(message.hasPrefix("the bandwidth factor 1e-300 makes the kernel's covariance (the data's × factor²) overflow or vanish"))
+    }
+  }
+
   @Test func singularDataIsRefused() {
     #expect(throws: MixtureError.invalidData(
-      "the data's covariance is singular (a column is constant or a combination of the others), so no kernel fits it; leave such columns out")) {
+      "the data's covariance is singular (a column is constant, a combination of the others, or its spread is below its values' resolution), so no kernel fits it; leave such columns out or centre them")) {
       try MultivariateKDE(sample: try Sample(columns: [[1, 2, 3, 4], [2, 4, 6, 8]]), rule: .scott)
     }
   }

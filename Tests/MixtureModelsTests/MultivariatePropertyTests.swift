@@ -124,7 +124,7 @@ import TestSupport
     #expect(throws: MixtureError.invalidParameters("covariance 1 has off-diagonal terms, which diag covariances do not have")) {
       try MultivariateMixture(type: .diag, weights: [1], means: [[0, 0]], covariances: [[[1, 0.1], [0.1, 1]]])
     }
-    #expect(throws: MixtureError.invalidData("coordinate 2 has the same value in every row, so no covariance of it can be fitted; leave it out")) {
+    #expect(throws: MixtureError.invalidData("coordinate 2 has the same value in every row (to double precision), so no covariance of it can be fitted; leave it out, or centre it if its spread is below its values' resolution")) {
       try MultivariateEM.checkData(try Sample(columns: [[1, 2, 3], [4, 4, 4]]))
     }
   }

@@ -184,6 +184,9 @@ extension ReportConfig {
       if total < 2 {
         throw r.error("generate", generate, "must produce at least 2 points in all")
       }
+      if let d = groups.first?.dimension, d > 1, total <= d {
+        throw r.error("generate", generate, "makes \(total) points in \(d) dimensions; a fit and its density need at least \(d + 1): raise the counts")
+      }
       // 8 bytes a point, and the fit's own copies: 10⁸ points is about 2 GB of memory.
       if total > 100_000_000 {
         throw r.error("generate", generate, "makes \(total) points in all; at most 100000000 (about 2 GB of memory): lower the counts")
@@ -445,19 +448,22 @@ extension ReportConfig {
     if d > 1, case .object = node.kind, components.count == 1 {
       return try decodeExplicitMultivariate(node, path: path, file: file, components: k, dimension: d, type: types[0])
     }
+    // What to suggest instead: quantiles only in one dimension.
+    let others = d == 1 ? "\"kmeans++\", \"random\" or \"quantiles\"" : "\"kmeans++\" or \"random\""
+    let single = d == 1 ? "\"quantiles\"" : "\"kmeans++\""
     if components.count > 1, case .string("groups") = node.kind {
-      throw InputError(file: file, position: node.position, message: "\(path) \"groups\" fits only as many components as groups, not a range of K; use \"kmeans++\", \"random\" or \"quantiles\"")
+      throw InputError(file: file, position: node.position, message: "\(path) \"groups\" fits only as many components as groups, not a range of K; use \(others)")
     }
     if components.count > 1, case .object = node.kind {
-      throw InputError(file: file, position: node.position, message: "\(path) with explicit parameters fits only their own K, not a range of K; use \"kmeans++\", \"random\" or \"quantiles\"")
+      throw InputError(file: file, position: node.position, message: "\(path) with explicit parameters fits only their own K, not a range of K; use \(others)")
     }
     switch node.kind {
     case .string("groups"):
       guard let groups else {
-        throw InputError(file: file, position: node.position, message: "\(path) \"groups\" needs generated data (it starts from the generating groups); use \"quantiles\" for CSV data")
+        throw InputError(file: file, position: node.position, message: "\(path) \"groups\" needs generated data (it starts from the generating groups); use \(single) for CSV data")
       }
       guard groups.count == k else {
-        throw InputError(file: file, position: node.position, message: "\(path) \"groups\" needs as many groups as components: \(groups.count) groups, \(k) components; set fit.components to \(groups.count) or use \"quantiles\"")
+        throw InputError(file: file, position: node.position, message: "\(path) \"groups\" needs as many groups as components: \(groups.count) groups, \(k) components; set fit.components to \(groups.count) or use \(single)")
       }
       return .groups
     case .string("quantiles"):
