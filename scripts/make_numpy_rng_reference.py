@@ -31,7 +31,12 @@ def main():
         groups = [[float(v) for v in np.random.normal(mean, sd, count)] for mean, sd, count in GROUPS]
         cases.append({"seed": seed, "raw": raw, "uniforms": [repr(u) for u in uniforms],
                       "groups": [[repr(v) for v in g] for g in groups]})
+    # The tutorial's experiment (examples/article-numpy.json): seed 0, its two groups.
+    np.random.seed(0)
+    article = [repr(float(v)) for v in np.random.normal(2, 1, 200)] + [repr(float(v)) for v in np.random.normal(-1, 0.8, 600)]
     OUT.write_text(json.dumps({
+        "article": {"seed": 0, "groups": [{"mean": 2, "sd": 1, "count": 200}, {"mean": -1, "sd": 0.8, "count": 600}],
+                    "values": article},
         "generator": "scripts/make_numpy_rng_reference.py",
         "regenerate": "python3 scripts/make_numpy_rng_reference.py",
         "numpy": np.__version__,

@@ -59,14 +59,25 @@ enum ExperimentRunner {
     var droppedLines: [Int] = []
     switch experiment.data {
     case .generate(let specs):
-      var random = RandomSource(seed: experiment.seed)
       let n = specs.reduce(0) { $0 + $1.count }
       data = []
       data.reserveCapacity(n)
-      for spec in specs {
-        let start = data.count
-        for _ in 0..<spec.count { data.append(random.normal(mean: spec.mean, sd: spec.sd)) }
-        groupRanges.append(start..<data.count)
+      switch experiment.rng {
+      case .xoshiro:
+        var random = RandomSource(seed: experiment.seed)
+        for spec in specs {
+          let start = data.count
+          for _ in 0..<spec.count { data.append(random.normal(mean: spec.mean, sd: spec.sd)) }
+          groupRanges.append(start..<data.count)
+        }
+      case .numpy:
+        // The decoder keeps the seed within numpy's 0…2³² − 1.
+        var random = NumpyRandomState(seed: UInt32(truncatingIfNeeded: experiment.seed))
+        for spec in specs {
+          let start = data.count
+          for _ in 0..<spec.count { data.append(random.normal(mean: spec.mean, sd: spec.sd)) }
+          groupRanges.append(start..<data.count)
+        }
       }
       trueMixture = try? GaussianMixture(
         weights: specs.map { Double($0.count) / Double(n) }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))

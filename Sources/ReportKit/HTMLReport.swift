@@ -84,7 +84,8 @@ enum HTMLReport {
     let source: String
     switch o.config.data {
     case .generate(let groups):
-      source = "Generated with seed \(o.config.seed): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
+      let generator = o.config.rng == .numpy ? " by numpy's RandomState (np.random.seed, then np.random.normal per group)" : ""
+      source = "Generated with seed \(o.config.seed)\(generator): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
     case .csv(let path, _, let columns, _, _):
       let column = columns[0]
       let dropped = o.droppedLines

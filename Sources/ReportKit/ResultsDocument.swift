@@ -34,6 +34,7 @@ enum ResultsDocument {
         ("seed", .int(Int(o.config.seed))),
         ("n", .int(o.data.count)),
       ]
+      if o.config.rng != .xoshiro { members.append(("rng", .string(o.config.rng.rawValue))) }
       if case .csv = o.config.data { members.append(("droppedRows", .int(o.droppedLines.count))) }
       members += [
         ("warnings", .array(o.warnings.map(JSONOutput.string))),

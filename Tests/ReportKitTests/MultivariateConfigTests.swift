@@ -1,3 +1,4 @@
+import Foundation
 import MixtureModels
 import Testing
 
@@ -139,5 +140,43 @@ private func experiment(data: String = twoGroups, _ extra: String = "") -> Strin
     fit.dimension = 4
     fit.covarianceTypes = CovarianceType.allCases
     #expect(fit.work(n: 1000) == one * 4 * 10)
+  }
+}
+
+/// `"rng": "numpy"`: generated 1-D data is numpy's `np.random.seed(seed)` then
+/// `np.random.normal` per group, bit for bit (`Tests/Fixtures/numpy-rng.json`).
+@Suite struct NumpyDataTests {
+  @Test func theArticleNumpyExampleDrawsNumpysData() throws {
+    let path = repositoryPath("examples/article-numpy.json")
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let experiment = try ReportConfig.decode(text, file: path).experiments[0]
+    #expect(experiment.rng == .numpy && experiment.seed == 0)
+    let outcome = try ExperimentRunner.run(experiment, index: 0, configFile: path, files: FileAccess())
+    let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/numpy-rng.json")))) as? [String: Any])
+    let article = try #require(root["article"] as? [String: Any])
+    let values = try #require(article["values"] as? [String]).compactMap(Double.init)
+    #expect(values.count == 800)
+    #expect(outcome.data.map(\.bitPattern) == values.map(\.bitPattern))
+  }
+
+  @Test func numpyIsRefusedWhereItCannotBeExact() {
+    let cases: [(String, String)] = [
+      (#"{"experiments": [{"name": "a", "rng": "numpy", "data": {"generate": [{"mean": [0, 0], "covariance": [[1, 0], [0, 1]], "count": 5}]}}]}"#,
+       #"experiments[0].rng "numpy" reproduces np.random.normal in one dimension only; numpy draws d-dimensional groups through multivariate_normal's SVD, which is not matched bit for bit yet: use "xoshiro""#),
+      (#"{"experiments": [{"name": "a", "rng": "numpy", "data": {"csv": "d.csv"}}]}"#,
+       #"experiments[0].rng chooses the generator of generated data; this experiment reads a CSV file: remove "rng""#),
+      (#"{"experiments": [{"name": "a", "seed": 4294967296, "rng": "numpy", "data": {"generate": [{"mean": 0, "sd": 1, "count": 5}]}}]}"#,
+       #"experiments[0].seed is 4294967296, but np.random.seed takes 0 to 4294967295; use a seed in that range with "rng": "numpy""#),
+      (#"{"experiments": [{"name": "a", "rng": "nmpy", "data": {"generate": [{"mean": 0, "sd": 1, "count": 5}]}}]}"#,
+       #"experiments[0].rng must be "xoshiro" or "numpy", got the string "nmpy"; did you mean "numpy"?"#),
+    ]
+    for (json, message) in cases {
+      do {
+        _ = try ReportConfig.decode(json, file: "c.json")
+        Issue.record("expected an error for \(json)")
+      } catch {
+        #expect(error.description.hasSuffix(message), "\(error.description)")
+      }
+    }
   }
 }

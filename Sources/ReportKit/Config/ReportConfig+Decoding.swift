@@ -95,7 +95,7 @@ extension ReportConfig {
 
   static func decodeExperiment(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> ExperimentConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["name", "description", "seed", "data", "fit", "kde", "writeSamples"])
+    try r.rejectUnknownKeys(["name", "description", "seed", "rng", "data", "fit", "kde", "writeSamples"])
     let nameNode = try r.required("name", hint: "add \"name\": \"…\" (it names the experiment's files)")
     guard case .string(let name) = nameNode.kind, !name.allSatisfy(\.isWhitespace) else {
       throw r.error("name", nameNode, "must be a non-empty string, got \(NodeReader.describe(nameNode))")
@@ -111,6 +111,26 @@ extension ReportConfig {
     var kde = KDEConfig()
     if let k = r.value("kde") { kde = try decodeKDE(k, path: r.path("kde"), file: file) }
     var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
+    if let rngNode = r.value("rng") {
+      let names = DataGenerator.allCases.map(\.rawValue)
+      guard case .string(let name) = rngNode.kind, let generator = DataGenerator(rawValue: name) else {
+        throw r.error("rng", rngNode, "must be \"xoshiro\" or \"numpy\", got \(NodeReader.describe(rngNode))\(NodeReader.suggestion(rngNode, among: names))")
+      }
+      if generator == .numpy {
+        guard let groups = data.groups else {
+          throw r.error("rng", rngNode, "chooses the generator of generated data; this experiment reads a CSV file: remove \"rng\"")
+        }
+        guard groups.allSatisfy({ $0.dimension == 1 }) else {
+          throw r.error(
+            "rng", rngNode,
+            "\"numpy\" reproduces np.random.normal in one dimension only; numpy draws d-dimensional groups through multivariate_normal's SVD, which is not matched bit for bit yet: use \"xoshiro\"")
+        }
+        guard seed <= Int(UInt32.max) else {
+          throw r.error("seed", r.value("seed") ?? rngNode, "is \(seed), but np.random.seed takes 0 to 4294967295; use a seed in that range with \"rng\": \"numpy\"")
+        }
+      }
+      experiment.rng = generator
+    }
     if let node = r.value("writeSamples") {
       guard case .bool(let write) = node.kind else {
         throw r.error("writeSamples", node, "must be true or false, got \(NodeReader.describe(node)) (leave it out to write the per-sample CSV up to \(ExperimentConfig.samplesLimit) points)")

@@ -32,6 +32,10 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var description: String
   /// Seeds data generation (and later, random starts). Default 0.
   public var seed: UInt64
+  /// The generator of generated data (`rng`): ours (xoshiro256**, the default) or numpy's
+  /// legacy `RandomState` (`np.random.seed(seed)` then `np.random.normal` per group), so an
+  /// author's seeded numpy data comes back bit for bit. Restarts always draw from ours.
+  public var rng: DataGenerator = .xoshiro
   public var data: DataSource
   /// What the data measures, for axis labels and titles (`data.label`). Default "X", the tutorial's.
   public var label = "X"
@@ -53,6 +57,14 @@ public struct ExperimentConfig: Sendable, Equatable {
 
   /// Whether the per-sample CSV is written for `n` points.
   public func writesSamples(n: Int) -> Bool { writeSamples ?? (n <= Self.samplesLimit) }
+}
+
+/// Which random generator draws generated data.
+public enum DataGenerator: String, Sendable, Equatable, CaseIterable {
+  /// xoshiro256** seeded by SplitMix64, with the polar method (README, "Random numbers").
+  case xoshiro
+  /// numpy's legacy `RandomState`: MT19937 and its cached polar Gaussian, bit for bit.
+  case numpy
 }
 
 /// One generating group of a synthetic mixture: `{"mean", "sd", "count"}` in one
