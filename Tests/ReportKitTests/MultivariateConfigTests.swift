@@ -180,3 +180,31 @@ private func experiment(data: String = twoGroups, _ extra: String = "") -> Strin
     }
   }
 }
+
+/// The tutorial's own Python code with `np.random.seed(s)` prepended
+/// (`scripts/article_em.py` → `Tests/Fixtures/article-numpy.json`) and our run of
+/// `examples/article-numpy.json` with that seed: the same 20 log-likelihoods and final
+/// parameters, to 1e-12 relative.
+@Suite struct ArticleNumpyTests {
+  @Test(arguments: [0, 1, 42])
+  func theTutorialsCodeAndOursAgree(seed: Int) throws {
+    let root = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/article-numpy.json"))))
+        as? [String: Any])
+    let runs = try #require(root["runs"] as? [[String: Any]])
+    let reference = try #require(runs.first { $0["seed"] as? Int == seed })
+    let path = repositoryPath("examples/article-numpy.json")
+    var experiment = try ReportConfig.decode(try String(contentsOfFile: path, encoding: .utf8), file: path).experiments[0]
+    experiment.seed = UInt64(seed)
+    let outcome = try ExperimentRunner.run(experiment, index: 0, configFile: path, files: FileAccess())
+    let ours = outcome.em.epochs.map(\.logLikelihood)
+    let theirs = try #require(reference["logLikelihoods"] as? [Double])
+    #expect(ours.count == 20 && theirs.count == 20)
+    for (a, b) in zip(ours, theirs) { #expect(abs(a - b) <= 1e-12 * abs(b), "seed \(seed): \(a) vs \(b)") }
+    let fitted = outcome.em.fitted
+    for (key, values) in [("weights", fitted.weights), ("means", fitted.means), ("sds", fitted.sds)] {
+      let expected = try #require(reference[key] as? [Double])
+      for (a, b) in zip(values, expected) { #expect(abs(a - b) <= 1e-12 * abs(b), "seed \(seed) \(key): \(a) vs \(b)") }
+    }
+  }
+}
