@@ -64,23 +64,8 @@ enum HTMLReport {
       ["component": String(j + 1), "true": givenCells(o.trueMixture, j), "initial": cells(em.initial, j), "fitted": cells(fitted, j)]
     }
     let s = o.summary
-    let figureContexts: [[String: Any]] = figures.map { f in
-      let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
-      return [
-        "id": f.id,
-        "caption": f.caption,
-        "alt": f.alt,
-        "image": shown?.path ?? "",
-        "hasImage": shown != nil,
-        "links": f.files.map { ["format": $0.format.rawValue.uppercased(), "href": $0.path] },
-      ]
-    }
-    let status =
-      em.converged
-      ? "Converged: the mean log-likelihood changed by less than \(Display.number(o.config.fit.tolerance, significant: 3)) per point."
-      : o.config.fit.tolerance > 0
-        ? "Did not converge: the epoch limit (\(o.config.fit.epochs)) was reached before the change fell below the tolerance \(Display.number(o.config.fit.tolerance, significant: 3))."
-        : "Ran exactly \(o.config.fit.epochs) epochs (tolerance 0: no early stop)."
+    let figureContexts = figureContexts(figures)
+    let status = statusText(converged: em.converged, o.config.fit)
     let source: String
     switch o.config.data {
     case .generate(let groups):
@@ -88,43 +73,13 @@ enum HTMLReport {
       source = "Generated with seed \(o.config.seed)\(generator): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
     case .csv(let path, _, let columns, _, _):
       let column = columns[0]
-      let dropped = o.droppedLines
-      let droppedText: String
-      switch dropped.count {
-      case 0: droppedText = ""
-      case 1...8: droppedText = " \(dropped.count) row\(dropped.count == 1 ? "" : "s") with a missing value dropped (line\(dropped.count == 1 ? "" : "s") \(dropped.map(String.init).joined(separator: ", ")))."
-      default: droppedText = " \(Display.count(dropped.count)) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
-      }
+      let droppedText = droppedText(o.droppedLines)
       source = "Column \(column) of \(path).\(droppedText)"
     }
     let fit = o.chosenFit
-    let restartRows: [[String: Any]] = fit.runs.enumerated().map { i, run in
-      [
-        "start": String(i + 1), "logLikelihood": Display.number(run.finalLogLikelihood, decimals: 4),
-        "epochs": String(run.epochs.count), "converged": run.converged ? "yes" : "no",
-        "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
-      ]
-    }
-    let criterion = o.selection.criterion
-    let lowest = criterion.value(o.selection.best.best)
-    let selectionRows: [[String: Any]] = o.selection.fits.enumerated().map { i, f in
-      [
-        "delta": Display.number(criterion.value(f.best) - lowest, decimals: 2),
-        "components": String(f.components), "covariance": f.covarianceType.rawValue,
-        "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
-        "parameters": String(f.best.fitted.freeParameterCount),
-        "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
-        "collapsed": f.best.isCollapsed ? "yes" : "–", "chosen": i == o.selection.chosen,
-      ]
-    }
-    let sizes = o.clusterSizes
-    let clusterRows: [[String: Any]] = sizes.indices.map { j in
-      [
-        "component": String(j + 1), "count": Display.count(sizes[j]),
-        "share": Display.number(Double(sizes[j]) / Double(o.data.count), decimals: 4),
-        "expected": Display.grouped(Display.number(fitted.weights[j] * Double(o.data.count), decimals: 1)),
-      ]
-    }
+    let restartRows = restartRows(fit)
+    let selectionRows = selectionRows(o.selection)
+    let clusterRows = clusterRows(o.clusterSizes, weights: fitted.weights, n: o.data.count)
     return [
       "name": o.config.name,
       "anchor": safeFileName(o.config.name),
@@ -177,5 +132,76 @@ enum HTMLReport {
       "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
       "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
     ]
+  }
+
+  /// Each figure's id, caption, alt text, shown image (PNG, else SVG) and format links.
+  static func figureContexts(_ figures: [FigureFiles]) -> [[String: Any]] {
+    figures.map { f in
+      let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
+      return [
+        "id": f.id,
+        "caption": f.caption,
+        "alt": f.alt,
+        "image": shown?.path ?? "",
+        "hasImage": shown != nil,
+        "links": f.files.map { ["format": $0.format.rawValue.uppercased(), "href": $0.path] },
+      ]
+    }
+  }
+
+  /// The convergence sentence for the chosen run.
+  static func statusText(converged: Bool, _ fit: FitConfig) -> String {
+    converged
+      ? "Converged: the mean log-likelihood changed by less than \(Display.number(fit.tolerance, significant: 3)) per point."
+      : fit.tolerance > 0
+        ? "Did not converge: the epoch limit (\(fit.epochs)) was reached before the change fell below the tolerance \(Display.number(fit.tolerance, significant: 3))."
+        : "Ran exactly \(fit.epochs) epochs (tolerance 0: no early stop)."
+  }
+
+  /// " 3 rows with a missing value dropped (lines 3, 5, 7)." or "".
+  static func droppedText(_ dropped: [Int]) -> String {
+    switch dropped.count {
+    case 0: ""
+    case 1...8: " \(dropped.count) row\(dropped.count == 1 ? "" : "s") with a missing value dropped (line\(dropped.count == 1 ? "" : "s") \(dropped.map(String.init).joined(separator: ", ")))."
+    default: " \(Display.count(dropped.count)) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
+    }
+  }
+
+  /// One row per start of the chosen fit, the kept one marked.
+  static func restartRows<Model>(_ fit: RestartedRuns<Model>) -> [[String: Any]] {
+    fit.runs.enumerated().map { i, run in
+      [
+        "start": String(i + 1), "logLikelihood": Display.number(run.finalLogLikelihood, decimals: 4),
+        "epochs": String(run.epochs.count), "converged": run.converged ? "yes" : "no",
+        "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
+      ]
+    }
+  }
+
+  /// One row per (type, K) fitted, the chosen pair marked.
+  static func selectionRows<Model>(_ selection: Selection<Model>) -> [[String: Any]] {
+    let criterion = selection.criterion
+    let lowest = criterion.value(selection.best.best)
+    return selection.fits.enumerated().map { i, f in
+      [
+        "delta": Display.number(criterion.value(f.best) - lowest, decimals: 2),
+        "components": String(f.components), "covariance": f.covarianceType.rawValue,
+        "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
+        "parameters": String(f.best.fitted.freeParameterCount),
+        "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
+        "collapsed": f.best.isCollapsed ? "yes" : "–", "chosen": i == selection.chosen,
+      ]
+    }
+  }
+
+  /// Points per most probable component beside n × weight.
+  static func clusterRows(_ sizes: [Int], weights: [Double], n: Int) -> [[String: Any]] {
+    sizes.indices.map { j in
+      [
+        "component": String(j + 1), "count": Display.count(sizes[j]),
+        "share": Display.number(Double(sizes[j]) / Double(n), decimals: 4),
+        "expected": Display.grouped(Display.number(weights[j] * Double(n), decimals: 1)),
+      ]
+    }
   }
 }

@@ -17,13 +17,7 @@ extension HTMLReport {
     case .generate(let groups):
       source = "Generated with seed \(o.config.seed): " + groups.map { "\(Display.count($0.count)) draws from N(μ = (\($0.means.map { Display.given($0) }.joined(separator: ", "))), Σ)" }.joined(separator: ", ") + " (covariances in the parameters table)."
     case .csv(let path, _, let columns, _, _):
-      let dropped = o.droppedLines
-      let droppedText: String
-      switch dropped.count {
-      case 0: droppedText = ""
-      case 1...8: droppedText = " \(dropped.count) row\(dropped.count == 1 ? "" : "s") with a missing value dropped (line\(dropped.count == 1 ? "" : "s") \(dropped.map(String.init).joined(separator: ", ")))."
-      default: droppedText = " \(Display.count(dropped.count)) rows with a missing value dropped (lines \(dropped.prefix(5).map(String.init).joined(separator: ", ")), …)."
-      }
+      let droppedText = droppedText(o.droppedLines)
       source = "Columns \(columns.map(\.description).joined(separator: ", ")) of \(path).\(droppedText)"
     }
     let summaries: [[String: Any]] = o.summaries.enumerated().map { j, s in
@@ -68,48 +62,14 @@ extension HTMLReport {
         "trueGroup": truth != nil && g < (truth?.componentCount ?? 0) ? "group \(g + 1), " : "",
       ]
     }
-    let figureContexts: [[String: Any]] = figures.map { f in
-      let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
-      return [
-        "id": f.id, "caption": f.caption, "alt": f.alt, "image": shown?.path ?? "", "hasImage": shown != nil,
-        "links": f.files.map { ["format": $0.format.rawValue.uppercased(), "href": $0.path] },
-      ]
-    }
+    let figureContexts = figureContexts(figures)
     let settings = o.config.fit
-    let status =
-      em.converged
-      ? "Converged: the mean log-likelihood changed by less than \(Display.number(settings.tolerance, significant: 3)) per point."
-      : settings.tolerance > 0
-        ? "Did not converge: the epoch limit (\(settings.epochs)) was reached before the change fell below the tolerance \(Display.number(settings.tolerance, significant: 3))."
-        : "Ran exactly \(settings.epochs) epochs (tolerance 0: no early stop)."
+    let status = statusText(converged: em.converged, settings)
     let fit = o.chosenFit
-    let restartRows: [[String: Any]] = fit.runs.enumerated().map { i, run in
-      [
-        "start": String(i + 1), "logLikelihood": Display.number(run.finalLogLikelihood, decimals: 4),
-        "epochs": String(run.epochs.count), "converged": run.converged ? "yes" : "no",
-        "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
-      ]
-    }
     let criterion = o.selection.criterion
-    let lowest = criterion.value(o.selection.best.best)
-    let selectionRows: [[String: Any]] = o.selection.fits.enumerated().map { i, f in
-      [
-        "delta": Display.number(criterion.value(f.best) - lowest, decimals: 2),
-        "components": String(f.components), "covariance": f.covarianceType.rawValue,
-        "logLikelihood": Display.number(f.best.finalLogLikelihood, decimals: 2),
-        "parameters": String(f.best.fitted.freeParameterCount),
-        "aic": Display.number(f.best.aic, decimals: 2), "bic": Display.number(f.best.bic, decimals: 2),
-        "collapsed": f.best.isCollapsed ? "yes" : "–", "chosen": i == o.selection.chosen,
-      ]
-    }
-    let sizes = o.clusterSizes
-    let clusterRows: [[String: Any]] = sizes.indices.map { j in
-      [
-        "component": String(j + 1), "count": Display.count(sizes[j]),
-        "share": Display.number(Double(sizes[j]) / Double(n), decimals: 4),
-        "expected": Display.grouped(Display.number(fitted.weights[j] * Double(n), decimals: 1)),
-      ]
-    }
+    let restartRows = restartRows(fit)
+    let selectionRows = selectionRows(o.selection)
+    let clusterRows = clusterRows(o.clusterSizes, weights: fitted.weights, n: n)
     let types = settings.covarianceTypes.map(\.rawValue).joined(separator: ", ")
     let kdeCovariance: [[String: Any]] = (0..<d).map { a in
       ["label": labels[a], "values": (0..<d).map { ["value": Display.number(o.kde.covariance[a * d + $0], significant: 4)] }]
