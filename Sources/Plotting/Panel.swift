@@ -24,12 +24,15 @@ public struct Panel: Sendable, Equatable {
   public var sharesY: Bool
   /// A colour bar to the right of the panel.
   public var colorBar: ColorBar?
+  /// Whether the y axis has ticks, labels and grid lines (a strip of points has none).
+  public var showsYAxis: Bool
 
   public init(
     title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, layers: [Layer] = [],
     xDomain: ClosedRange<Double>? = nil, yDomain: ClosedRange<Double>? = nil, yStartsAtZero: Bool = false,
-    xIntegerTicks: Bool = false, sharesX: Bool = true, sharesY: Bool = true, colorBar: ColorBar? = nil
+    xIntegerTicks: Bool = false, sharesX: Bool = true, sharesY: Bool = true, colorBar: ColorBar? = nil, showsYAxis: Bool = true
   ) {
+    self.showsYAxis = showsYAxis
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel

@@ -145,17 +145,21 @@ extension PanelFigure {
     let rowSpacing = 2 * t.gap
     let verticalRoom =
       size.height - t.padding - top - topGutter.reduce(0, +) - bottomGutter.reduce(0, +) - Double(rows - 1) * rowSpacing
-    let plotHeight = Swift.max(10, verticalRoom / Double(rows))
+    // Rows share the room in proportion to their weights (equally by default).
+    let weights = (0..<rows).map { rowHeights.indices.contains($0) && rowHeights[$0].isFinite && rowHeights[$0] > 0 ? rowHeights[$0] : 1 }
+    let totalWeight = weights.reduce(0, +)
+    let plotHeights = weights.map { Swift.max(10, Swift.max(verticalRoom, 0) * $0 / totalWeight) }
     var plotTops: [Double] = []
     var y = top
     for row in 0..<rows {
       y += topGutter[row]
       plotTops.append(y)
-      y += plotHeight + bottomGutter[row] + rowSpacing
+      y += plotHeights[row] + bottomGutter[row] + rowSpacing
     }
 
     // Vertical ticks: y axes (once per shared row) and colour bars, from the plot height.
-    func verticalTicks(_ domain: ClosedRange<Double>, anchor: TextAnchor) -> ([Double], [String]) {
+    func verticalTicks(_ domain: ClosedRange<Double>, anchor: TextAnchor, row: Int) -> ([Double], [String]) {
+      let plotHeight = plotHeights[row]
       let probe = LinearScale(domain: domain, range: (plotHeight, 0))
       return Self.atLeastTwoTicks(domain: domain, length: plotHeight, spacing: 34, integers: false) { values, labels in
         let boxes = zip(values, labels).map {
@@ -167,8 +171,9 @@ extension PanelFigure {
     var sharedYTicks: [Int: ([Double], [String])] = [:]
     let yTicks: [([Double], [String])] = cells.indices.map { i in
       let c = cells[i]
+      guard c.panel.showsYAxis else { return ([], []) }
       if sharedY(c), let known = sharedYTicks[c.row] { return known }
-      let ticks = verticalTicks(yDomains[i], anchor: TextAnchor(.right, .center))
+      let ticks = verticalTicks(yDomains[i], anchor: TextAnchor(.right, .center), row: c.row)
       if sharedY(c) { sharedYTicks[c.row] = ticks }
       return ticks
     }
@@ -177,7 +182,7 @@ extension PanelFigure {
     let barTicks: [(domain: ClosedRange<Double>, ticks: ([Double], [String]))?] = cells.map { c in
       c.panel.colorBar.map { bar in
         let domain = Self.usableDomain(bar.scale.domain)
-        return (domain, verticalTicks(domain, anchor: TextAnchor(.left, .center)))
+        return (domain, verticalTicks(domain, anchor: TextAnchor(.left, .center), row: c.row))
       }
     }
 
@@ -265,7 +270,7 @@ extension PanelFigure {
 
     var laidOut: [PanelLayout] = []
     for (i, c) in cells.enumerated() {
-      let area = Rect(x: plotLefts[c.column], y: plotTops[c.row], width: plotWidth, height: plotHeight)
+      let area = Rect(x: plotLefts[c.column], y: plotTops[c.row], width: plotWidth, height: plotHeights[c.row])
       let xScale = LinearScale(domain: xDomains[i], range: (area.minX, area.maxX))
       let yScale = LinearScale(domain: yDomains[i], range: (area.maxY, area.minY))
       let (xValues, xLabels) = xTicks[i]
@@ -333,7 +338,7 @@ extension PanelFigure {
     } else if wantsLegend, !laidOut.isEmpty {
       let inset = 6.0
       let builder = LegendBuilder(
-        layers: labelled, theme: t, room: Size(width: plotWidth - 2 * inset, height: plotHeight - 2 * inset), measurer: measurer)
+        layers: labelled, theme: t, room: Size(width: plotWidth - 2 * inset, height: (plotHeights.max() ?? 10) - 2 * inset), measurer: measurer)
       let s = builder.size
       func frame(_ p: LegendPlacement, in area: Rect) -> Rect {
         switch p {
@@ -352,6 +357,8 @@ extension PanelFigure {
       search: for p in legend == .best ? order : Array(order.prefix(1)) {
         let panelLayout = laidOut[p]
         guard let panel = panels[panelLayout.index] else { continue }
+        // A panel too short for the legend (a strip under a density) cannot hold it.
+        guard panelLayout.plotArea.height >= s.height + 2 * inset || p == order.last else { continue }
         let obstacles = panel.layers.flatMap { $0.obstacles(xScale: panelLayout.xScale, yScale: panelLayout.yScale) }
         for corner in corners {
           let grown = frame(corner, in: panelLayout.plotArea).insetBy(-2)

@@ -26,12 +26,16 @@ public struct PanelFigure: Sendable, Equatable {
   /// legend outside, right of the panels. A fixed corner is taken in the top-right panel.
   public var legend: LegendPlacement
   public var theme: Theme
+  /// The rows' relative heights (a density over a short strip of points: `[4, 1]`);
+  /// rows without a positive weight, and every row when empty, weigh 1.
+  public var rowHeights: [Double]
 
   /// A grid of `columns` columns filled row by row with `panels`.
   public init(
     size: Size, title: String? = nil, columns: Int, panels: [Panel?], sharesX: Bool = true, sharesY: Bool = true,
-    legend: LegendPlacement = .best, theme: Theme = Theme()
+    legend: LegendPlacement = .best, theme: Theme = Theme(), rowHeights: [Double] = []
   ) {
+    self.rowHeights = rowHeights
     self.size = size
     self.title = title
     self.columns = columns

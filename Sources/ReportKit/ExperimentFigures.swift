@@ -33,9 +33,30 @@ struct NamedFigure {
   }
 
   var title: String? {
-    switch drawing {
-    case .single(let f): f.title
-    case .panels(let p): p.title
+    get {
+      switch drawing {
+      case .single(let f): f.title
+      case .panels(let p): p.title
+      }
+    }
+    set {
+      switch drawing {
+      case .single(var f):
+        f.title = newValue
+        drawing = .single(f)
+      case .panels(var p):
+        p.title = newValue
+        drawing = .panels(p)
+      }
+    }
+  }
+
+  /// The figures in `ids`' order, built by `build`, with the experiment's own titles.
+  static func chosen(_ ids: [FigureID], titles: [FigureID: String], build: (FigureID) -> NamedFigure?) -> [NamedFigure] {
+    ids.compactMap { id in
+      guard var figure = build(id) else { return nil }
+      if let title = titles[id] { figure.title = title }
+      return figure
     }
   }
 }
@@ -45,13 +66,20 @@ struct NamedFigure {
 enum ExperimentFigures {
   /// The figures in report order.
   static func make(_ o: ExperimentOutcome, size: Size) -> [NamedFigure] {
-    var figures = [density(o, size), logLikelihood(o, size), fit(o, size), components(o, size)]
-    if o.config.fit.covarianceTypes.count > 1 {
-      figures.append(MultivariateFigures.selection(o.selection, restarts: o.config.fit.restarts, dimension: 1, size))
-    } else if o.config.fit.selectsComponents {
-      figures.append(selection(o, size))
+    NamedFigure.chosen(o.config.figureIDs, titles: o.config.titles) { id in
+      switch id {
+      case .density: density(o, size)
+      case .logLikelihood: logLikelihood(o, size)
+      case .fit: fit(o, size)
+      case .components: components(o, size)
+      case .selection:
+        o.config.fit.covarianceTypes.count > 1
+          ? MultivariateFigures.selection(o.selection, restarts: o.config.fit.restarts, dimension: 1, size) : selection(o, size)
+      case .bound: EMFigures.bound(o, size)
+      case .steps: EMFigures.steps(o, size)
+      case .clusters, .uncertainty, .pairs: nil
+      }
     }
-    return figures
   }
 
   /// "Gaussian kernel, Scott's rule × 0.5".
@@ -83,7 +111,7 @@ enum ExperimentFigures {
 
   static func density(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
     let figure = Figure(
-      size: size, title: "Density Estimation of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
+      size: size, title: "Kernel Density Estimate of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
       layers: [.line(LineSeries(xs: o.grid, ys: o.gridDensity.values, color: Color.cycle(0), width: 1.75))],
       yStartsAtZero: true, legend: .none)
     return NamedFigure(
@@ -184,10 +212,13 @@ enum ExperimentFigures {
       whereText = "evaluated at the sorted data points as in the tutorial"
     } else {
       (xs, kde, fitted) = (o.grid, o.gridDensity.values, o.grid.map { mixture.density(at: $0) })
-      whereText = "on the \(o.grid.count)-point grid of the density figure (the tutorial evaluates them at the sorted data points, which for \(Display.count(o.data.count)) points would draw lines of as many vertices)"
+      whereText =
+        o.config.kde.fitCurve == .data
+        ? "on the \(o.grid.count)-point grid of the density figure (the tutorial evaluates them at the sorted data points, which for \(Display.count(o.data.count)) points would draw lines of as many vertices)"
+        : "on the \(o.grid.count)-point grid of the density figure (\"fitCurve\": \"data\" draws them at the sorted data points, as the tutorial does)"
     }
     let figure = Figure(
-      size: size, title: "Density Estimation of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
+      size: size, title: "Mixture Fit against the Kernel Density Estimate of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
       layers: [
         .line(LineSeries(xs: xs, ys: kde, color: .green, width: 2, label: "Kernel Density Estimation")),
         .line(LineSeries(xs: xs, ys: fitted, color: .red, width: 2, label: "Mixture Density")),
@@ -201,42 +232,42 @@ enum ExperimentFigures {
   static func components(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
     let mixture = o.em.fitted
     let k = mixture.componentCount
-    let colors = (0..<k).map { Color.cycle($0) }
     var layers: [Layer] = []
-    var peak = 0.0
     for j in 0..<k {
       let ys = o.grid.map { mixture.componentDensity(j, at: $0) }
-      peak = max(peak, ys.max() ?? 0)
-      layers.append(.line(LineSeries(xs: o.grid, ys: ys, color: colors[j], width: 1.5, dash: [5, 3], label: "Component \(j + 1)")))
+      layers.append(.line(LineSeries(xs: o.grid, ys: ys, color: Color.cycle(j), width: 1.5, dash: [5, 3], label: "Component \(j + 1)")))
     }
     let total = o.grid.map { mixture.density(at: $0) }
-    peak = max(peak, total.max() ?? 0)
     // The sum goes underneath, so components that coincide with it (well separated
     // ones) still show their colours.
     layers.insert(.line(LineSeries(xs: o.grid, ys: total, color: Color(hex: 0x222222), width: 2, label: "Mixture")), at: 0)
-    // The data as a jittered strip below zero, each point the responsibility-weighted
-    // blend of the component colours. The jitter is a fixed low-discrepancy sequence,
-    // so the figure is the same on every run. Past ``stripLimit`` points the strip shows
-    // an evenly spaced subsample in data order, so a figure never holds millions of marks.
+    // The data as a jittered strip in its own band under the density axis, coloured by
+    // responsibility. The jitter is a fixed low-discrepancy sequence, so the figure is the
+    // same on every run. Past ``stripLimit`` points the strip shows an evenly spaced
+    // subsample in data order, so a figure never holds millions of marks.
+    let coloring = ResponsibilityColoring(components: k, palette: Color.cycle)
     let strip = stripIndices(o.data.count)
-    let pointColors = strip.map { Color.mix(colors, weights: mixture.responsibilities(at: o.data[$0])).withAlpha(0.55) }
-    let ys = strip.map { i in
-      let u = (Double(i) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1)
-      return -peak * (0.035 + 0.07 * u)
-    }
-    let stripLabel = strip.count < o.data.count ? "Data (\(Display.count(strip.count)) of \(Display.count(o.data.count))), coloured by responsibility" : "Data, coloured by responsibility"
-    layers.append(.points(PointSeries(xs: strip.map { o.data[$0] }, ys: ys, colors: pointColors, radius: 1.8, label: stripLabel, legendColor: Color(hex: 0x888888))))
-    let figure = Figure(
-      size: size, title: "Mixture Components and Responsibilities", xLabel: o.config.label, yLabel: "Density", layers: layers,
-      xDomain: domain(o.grid))
+    let pointColors = strip.map { coloring.color(mixture.responsibilities(at: o.data[$0])) }
+    let ys = strip.map { i in 0.12 + 0.76 * (Double(i) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1) }
+    let what = coloring.legendText(withBar: coloring.colorBar != nil)
+    let stripLabel = strip.count < o.data.count ? "\(what) (\(Display.count(strip.count)) of \(Display.count(o.data.count)))" : what
+    let xDomain = domain(o.grid)
+    let density = Panel(yLabel: "Density", layers: layers, xDomain: xDomain, yStartsAtZero: true, colorBar: coloring.colorBar)
+    let band = Panel(
+      xLabel: o.config.label,
+      layers: [.points(PointSeries(xs: strip.map { o.data[$0] }, ys: ys, colors: pointColors, radius: 1.8, label: stripLabel, legendColor: Color(hex: 0x888888)))],
+      xDomain: xDomain, yDomain: 0...1, showsYAxis: false)
+    let figure = PanelFigure(
+      size: size, title: "Mixture Components and Responsibilities", columns: 1, panels: [density, band], sharesX: true, sharesY: false,
+      legend: .best, rowHeights: [5, 1])
     let stripText =
       strip.count < o.data.count
-      ? "Below zero, an evenly spaced subsample of \(Display.count(strip.count)) of the \(Display.count(o.data.count)) data points (every \(Display.ordinal(stripStep(o.data.count))) in data order), each coloured by its responsibilities"
-      : "Below zero, every data point is coloured by its responsibilities"
+      ? "Below the axis, an evenly spaced subsample of \(Display.count(strip.count)) of the \(Display.count(o.data.count)) data points (every \(Display.ordinal(stripStep(o.data.count))) in data order, jittered vertically)"
+      : "Below the axis, every data point (jittered vertically)"
     return NamedFigure(
       id: "components",
-      caption: "Each weighted component density w·φ(x; μ, σ) (dashed) and their sum (black). \(stripText): the blend of the component colours in proportion to how likely each component made it.",
-      figure: figure)
+      caption: "Each weighted component density w·φ(x; μ, σ) (dashed) and their sum (black). \(stripText): \(coloring.captionText).",
+      panels: figure)
   }
 
   /// The most data points the components figure's strip draws.

@@ -24,8 +24,8 @@ public struct ExperimentOutcome: Sendable {
   /// Each point's most probable component (0-based; the lower one on a tie), in data order.
   public var assignments: [Int32]
   /// The sorted data with the KDE and mixture densities there (the tutorial's third
-  /// figure), for samples of at most ``ExperimentOutcome/sortedCurveLimit`` points;
-  /// larger ones draw that figure on the grid.
+  /// figure), with `kde.fitCurve: "data"` and at most ``ExperimentOutcome/sortedCurveLimit``
+  /// points; otherwise that figure is drawn on the grid.
   public var sortedCurves: (x: [Double], kde: [Double], mixture: [Double])?
 
   /// The most points at which the fit figure evaluates both densities (n² kernel
@@ -164,7 +164,7 @@ enum ExperimentRunner {
     let gridDensity = kde.densityOnGrid(size: experiment.kde.gridSize, cut: experiment.kde.cut, method: experiment.kde.method)
     let fitted = em.fitted
     var sortedCurves: (x: [Double], kde: [Double], mixture: [Double])?
-    if data.count <= ExperimentOutcome.sortedCurveLimit {
+    if experiment.kde.fitCurve == .data && data.count <= ExperimentOutcome.sortedCurveLimit {
       let sorted = data.sorted()
       sortedCurves = (sorted, kde.densities(at: sorted), sorted.map { fitted.density(at: $0) })
     }

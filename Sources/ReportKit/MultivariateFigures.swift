@@ -12,17 +12,19 @@ enum MultivariateFigures {
   static let pairLimit = 8
 
   static func make(_ o: MultivariateOutcome, size: Size) -> [NamedFigure] {
-    var figures: [NamedFigure] = []
-    if o.sample.dimension == 2 {
-      figures += [clusters(o, size), density(o, size), fit(o, size), uncertainty(o, size)]
-    } else {
-      figures.append(pairs(o, size))
+    NamedFigure.chosen(o.config.figureIDs, titles: o.config.titles) { id in
+      switch id {
+      case .clusters: clusters(o, size)
+      case .density: density(o, size)
+      case .fit: fit(o, size)
+      case .uncertainty: uncertainty(o, size)
+      case .pairs: pairs(o, size)
+      case .logLikelihood: ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size)
+      case .selection: selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size)
+      case .steps: EMFigures.steps(o, size)
+      case .components, .bound: nil
+      }
     }
-    figures.append(ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size))
-    if o.config.fit.selects {
-      figures.append(selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size))
-    }
-    return figures
   }
 
   /// The indices of the points drawn: all, or `markLimit` evenly spaced.
@@ -140,7 +142,7 @@ enum MultivariateFigures {
       .contour(ContourSeries(levels: Contours.lines(xs: g.x, ys: g.y, z: g.values, levels: levels(g.values)), scale: scale, width: 1.3)),
     ]
     let panels = PanelFigure(
-      size: size, title: "Density Estimation of \(o.labels[0]) and \(o.labels[1])", columns: 1,
+      size: size, title: "Kernel Density Estimate of \(o.labels[0]) and \(o.labels[1])", columns: 1,
       panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers, colorBar: ColorBar(scale: scale, label: "Density"))],
       legend: .none)
     return NamedFigure(
@@ -158,7 +160,7 @@ enum MultivariateFigures {
       .contour(ContourSeries(levels: Contours.lines(xs: g.x, ys: g.y, z: o.mixtureGrid, levels: lv), colors: lv.map { _ in .red }, width: 1.6, dash: [5, 3], label: "Mixture Density")),
     ]
     let panels = PanelFigure(
-      size: size, title: "Density Estimation of \(o.labels[0]) and \(o.labels[1])", columns: 1,
+      size: size, title: "Mixture Fit against the Kernel Density Estimate of \(o.labels[0]) and \(o.labels[1])", columns: 1,
       panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers)])
     return NamedFigure(
       id: "fit",

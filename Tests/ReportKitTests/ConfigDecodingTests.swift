@@ -99,7 +99,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: #"c.json:1:147: experiments[0].writeSamples must be true or false, got the string "yes" (leave it out to write the per-sample CSV up to 100000 points)"#),
     Case(
       json: experiment(#", "colour": 3"#),
-      message: "c.json:1:131: experiments[0].colour is not a known key; known keys here: name, description, seed, rng, data, fit, kde, writeSamples"),
+      message: "c.json:1:131: experiments[0].colour is not a known key; known keys here: name, description, seed, rng, data, fit, kde, writeSamples, figures, titles, boundParameter, stepEpochs"),
     Case(
       json: experiment(#", "seed": -1"#),
       message: "c.json:1:139: experiments[0].seed must be a whole number from 0 to 2^53, got -1"),

@@ -90,7 +90,7 @@ private func csvError(_ bytes: [UInt8], column: ColumnReference = .index(0)) -> 
     let key = String(repeating: "k", count: 100)
     #expect(
       decodeError(#"{"experiments": [{"name": "a", "data": \#(groups), "\#(key)": 1}]}"#)
-        == "c.json:1:128: experiments[0] has the key \"\(String(repeating: "k", count: 40))…\" (100 characters), which is not a known key; known keys here: name, description, seed, rng, data, fit, kde, writeSamples"
+        == "c.json:1:128: experiments[0] has the key \"\(String(repeating: "k", count: 40))…\" (100 characters), which is not a known key; known keys here: name, description, seed, rng, data, fit, kde, writeSamples, figures, titles, boundParameter, stepEpochs"
     )
     #expect(
       decodeError(#"{"experiments": [{"name": "a", "data": \#(groups), "fi\tt": 1}]}"#)

@@ -36,7 +36,7 @@ import Testing
     #expect(html.contains("Binned on 200 grid points: linear binning onto 8558 bins; every value within 1.5 × 10⁻⁶ of the exact estimate, 4.6 × 10⁻⁶ of the peak"))
     #expect(!html.contains("big-samples.csv"))
     // Captions say what the figures show instead of every point.
-    #expect(html.contains("an evenly spaced subsample of 4839 of the 150\u{202F}001 data points (every 31st in data order)"))
+    #expect(html.contains("an evenly spaced subsample of 4839 of the 150\u{202F}001 data points (every 31st in data order, jittered vertically)"))
     #expect(html.contains("on the 200-point grid of the density figure"))
   }
 

@@ -33,14 +33,20 @@ func localReferences(in html: String) -> [String] {
 
     let files = try snapshot(output)
     let expected =
-      ["density", "log-likelihood", "fit", "components"].flatMap { ["figures/article-\($0).png", "figures/article-\($0).pdf"] }
+      ["density", "log-likelihood", "fit", "components", "bound", "steps"].flatMap { ["figures/article-\($0).png", "figures/article-\($0).pdf"] }
       + ["data/article-samples.csv", "data/article-trace.csv", "data/article-curves.csv", "results.json", "index.html"]
     #expect(Set(files.keys) == Set(expected))
     for png in expected where png.hasSuffix(".png") {
       let bytes = try #require(files[png])
       #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
-      // 6.4 × 4.8 in at 100 dpi.
-      #expect(bigEndianInt(bytes, at: 16) == 640 && bigEndianInt(bytes, at: 20) == 480)
+      // 6.4 × 4.8 in at 100 dpi; the two-panel bound and the small multiples are wider
+      // (and the steps taller), never smaller.
+      let (width, height) = (bigEndianInt(bytes, at: 16), bigEndianInt(bytes, at: 20))
+      if png.contains("-bound.") || png.contains("-steps.") {
+        #expect(width > 640 && height >= 480, "\(png): \(width) × \(height)")
+      } else {
+        #expect(width == 640 && height == 480, "\(png): \(width) × \(height)")
+      }
     }
     for pdf in expected where pdf.hasSuffix(".pdf") {
       #expect(try #require(files[pdf]).prefix(5) == Data("%PDF-".utf8))
@@ -126,7 +132,7 @@ func localReferences(in html: String) -> [String] {
     _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: second, formats: [.png, .pdf, .svg]))
     let a = try snapshot(first)
     let b = try snapshot(second)
-    #expect(a.count == 4 * 3 + 5)
+    #expect(a.count == 6 * 3 + 5)
     #expect(a.keys.sorted() == b.keys.sorted())
     for (name, bytes) in a {
       #expect(bytes == b[name], "\(name) differs between runs")
@@ -164,7 +170,7 @@ func localReferences(in html: String) -> [String] {
     #expect(!html.contains("<img src=x"))
     #expect(!html.contains("<b>bold</b>"))
     #expect(!html.contains("<i>x</i>"))
-    #expect(html.contains(#"alt="Density Estimation of &lt;i&gt;x&lt;/i&gt;""#))
+    #expect(html.contains(#"alt="Kernel Density Estimate of &lt;i&gt;x&lt;/i&gt;""#))
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     #expect(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
     #expect(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"))

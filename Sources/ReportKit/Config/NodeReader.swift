@@ -4,7 +4,7 @@ struct NodeReader {
   let node: JSONNode
   let path: String
   let file: String
-  private let members: [JSONMember]
+  let members: [JSONMember]
 
   /// Reads `node`, which must be an object.
   init(_ node: JSONNode, path: String, file: String, expected: String = "an object") throws(InputError) {

@@ -95,7 +95,7 @@ extension ReportConfig {
 
   static func decodeExperiment(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> ExperimentConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["name", "description", "seed", "rng", "data", "fit", "kde", "writeSamples"])
+    try r.rejectUnknownKeys(["name", "description", "seed", "rng", "data", "fit", "kde", "writeSamples", "figures", "titles", "boundParameter", "stepEpochs"])
     let nameNode = try r.required("name", hint: "add \"name\": \"…\" (it names the experiment's files)")
     guard case .string(let name) = nameNode.kind, !name.allSatisfy(\.isWhitespace) else {
       throw r.error("name", nameNode, "must be a non-empty string, got \(NodeReader.describe(nameNode))")
@@ -171,7 +171,100 @@ extension ReportConfig {
       }
       experiment.label = label
     }
+    try decodeFigureChoice(r, into: &experiment)
     return experiment
+  }
+
+  /// `figures`, `titles`, `boundParameter` and `stepEpochs`.
+  static func decodeFigureChoice(_ r: NodeReader, into experiment: inout ExperimentConfig) throws(InputError) {
+    let d = experiment.dimension
+    let selects = experiment.fit.selects
+    let available = FigureID.available(dimension: d, selects: selects)
+    let names = available.map(\.rawValue)
+    let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+    /// The figure an id names, or an error saying which ids this experiment has.
+    func figure(_ item: JSONNode, _ path: String, _ name: String?) throws(InputError) -> FigureID {
+      guard let name, let id = FigureID(rawValue: name) else {
+        throw InputError(
+          file: r.file, position: item.position,
+          message: "\(path) must be a figure id, one of \(list), got \(NodeReader.describe(item))\(NodeReader.suggestion(item, among: names))")
+      }
+      guard available.contains(id) else {
+        let why =
+          id == .selection
+          ? "needs a choice to show: give fit.components a range {\"from\", \"to\"} or several fit.covariance types"
+          : id == .bound ? "varies one mean of a one-dimensional mixture; this experiment has \(d) dimensions"
+          : "is not drawn for \(d == 1 ? "one-dimensional" : "\(d)-dimensional") data"
+        throw InputError(file: r.file, position: item.position, message: "\(path) \"\(name)\" \(why); this experiment's figures: \(list)")
+      }
+      return id
+    }
+    if let node = r.value("figures") {
+      guard case .array(let items) = node.kind, !items.isEmpty else {
+        throw r.error("figures", node, "must be a non-empty array of figure ids (\(list)), got \(NodeReader.describe(node))")
+      }
+      var ids: [FigureID] = []
+      for (i, item) in items.enumerated() {
+        let path = r.path("figures[\(i)]")
+        let name: String? = if case .string(let s) = item.kind { s } else { nil }
+        let id = try figure(item, path, name)
+        guard !ids.contains(id) else {
+          throw InputError(file: r.file, position: item.position, message: "\(path) \"\(id.rawValue)\" is listed twice; list each figure once")
+        }
+        ids.append(id)
+      }
+      experiment.figures = ids
+    }
+    let drawn = experiment.figureIDs
+    if let node = r.value("titles") {
+      let t = try NodeReader(node, path: r.path("titles"), file: r.file, expected: "an object of figure id → title, e.g. {\"fit\": \"…\"}")
+      for member in t.members {
+        let path = t.path(member.key)
+        let id = try figure(.init(kind: .string(member.key), position: member.keyPosition), path, member.key)
+        guard drawn.contains(id) else {
+          throw InputError(
+            file: r.file, position: member.keyPosition,
+            message: "\(path) titles a figure this experiment does not draw; add \"\(id.rawValue)\" to \"figures\" or remove the title")
+        }
+        guard case .string(let title) = member.value.kind, !title.allSatisfy(\.isWhitespace), title.count <= 200 else {
+          throw InputError(
+            file: r.file, position: member.value.position,
+            message: "\(path) must be a non-empty title of at most 200 characters, got \(NodeReader.describe(member.value))")
+        }
+        experiment.titles[id] = title
+      }
+    }
+    if let node = r.value("boundParameter") {
+      let b = try NodeReader(node, path: r.path("boundParameter"), file: r.file, expected: "an object {\"component\": k}")
+      try b.rejectUnknownKeys(["component"])
+      guard drawn.contains(.bound) else {
+        throw r.error("boundParameter", node, "sets up the \"bound\" figure, which this experiment does not draw; add \"bound\" to \"figures\"")
+      }
+      let smallest = experiment.fit.components.lowerBound
+      let kNode = try b.required("component", hint: "add \"component\": k, the 1-based component whose mean the figure varies")
+      let k = try NodeReader.integer(
+        kNode, path: b.path("component"), file: r.file, in: 1...smallest,
+        what: smallest == 1 ? "1 (the fit has one component)" : "a component from 1 to \(smallest) (the smallest K fitted)")
+      experiment.boundComponent = k - 1
+    }
+    if let node = r.value("stepEpochs") {
+      guard drawn.contains(.steps) else {
+        throw r.error("stepEpochs", node, "chooses the \"steps\" figure's epochs, but this experiment does not draw it; add \"steps\" to \"figures\"")
+      }
+      guard case .array(let items) = node.kind, (1...12).contains(items.count) else {
+        throw r.error("stepEpochs", node, "must be an array of 1 to 12 increasing epochs (0 is the start), got \(NodeReader.describe(node))")
+      }
+      var epochs: [Int] = []
+      for (i, item) in items.enumerated() {
+        let path = r.path("stepEpochs[\(i)]")
+        let e = try NodeReader.integer(item, path: path, file: r.file, in: 0...experiment.fit.epochs, what: "an epoch from 0 to fit.epochs (\(experiment.fit.epochs))")
+        if let last = epochs.last, e <= last {
+          throw InputError(file: r.file, position: item.position, message: "\(path) is \(e), not after \(last); list the epochs in increasing order, each once")
+        }
+        epochs.append(e)
+      }
+      experiment.stepEpochs = epochs
+    }
   }
 
   static func decodeData(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> DataSource {
@@ -617,7 +710,7 @@ extension ReportConfig {
 
   static func decodeKDE(_ node: JSONNode, path: String, file: String) throws(InputError) -> KDEConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["bandwidth", "adjust", "gridSize", "cut", "method"])
+    try r.rejectUnknownKeys(["bandwidth", "adjust", "gridSize", "cut", "method", "fitCurve"])
     var kde = KDEConfig()
     if let b = r.value("bandwidth") {
       switch b.kind {
@@ -646,6 +739,15 @@ extension ReportConfig {
         throw r.error("method", v, "must be \"automatic\", \"binned\" or \"exact\", got \(NodeReader.describe(v))\(NodeReader.suggestion(v, among: names))")
       }
       kde.method = method
+    }
+    if let v = r.value("fitCurve") {
+      let names = FitCurve.allCases.map(\.rawValue)
+      guard case .string(let name) = v.kind, let curve = FitCurve(rawValue: name) else {
+        throw r.error(
+          "fitCurve", v,
+          "must be \"grid\" (smooth curves on the density grid) or \"data\" (at the sorted data points, as the tutorial), got \(NodeReader.describe(v))\(NodeReader.suggestion(v, among: names))")
+      }
+      kde.fitCurve = curve
     }
     return kde
   }

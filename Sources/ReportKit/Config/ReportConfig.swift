@@ -48,6 +48,19 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var dimension: Int { data.dimension }
   public var fit: FitConfig
   public var kde: KDEConfig
+  /// The figures to draw, by id, in report order (`figures`); `nil` draws the default set
+  /// for the dimension (``FigureID/defaults(dimension:selects:)``).
+  public var figures: [FigureID]?
+  /// Titles replacing the default ones, by figure (`titles`).
+  public var titles: [FigureID: String] = [:]
+  /// The component (0-based) whose mean the `bound` figure varies (`boundParameter.component`, 1-based).
+  public var boundComponent = 0
+  /// The epochs the `steps` figure shows (`stepEpochs`); `nil`: 0, 1, 2, 5, 10 and the last.
+  public var stepEpochs: [Int]?
+
+  /// The figures this experiment draws, in order.
+  public var figureIDs: [FigureID] { figures ?? FigureID.defaults(dimension: dimension, selects: fit.selects) }
+
   /// Whether to write `data/<name>-samples.csv` (one row per point); `nil` writes it up
   /// to ``samplesLimit`` points, where it is a few megabytes at most.
   public var writeSamples: Bool?
@@ -241,5 +254,47 @@ public struct KDEConfig: Sendable, Equatable {
   public var cut = 3.0
   /// How the grid's densities are computed: exact for small `n × gridSize`, binned otherwise.
   public var method: KDEMethod = .automatic
+  /// Where the 1-D fit figure evaluates its two curves (`fitCurve`).
+  public var fitCurve: FitCurve = .grid
   public init() {}
+}
+
+/// Where the fit figure draws the KDE and the mixture density.
+public enum FitCurve: String, Sendable, Equatable, CaseIterable {
+  /// On the density figure's grid: smooth curves. The default.
+  case grid
+  /// At the sorted data points, as the tutorial's code does (angular where points are sparse).
+  case data
+}
+
+/// A figure of the report, by the id its files carry.
+public enum FigureID: String, Sendable, Equatable, Hashable, CaseIterable {
+  case density
+  case logLikelihood = "log-likelihood"
+  case fit
+  case components
+  case selection
+  case clusters
+  case uncertainty
+  case pairs
+  /// The EM lower bound along one mean (1-D).
+  case bound
+  /// EM at work, epoch by epoch (small multiples).
+  case steps
+
+  /// The figures drawn when an experiment lists none: today's set for the dimension.
+  public static func defaults(dimension d: Int, selects: Bool) -> [FigureID] {
+    let base: [FigureID] =
+      switch d {
+      case 1: [.density, .logLikelihood, .fit, .components]
+      case 2: [.clusters, .density, .fit, .uncertainty, .logLikelihood]
+      default: [.pairs, .logLikelihood]
+      }
+    return base + (selects ? [.selection] : [])
+  }
+
+  /// Every figure an experiment of dimension `d` can draw.
+  public static func available(dimension d: Int, selects: Bool) -> [FigureID] {
+    defaults(dimension: d, selects: selects) + (d == 1 ? [.bound, .steps] : [.steps])
+  }
 }
