@@ -122,6 +122,10 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
   /// Fits every type in `types` and `K` in `components` from `restarts` starts each and
   /// chooses the pair.
   ///
+  /// K = 1 has a closed form (weight 1, the sample's mean and covariance of the type, plus
+  /// the regularization), which one EM step reaches exactly from any start: it runs one
+  /// start for one epoch (`options.maxEpochs` 1), marked converged.
+  ///
   /// Start `r` (1-based) of every `K` and type draws from `RandomSource(seed: seed, stream: r)`,
   /// so a run is reproduced from the seed, `K` and `r` alone (and every type starts from the
   /// same draws). The chosen pair has the lowest criterion among those whose kept run has no
@@ -131,8 +135,8 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
   ///   ``MixtureError/inRun(components:restart:_:)`` wrapping the first run's error.
   static func select(
     components: ClosedRange<Int>, types: [CovarianceType], restarts: Int, seed: UInt64, criterion: InformationCriterion,
-    compact: Bool = false,
-    run: (_ k: Int, _ type: CovarianceType, _ random: inout RandomSource) throws(MixtureError) -> EMRun<Model>
+    options: EMOptions, compact: Bool = false,
+    run: (_ k: Int, _ type: CovarianceType, _ options: EMOptions, _ random: inout RandomSource) throws(MixtureError) -> EMRun<Model>
   ) throws(MixtureError) -> Selection<Model> {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
     guard !types.isEmpty else { throw .invalidParameters("at least one covariance type is needed") }
@@ -140,10 +144,15 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
     for type in types {
       for k in components {
         var runs: [EMRun<Model>] = []
-        for r in 1...restarts {
+        let closedForm = k == 1
+        var settings = options
+        if closedForm { settings.maxEpochs = Swift.min(options.maxEpochs, 1) }
+        for r in 1...(closedForm ? 1 : restarts) {
           var random = RandomSource(seed: seed, stream: r)
           do {
-            runs.append(try run(k, type, &random))
+            var result = try run(k, type, settings, &random)
+            if closedForm && !result.epochs.isEmpty { result.converged = true }
+            runs.append(result)
           } catch {
             throw .inRun(components: k, restart: r, error)
           }
@@ -204,8 +213,8 @@ extension Selection where Model == GaussianMixture {
   ) throws(MixtureError) -> ModelSelection {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
     let variance = try ExpectationMaximization.checkData(data)
-    return try select(components: components, types: types, restarts: restarts, seed: seed, criterion: criterion) {
-      (k, type, random) throws(MixtureError) in
+    return try select(components: components, types: types, restarts: restarts, seed: seed, criterion: criterion, options: options) {
+      (k, type, options, random) throws(MixtureError) in
       let initial = try start.start(data, components: k, random: &random, regularization: options.regularization)
       return try ExpectationMaximization.fit(
         checked: data, variance: variance, from: initial.withCovarianceType(type), options: options)

@@ -258,8 +258,10 @@ extension Selection where Model == MultivariateMixture {
   ) throws(MixtureError) -> Selection<MultivariateMixture> {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
     let variances = try MultivariateEM.checkData(sample)
-    return try select(components: components, types: types, restarts: restarts, seed: seed, criterion: criterion, compact: true) {
-      (k, type, random) throws(MixtureError) in
+    return try select(
+      components: components, types: types, restarts: restarts, seed: seed, criterion: criterion, options: options, compact: true
+    ) {
+      (k, type, options, random) throws(MixtureError) in
       let initial = try start.start(
         sample, components: k, type: type, random: &random, regularization: options.regularization, variances: variances)
       return try MultivariateEM.fit(checked: sample, variances: variances, from: initial, options: options)

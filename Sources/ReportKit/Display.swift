@@ -15,14 +15,37 @@ enum Display {
     guard value.isFinite else { return "\(value)" }
     if value == 0 { return "0" }
     let magnitude = abs(value)
-    if magnitude >= 1e9 || magnitude < 1e-4 {
-      // 1.1 × 10⁻⁶ rather than 1.1e-06.
-      let parts = String(format: "%.\(max(significant, 1) - 1)e", value).split(separator: "e")
-      let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
-      return typographic(String(parts.first ?? "")) + " × 10" + Ticks.superscript(exponent)
-    }
+    if magnitude >= 1e9 || magnitude < 1e-4 { return exponentForm(value, significant) }
     let digitsBeforePoint = Int(log10(magnitude).rounded(.down)) + 1
     return number(value, decimals: max(0, significant - digitsBeforePoint))
+  }
+
+  /// A table column's values in one format: as many decimals as the value needing the
+  /// most takes for `significant` digits (at most 10), so 0.340000 never sits beside 0;
+  /// all in exponent form when one is beyond ``number(_:significant:)``'s fixed range.
+  static func column(_ values: [Double], significant: Int = 6) -> [String] {
+    let finite = values.filter { $0.isFinite && $0 != 0 }.map(abs)
+    if finite.contains(where: { $0 >= 1e9 || $0 < 1e-4 }) {
+      return values.map { $0 == 0 || !$0.isFinite ? number($0, significant: significant) : exponentForm($0, significant) }
+    }
+    let decimals = finite.map { Swift.max(0, significant - (Int(log10($0).rounded(.down)) + 1)) }.max() ?? 0
+    return values.map { $0.isFinite ? number($0, decimals: Swift.min(decimals, 10)) : "\($0)" }
+  }
+
+  /// Values from the config in one column: each as short as it reads back, padded to
+  /// the longest fraction (2.0 beside 0.8).
+  static func givenColumn(_ values: [Double]) -> [String] {
+    let texts = values.map(exact)
+    guard !texts.contains(where: { $0.contains("e") || !$0.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } }) else { return values.map(given) }
+    let decimals = texts.map { t in t.firstIndex(of: ".").map { t.distance(from: $0, to: t.endIndex) - 1 } ?? 0 }.max() ?? 0
+    return values.map { number($0, decimals: decimals) }
+  }
+
+  /// 1.1 × 10⁻⁶ rather than 1.1e-06.
+  static func exponentForm(_ value: Double, _ significant: Int) -> String {
+    let parts = String(format: "%.\(max(significant, 1) - 1)e", value).split(separator: "e")
+    let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+    return typographic(String(parts.first ?? "")) + " × 10" + Ticks.superscript(exponent)
   }
 
   /// A whole number with thin spaces between groups of three digits: 10 000 000.

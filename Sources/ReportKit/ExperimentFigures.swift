@@ -161,7 +161,11 @@ enum ExperimentFigures {
       size: size, title: "Log-Likelihood vs. Epoch", xLabel: "Epoch", yLabel: "Log-Likelihood", layers: layers,
       xDomain: others.isEmpty ? nil : 0.5...(Double(longest) + 0.5), yDomain: yDomain,
       xIntegerTicks: true, legend: others.isEmpty ? .none : .lowerRight)
-    let status = em.converged ? "converged after \(epochs.count) epochs" : "stopped after \(epochs.count) epochs (the epoch limit)"
+    let epochsText = "\(epochs.count) epoch\(epochs.count == 1 ? "" : "s")"
+    let status =
+      fit.components == 1
+      ? "reached the closed form (the sample's mean and \(settings.dimension > 1 ? "covariance" : "variance")) in one step"
+      : em.converged ? "converged after \(epochsText)" : "stopped after \(epochsText) (the epoch limit)"
     let kText = settings.selects ? " for K = \(fit.components)\(settings.covarianceTypes.count > 1 ? " (\(fit.covarianceType.rawValue))" : "")" : ""
     let startsText =
       others.isEmpty
@@ -185,11 +189,16 @@ enum ExperimentFigures {
     let margin = Swift.max((high - low) * 0.06, 1e-9 * Swift.max(1, abs(high)))
     let yDomain = (low - margin)...(high + margin)
     let name = s.criterion.rawValue.uppercased()
-    let layers: [Layer] = [
+    var layers: [Layer] = [
       .line(LineSeries(xs: [chosenK, chosenK], ys: [yDomain.lowerBound, yDomain.upperBound], color: Color(hex: 0x555555), width: 1, dash: [4, 3], label: "Chosen: K = \(s.best.components) (lowest \(name))")),
       .line(LineSeries(xs: ks, ys: bic, color: Color.cycle(0), width: 1.75, label: "BIC", markers: true)),
       .line(LineSeries(xs: ks, ys: aic, color: Color.cycle(1), width: 1.75, dash: [6, 3], label: "AIC", markers: true)),
     ]
+    if let marks = MultivariateFigures.collapsedMarks(s.fits.filter(\.best.isCollapsed).flatMap { f in
+      [(Double(f.components), f.best.bic), (Double(f.components), f.best.aic)]
+    }) {
+      layers.append(marks)
+    }
     let figure = Figure(
       size: size, title: "Information Criteria vs. Number of Components", xLabel: "Number of components K",
       yLabel: "Criterion (lower is better)", layers: layers, xDomain: (ks.first! - 0.3)...(ks.last! + 0.3), yDomain: yDomain,
@@ -198,7 +207,7 @@ enum ExperimentFigures {
     let collapsedText = collapsed.isEmpty ? "" : " K = \(collapsed.joined(separator: ", ")): every start had a collapsed component, so \(collapsed.count == 1 ? "it was" : "they were") not eligible."
     return NamedFigure(
       id: "selection",
-      caption: "BIC = p ln n − 2 ln L and AIC = 2p − 2 ln L (p = 3K − 1 free parameters) of the best of \(o.config.fit.restarts) start\(o.config.fit.restarts == 1 ? "" : "s") for each K; lower is better. \(name) chooses K = \(s.best.components).\(collapsedText)",
+      caption: "BIC = p ln n − 2 ln L and AIC = 2p − 2 ln L (p = 3K − 1 free parameters) of the best of \(o.config.fit.restarts) start\(o.config.fit.restarts == 1 ? "" : "s") for each K; lower is better. \(name) chooses K = \(s.best.components).\(collapsedText)\(o.config.fit.components.lowerBound == 1 && o.config.fit.restarts > 1 ? " K = 1 is fitted in closed form (one EM step, no restarts)." : "")",
       figure: figure)
   }
 

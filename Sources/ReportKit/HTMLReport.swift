@@ -51,21 +51,23 @@ enum HTMLReport {
     let em = o.em
     let fitted = em.fitted
     let k = fitted.componentCount
-    func cells(_ m: GaussianMixture?, _ j: Int) -> [String: Any] {
-      guard let m, j < m.componentCount else { return ["weight": "–", "mean": "–", "sd": "–"] }
-      return ["weight": Display.number(m.weights[j], decimals: 4), "mean": Display.number(m.means[j], significant: 6), "sd": Display.number(m.sds[j], significant: 6)]
+    /// Each column (weight, mean, sd) of a mixture in one format; the generating values
+    /// as the config gave them (`2.0`, `0.8`), not padded to 6 digits.
+    func columns(_ m: GaussianMixture?, given: Bool = false) -> [[String: Any]] {
+      guard let m else { return [] }
+      let weights = m.weights.map { Display.number($0, decimals: 4) }
+      let means = given ? Display.givenColumn(m.means) : Display.column(m.means)
+      let sds = given ? Display.givenColumn(m.sds) : Display.column(m.sds)
+      return (0..<m.componentCount).map { ["weight": weights[$0], "mean": means[$0], "sd": sds[$0]] }
     }
-    /// The generating values as the config gave them (`2`, `0.8`), not padded to 6 digits.
-    func givenCells(_ m: GaussianMixture?, _ j: Int) -> [String: Any] {
-      guard let m, j < m.componentCount else { return cells(nil, j) }
-      return ["weight": Display.number(m.weights[j], decimals: 4), "mean": Display.given(m.means[j]), "sd": Display.given(m.sds[j])]
-    }
+    let (trueCells, initialCells, fittedCells) = (columns(o.trueMixture, given: true), columns(em.initial), columns(fitted))
+    func cell(_ list: [[String: Any]], _ j: Int) -> [String: Any] { j < list.count ? list[j] : ["weight": "–", "mean": "–", "sd": "–"] }
     let rows: [[String: Any]] = (0..<k).map { j in
-      ["component": String(j + 1), "true": givenCells(o.trueMixture, j), "initial": cells(em.initial, j), "fitted": cells(fitted, j)]
+      ["component": String(j + 1), "true": cell(trueCells, j), "initial": cell(initialCells, j), "fitted": cell(fittedCells, j)]
     }
     let s = o.summary
     let figureContexts = figureContexts(figures)
-    let status = statusText(converged: em.converged, o.config.fit)
+    let status = statusText(converged: em.converged, o.config.fit, components: k)
     let source: String
     switch o.config.data {
     case .generate(let groups):
@@ -96,6 +98,9 @@ enum HTMLReport {
       "warnings": o.warnings,
       "hasWarnings": !o.warnings.isEmpty,
       "restarts": restartRows,
+      "restartsMore": restartsMoreText(fit, csv: "data/\(safeFileName(o.config.name))-restarts.csv"),
+      "hasRestartsMore": fit.runs.count > restartRowLimit,
+      "restartsOrder": fit.runs.count > restartRowLimit ? "The \(restartRowLimit) best starts, sound ones first, by final log-likelihood." : "",
       "restartsText": fit.runs.count == 1 ? "one start" : "\(fit.runs.count) starts",
       "hasRestarts": fit.runs.count > 1,
       "restartsForK": o.config.fit.selectsComponents ? " for K = \(fit.components)" : "",
@@ -150,8 +155,12 @@ enum HTMLReport {
   }
 
   /// The convergence sentence for the chosen run.
-  static func statusText(converged: Bool, _ fit: FitConfig) -> String {
-    converged
+  static func statusText(converged: Bool, _ fit: FitConfig, components: Int) -> String {
+    if components == 1 {
+      let restarts = fit.restarts > 1 ? " and none of the \(fit.restarts) restarts (they would all end there)" : ""
+      return "Closed form: with one component the maximum-likelihood fit is the sample's mean and \(fit.dimension > 1 ? "covariance" : "variance") (plus fit.regularization), which one EM step reaches exactly from any start; so one step ran\(restarts)."
+    }
+    return converged
       ? "Converged: the mean log-likelihood changed by less than \(Display.number(fit.tolerance, significant: 3)) per point."
       : fit.tolerance > 0
         ? "Did not converge: the epoch limit (\(fit.epochs)) was reached before the change fell below the tolerance \(Display.number(fit.tolerance, significant: 3))."
@@ -167,15 +176,47 @@ enum HTMLReport {
     }
   }
 
-  /// One row per start of the chosen fit, the kept one marked.
+  /// The most starts the restarts table lists; the rest are summarised in one row.
+  static let restartRowLimit = 10
+
+  /// One row per start of the chosen fit, the kept one marked: every start in start order
+  /// up to ``restartRowLimit``, beyond that the best ones (sound starts first, then by
+  /// final log-likelihood).
   static func restartRows<Model>(_ fit: RestartedRuns<Model>) -> [[String: Any]] {
-    fit.runs.enumerated().map { i, run in
-      [
+    let shown = shownRestarts(fit)
+    return shown.map { i in
+      let run = fit.runs[i]
+      return [
         "start": String(i + 1), "logLikelihood": Display.number(run.finalLogLikelihood, decimals: 4),
         "epochs": String(run.epochs.count), "converged": run.converged ? "yes" : "no",
         "collapsed": run.isCollapsed ? "yes" : "–", "chosen": i == fit.chosen,
       ]
     }
+  }
+
+  /// The starts the table lists, in the order it lists them.
+  static func shownRestarts<Model>(_ fit: RestartedRuns<Model>) -> [Int] {
+    guard fit.runs.count > restartRowLimit else { return Array(fit.runs.indices) }
+    let ranked = fit.runs.indices.sorted { a, b in
+      let (ra, rb) = (fit.runs[a], fit.runs[b])
+      if ra.isCollapsed != rb.isCollapsed { return !ra.isCollapsed }
+      if ra.finalLogLikelihood != rb.finalLogLikelihood { return ra.finalLogLikelihood > rb.finalLogLikelihood }
+      return a < b
+    }
+    var shown = Array(ranked.prefix(restartRowLimit))
+    if !shown.contains(fit.chosen) { shown[shown.count - 1] = fit.chosen }
+    return shown
+  }
+
+  /// The row summarising the starts the table leaves out, or "" when it lists them all.
+  static func restartsMoreText<Model>(_ fit: RestartedRuns<Model>, csv: String) -> String {
+    let shown = Set(shownRestarts(fit))
+    let rest = fit.runs.indices.filter { !shown.contains($0) }.map { fit.runs[$0] }
+    guard let low = rest.map(\.finalLogLikelihood).min(), let high = rest.map(\.finalLogLikelihood).max() else { return "" }
+    let collapsed = rest.filter(\.isCollapsed).count
+    let collapsedText = collapsed == 0 ? "" : ", \(collapsed) collapsed"
+    let range = low == high ? "final log-likelihood \(Display.number(low, decimals: 4))" : "final log-likelihood \(Display.number(low, decimals: 4)) to \(Display.number(high, decimals: 4))"
+    return "\(rest.count) more start\(rest.count == 1 ? "" : "s"): \(range)\(collapsedText). Every start of every K is in \(csv) and results.json."
   }
 
   /// One row per (type, K) fitted, the chosen pair marked.

@@ -246,6 +246,16 @@ enum MultivariateFigures {
       panels: figure)
   }
 
+  /// Hollow rings over the criterion values of every (K, type) whose every start
+  /// collapsed (not eligible), with one legend entry; nil when there are none.
+  static func collapsedMarks(_ points: [(Double, Double)]) -> Layer? {
+    guard !points.isEmpty else { return nil }
+    return .points(
+      PointSeries(
+        xs: points.map(\.0), ys: points.map(\.1), colors: [Color(hex: 0xD55E00)], radius: 5.5,
+        label: "Every start collapsed (not eligible)", fill: .hollow(lineWidth: 1.6)))
+  }
+
   /// The criterion against K, one line per covariance type, the chosen pair ringed.
   static func selection<Model>(_ s: Selection<Model>, restarts: Int, dimension d: Int, _ size: Size) -> NamedFigure {
     let name = s.criterion.rawValue.uppercased()
@@ -265,6 +275,9 @@ enum MultivariateFigures {
             markers: true)))
     }
     let chosen = s.best
+    if let marks = collapsedMarks(s.fits.filter(\.best.isCollapsed).map { (Double($0.components), s.criterion.value($0.best)) }) {
+      layers.append(marks)
+    }
     layers.append(
       .points(
         PointSeries(
@@ -284,7 +297,7 @@ enum MultivariateFigures {
       collapsed.isEmpty ? "" : " Not eligible (every start had a collapsed component): \(collapsed.joined(separator: ", "))."
     return NamedFigure(
       id: "selection",
-      caption: "\(name) of the best of \(restarts) start\(restarts == 1 ? "" : "s") for each K and covariance type (scikit-learn's parameter counts; mclust's BIC plot in the lower-is-better convention). \(name) chooses K = \(chosen.components) with \(chosen.covarianceType.rawValue) covariances.\(collapsedText)",
+      caption: "\(name) of the best of \(restarts) start\(restarts == 1 ? "" : "s") for each K and covariance type (scikit-learn's parameter counts; mclust's BIC plot in the lower-is-better convention). \(name) chooses K = \(chosen.components) with \(chosen.covarianceType.rawValue) covariances.\(collapsedText)\(s.fits.contains { $0.components == 1 } && restarts > 1 ? " K = 1 is fitted in closed form (one EM step, no restarts)." : "")",
       figure: figure)
   }
 }

@@ -20,11 +20,13 @@ extension HTMLReport {
       let droppedText = droppedText(o.droppedLines)
       source = "Columns \(columns.map(\.description).joined(separator: ", ")) of \(path).\(droppedText)"
     }
-    let summaries: [[String: Any]] = o.summaries.enumerated().map { j, s in
-      [
-        "label": labels[j], "n": Display.count(s.count), "mean": Display.number(s.mean, significant: 6),
-        "sd": Display.number(s.sd, significant: 6), "min": Display.number(s.min, significant: 6), "max": Display.number(s.max, significant: 6),
-      ]
+    // Each table column in one format (Display.column).
+    let sm = o.summaries
+    let (means, sds, mins, maxs) = (
+      Display.column(sm.map(\.mean)), Display.column(sm.map(\.sd)), Display.column(sm.map(\.min)), Display.column(sm.map(\.max))
+    )
+    let summaries: [[String: Any]] = sm.enumerated().map { j, s in
+      ["label": labels[j], "n": Display.count(s.count), "mean": means[j], "sd": sds[j], "min": mins[j], "max": maxs[j]]
     }
     func parameters(_ m: MultivariateMixture?, _ j: Int) -> (weight: String, means: [String], sds: [String], correlations: [[String]]) {
       guard let m, j < m.componentCount else {
@@ -33,8 +35,8 @@ extension HTMLReport {
       let (sds, r) = m.standardDeviationsAndCorrelations(j)
       let mean = m.mean(j)
       return (
-        Display.number(m.weights[j], decimals: 4), mean.map { Display.number($0, significant: 6) }, sds.map { Display.number($0, significant: 6) },
-        (0..<d).map { a in (0..<d).map { b in a == b ? "1" : Display.number(r[a * d + b], decimals: 3) } }
+        Display.number(m.weights[j], decimals: 4), Display.column(mean), Display.column(sds),
+        (0..<d).map { a in (0..<d).map { b in Display.number(a == b ? 1 : r[a * d + b], decimals: 3) } }
       )
     }
     let truth = o.trueMixture
@@ -64,15 +66,16 @@ extension HTMLReport {
     }
     let figureContexts = figureContexts(figures)
     let settings = o.config.fit
-    let status = statusText(converged: em.converged, settings)
+    let status = statusText(converged: em.converged, settings, components: k)
     let fit = o.chosenFit
     let criterion = o.selection.criterion
     let restartRows = restartRows(fit)
     let selectionRows = selectionRows(o.selection)
     let clusterRows = clusterRows(o.clusterSizes, weights: fitted.weights, n: n)
     let types = settings.covarianceTypes.map(\.rawValue).joined(separator: ", ")
+    let kdeColumns = (0..<d).map { b in Display.column((0..<d).map { o.kde.covariance[$0 * d + b] }, significant: 4) }
     let kdeCovariance: [[String: Any]] = (0..<d).map { a in
-      ["label": labels[a], "values": (0..<d).map { ["value": Display.number(o.kde.covariance[a * d + $0], significant: 4)] }]
+      ["label": labels[a], "values": (0..<d).map { ["value": kdeColumns[$0][a]] }]
     }
     let kdeMethod: String
     if let g = o.grid {
@@ -102,6 +105,9 @@ extension HTMLReport {
       "warnings": o.warnings,
       "hasWarnings": !o.warnings.isEmpty,
       "restarts": restartRows,
+      "restartsMore": restartsMoreText(fit, csv: "data/\(safeFileName(o.config.name))-restarts.csv"),
+      "hasRestartsMore": fit.runs.count > restartRowLimit,
+      "restartsOrder": fit.runs.count > restartRowLimit ? "The \(restartRowLimit) best starts, sound ones first, by final log-likelihood." : "",
       "restartsText": fit.runs.count == 1 ? "one start" : "\(fit.runs.count) starts",
       "hasRestarts": fit.runs.count > 1,
       "restartsForK": settings.selects ? " for K = \(fit.components) (\(fit.covarianceType.rawValue))" : "",

@@ -39,6 +39,7 @@ extension ResultsDocument {
           ("parameters", .int(f.best.fitted.freeParameterCount)),
           ("logLikelihood", .number(f.best.finalLogLikelihood)),
           ("aic", .number(f.best.aic)), ("bic", .number(f.best.bic)), ("collapsed", .bool(f.best.isCollapsed)),
+          ("chosenStart", .int(f.chosen + 1)), ("starts", startsJSON(f)),
         ])
       })),
       ("chosen", .int(fit.components)),

@@ -50,6 +50,9 @@ public struct ExperimentLine: Sendable {
   public var finalLogLikelihood: Double
   /// CSV rows dropped for a missing value.
   public var droppedRows: Int
+  /// Starts (over every K and type) that ended with a collapsed component, of all starts run.
+  public var collapsedStarts = 0
+  public var startsRun = 0
   /// The experiment's warnings, as in the report.
   public var warnings: [String]
   /// Wall time of the experiment's computation and rendering.
@@ -60,8 +63,9 @@ public struct ExperimentLine: Sendable {
     var parts = ["K = \(components)\(covarianceType.map { " \($0.rawValue)" } ?? "")\(choice.map { " (\($0))" } ?? "")"]
     if restarts > 1 { parts.append("\(restarts) starts") }
     let status = converged ? " (converged)" : didNotConverge ? " (did not converge)" : ""
-    parts.append("\(epochsRun) epochs\(status)")
+    parts.append("\(epochsRun) epoch\(epochsRun == 1 ? "" : "s")\(status)")
     parts.append("log-likelihood \(Display.number(finalLogLikelihood, decimals: 4))")
+    if collapsedStarts > 0 { parts.append("\(collapsedStarts) of \(startsRun) starts collapsed") }
     if droppedRows > 0 { parts.append("\(droppedRows) row\(droppedRows == 1 ? "" : "s") with missing values dropped") }
     if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
     parts.append(String(format: "%.2f s", seconds))
@@ -188,17 +192,20 @@ public enum ReportGenerator {
       let components: Int
       let epochsRun: Int, converged: Bool, finalLogLikelihood: Double, dropped: Int, warnings: [String]
       var type: CovarianceType? = nil
+      var collapsedStarts = 0, startsRun = 0
       if experiment.dimension == 1 {
         let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files)
         let written = try write(ExperimentFigures.make(outcome, size: size), stem: stem)
         var tables: [(String, String)] = []
         if experiment.writesSamples(n: outcome.data.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }
         tables += [("trace", ResultsDocument.traceCSV(outcome)), ("curves", ResultsDocument.curvesCSV(outcome))]
+        if ResultsDocument.hasRestarts(outcome.selection) { tables.append(("restarts", ResultsDocument.restartsCSV(outcome.selection))) }
         let dataFiles = try write(tables, stem: stem)
         contexts.append(HTMLReport.experimentContext(outcome, figures: written, dataFiles: dataFiles))
         entries.append(ResultsDocument.experiment(outcome, figures: written))
         (components, epochsRun, converged) = (outcome.chosenFit.components, outcome.em.epochs.count, outcome.em.converged)
         (finalLogLikelihood, dropped, warnings) = (outcome.em.finalLogLikelihood, outcome.droppedLines.count, outcome.warnings)
+        (collapsedStarts, startsRun) = ResultsDocument.startCounts(outcome.selection)
         if fit.covarianceTypes.count > 1 { type = outcome.chosenFit.covarianceType }
       } else {
         let outcome = try MultivariateRunner.run(experiment, index: index, configFile: configFile, files: files)
@@ -207,11 +214,13 @@ public enum ReportGenerator {
         if experiment.writesSamples(n: outcome.sample.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }
         tables.append(("trace", ResultsDocument.traceCSV(outcome)))
         if let grid = ResultsDocument.gridCSV(outcome) { tables.append(("grid", grid)) }
+        if ResultsDocument.hasRestarts(outcome.selection) { tables.append(("restarts", ResultsDocument.restartsCSV(outcome.selection))) }
         let dataFiles = try write(tables, stem: stem)
         contexts.append(HTMLReport.experimentContext(outcome, figures: written, dataFiles: dataFiles))
         entries.append(ResultsDocument.experiment(outcome, figures: written))
         (components, epochsRun, converged) = (outcome.chosenFit.components, outcome.em.epochs.count, outcome.em.converged)
         (finalLogLikelihood, dropped, warnings) = (outcome.em.finalLogLikelihood, outcome.droppedLines.count, outcome.warnings)
+        (collapsedStarts, startsRun) = ResultsDocument.startCounts(outcome.selection)
         type = outcome.chosenFit.covarianceType
       }
       let elapsed = clock.now - start
@@ -225,7 +234,7 @@ public enum ReportGenerator {
         name: experiment.name, components: components, covarianceType: type, choice: choice,
         restarts: fit.restarts, epochsRun: epochsRun, converged: converged,
         didNotConverge: fit.tolerance > 0 && !converged, finalLogLikelihood: finalLogLikelihood,
-        droppedRows: dropped, warnings: warnings,
+        droppedRows: dropped, collapsedStarts: collapsedStarts, startsRun: startsRun, warnings: warnings,
         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       progress(line)
       lines.append(line)

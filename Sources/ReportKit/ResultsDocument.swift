@@ -60,6 +60,7 @@ enum ResultsDocument {
             ("components", .int(f.components)), ("covariance", .string(f.covarianceType.rawValue)),
             ("logLikelihood", .number(f.best.finalLogLikelihood)),
             ("aic", .number(f.best.aic)), ("bic", .number(f.best.bic)), ("collapsed", .bool(f.best.isCollapsed)),
+            ("chosenStart", .int(f.chosen + 1)), ("starts", startsJSON(f)),
           ])
         })),
         ("chosen", .int(fit.components)),
@@ -84,6 +85,35 @@ enum ResultsDocument {
   static func figureMap(_ files: [FigureFiles]) -> JSONOutput {
     JSONOutput.object(files.map { ($0.id, JSONOutput.array($0.files.map { .string($0.path) })) })
   }
+
+  /// Every start of one (K, type), in start order.
+  static func startsJSON<Model>(_ f: RestartedRuns<Model>) -> JSONOutput {
+    .array(f.runs.enumerated().map { i, run in restartRow(i + 1, run) })
+  }
+
+  /// `components,covariance,start,log_likelihood,epochs,converged,collapsed,kept`: every
+  /// start of every (K, type) fitted, in fitting order.
+  static func restartsCSV<Model>(_ s: Selection<Model>) -> String {
+    var lines = ["components,covariance,start,log_likelihood,epochs,converged,collapsed,kept"]
+    for f in s.fits {
+      for (i, run) in f.runs.enumerated() {
+        lines.append(
+          [
+            String(f.components), f.covarianceType.rawValue, String(i + 1), Display.exact(run.finalLogLikelihood), String(run.epochs.count),
+            run.converged ? "true" : "false", run.isCollapsed ? "true" : "false", i == f.chosen ? "true" : "false",
+          ].joined(separator: ","))
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Starts that collapsed, and all starts run, over every (K, type).
+  static func startCounts<Model>(_ s: Selection<Model>) -> (collapsed: Int, run: Int) {
+    (s.fits.reduce(0) { $0 + $1.runs.filter(\.isCollapsed).count }, s.fits.reduce(0) { $0 + $1.runs.count })
+  }
+
+  /// Whether any (K, type) ran several starts (and so the restarts CSV is written).
+  static func hasRestarts<Model>(_ s: Selection<Model>) -> Bool { s.fits.contains { $0.runs.count > 1 } }
 
   static func restartRow<Model>(_ start: Int, _ run: EMRun<Model>) -> JSONOutput {
     JSONOutput.object([

@@ -45,6 +45,12 @@ enum Warnings {
         "fit.regularization (\(Display.number(fit.regularization, significant: 3))) is large next to \(whose) (\(Display.number(dataVariance, significant: 3))): "
           + "it is added to every component's variance, so it blurs the fit and EM may lower the log-likelihood. Lower it or rescale the data.")
     }
+    // Starts of the chosen fit that collapsed: the kept one is the best sound one (the run
+    // line counts them over every K and type).
+    let collapsedStarts = chosen.runs.filter(\.isCollapsed).count
+    if chosen.runs.count > 1, collapsedStarts > 0, !em.isCollapsed {
+      warnings.append("\(collapsedStarts) of \(chosen.runs.count) starts at \(pair(chosen)) collapsed; the kept fit is the best sound one.")
+    }
     if fit.selects {
       let name = selection.criterion.rawValue.uppercased()
       let excluded = selection.fits.filter { $0.best.isCollapsed && ($0.components != k || $0.covarianceType != chosen.covarianceType) }
@@ -52,8 +58,9 @@ enum Warnings {
         let list =
           severalTypes
           ? excluded.map(pair).joined(separator: ", ") : "K = " + excluded.map { String($0.components) }.joined(separator: ", ")
+        let starts = fit.restarts == 1 ? "its one start" : excluded.count == 1 ? "all \(fit.restarts) starts" : "all \(fit.restarts) starts at each"
         warnings.append(
-          "\(list) could not be chosen: every restart had a collapsed component. More restarts or a larger fit.regularization may give sound fits.")
+          "\(list) could not be chosen: every start had a collapsed component (\(starts)). More restarts or a larger fit.regularization may give sound fits.")
       }
       if fit.selectsComponents, k == fit.components.upperBound {
         warnings.append(
