@@ -47,7 +47,7 @@ public enum LowerBound {
       q += r[k]
       s += r[k] * x
       var rest = 0.0
-      for j in 0..<m.componentCount where j != k { rest += m.weights[j] * m.componentDensity(j, at: x) }
+      for j in 0..<m.componentCount where j != k { rest += m.componentDensity(j, at: x) }  // w_j φ_j
       others[i] = rest
     }
     guard q > 0, q.isFinite, s.isFinite else {

@@ -46,11 +46,11 @@ struct ResponsibilityColoring {
       : components == 1 ? "Data" : "Data: most probable component; opacity, its responsibility"
   }
 
-  /// The caption's sentence.
-  var captionText: String {
+  /// The caption's sentence (`withBar`: beside the colour bar).
+  func captionText(withBar: Bool) -> String {
     switch components {
     case 1: "every point belongs to the one component"
-    case 2: "each point's colour is its responsibility of component 2 on the colour bar, from component 1's colour (0) through grey (undecided, 0.5) to component 2's (1)"
+    case 2: "each point's colour is its responsibility of component 2\(withBar ? " on the colour bar" : ""), from component 1's colour (0) through grey (undecided, 0.5) to component 2's (1)"
     default: "each point has its most probable component's colour, more opaque the larger that responsibility (faint points are undecided)"
     }
   }
@@ -185,7 +185,7 @@ enum EMFigures {
     let figure = smallMultiples(cells, size: size, title: "EM Step by Step")
     return NamedFigure(
       id: "steps",
-      caption: "EM at work. First, the data as EM sees it, unlabeled (a jittered strip; the dotted curve is the kernel density estimate). Then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), the weighted components (dashed), their sum (black), and the data coloured by the responsibilities those parameters give: \(coloring.captionText). Each title gives the log-likelihood; every panel has the same axes.\(subsampleText(shown.count, of: o.data.count))",
+      caption: "EM at work. First, the data as EM sees it, unlabeled (a jittered strip; the dotted curve is the kernel density estimate). Then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), the weighted components (dashed), their sum (black), and the data coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(subsampleText(shown.count, of: o.data.count))",
       panels: figure)
   }
 
@@ -255,7 +255,7 @@ enum EMFigures {
     let plane = o.sample.dimension == 2 ? "" : " in the plane of \(o.labels[0]) and \(o.labels[1]) (the components' marginals)"
     return NamedFigure(
       id: "steps",
-      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText). Each title gives the log-likelihood; every panel has the same axes.\(subsampleText(idx.count, of: n))",
+      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(subsampleText(idx.count, of: n))",
       panels: figure)
   }
 }

@@ -275,7 +275,7 @@ enum ExperimentFigures {
       : "Below the axis, every data point (jittered vertically)"
     return NamedFigure(
       id: "components",
-      caption: "Each weighted component density w·φ(x; μ, σ) (dashed) and their sum (black). \(stripText): \(coloring.captionText).",
+      caption: "Each weighted component density w·φ(x; μ, σ) (dashed) and their sum (black). \(stripText): \(coloring.captionText(withBar: coloring.colorBar != nil)).",
       panels: figure)
   }
 

@@ -145,6 +145,8 @@ enum HTMLReport {
       let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
       return [
         "id": f.id,
+        // Small multiples and side-by-side panels span the grid's full width.
+        "wide": f.id == FigureID.steps.rawValue || f.id == FigureID.bound.rawValue || f.id == FigureID.pairs.rawValue,
         "caption": f.caption,
         "alt": f.alt,
         "image": shown?.path ?? "",
