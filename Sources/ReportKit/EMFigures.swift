@@ -43,7 +43,7 @@ struct ResponsibilityColoring {
   func legendText(withBar: Bool) -> String {
     components == 2
       ? (withBar ? "Data, by responsibility (bar)" : "Data, by responsibility (grey: undecided)")
-      : components == 1 ? "Data" : "Data: most probable component; opacity, its responsibility"
+      : components == 1 ? "Data" : "Data (opacity: responsibility)"
   }
 
   /// The caption's sentence (`withBar`: beside the colour bar).
