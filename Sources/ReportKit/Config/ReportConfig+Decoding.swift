@@ -109,7 +109,12 @@ extension ReportConfig {
       throw InputError(file: file, position: (r.value("fit") ?? node).position, message: problem)
     }
     var kde = KDEConfig()
-    if let k = r.value("kde") { kde = try decodeKDE(k, path: r.path("kde"), file: file) }
+    if let k = r.value("kde") {
+      kde = try decodeKDE(k, path: r.path("kde"), file: file)
+      if data.dimension > 1, let kr = try? NodeReader(k, path: r.path("kde"), file: file), let curve = kr.value("fitCurve") {
+        throw kr.error("fitCurve", curve, "chooses where the one-dimensional fit figure draws its curves; with \(data.dimension) columns the fit figure draws contours on the grid: remove it")
+      }
+    }
     var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
     if let rngNode = r.value("rng") {
       let names = DataGenerator.allCases.map(\.rawValue)
