@@ -40,26 +40,26 @@ public enum LowerBound {
   public static func slice(data: [Double], mixture m: GaussianMixture, component k: Int, means: [Double] = []) throws(MixtureError) -> LowerBoundSlice {
     guard m.componentCount > k, k >= 0 else { throw .invalidParameters("component \(k + 1) does not exist in a \(m.componentCount)-component mixture") }
     var q = 0.0, s = 0.0
-    // Each point's density without component k, computed once: ℓ(μ) varies only in k's term.
-    var others = [Double](repeating: 0, count: data.count)
+    // Each point's log density without component k, log Σ_{j≠k} w_j φ_j (log-sum-exp, so
+    // points far from every component stay finite), computed once: ℓ(μ) varies only in
+    // k's term.
+    var others = [Double](repeating: -.infinity, count: data.count)
+    let logWeights = m.weights.map { _log($0) }
     for (i, x) in data.enumerated() {
       let r = m.responsibilities(at: x)
       q += r[k]
       s += r[k] * x
-      var rest = 0.0
-      for j in 0..<m.componentCount where j != k { rest += m.componentDensity(j, at: x) }  // w_j φ_j
-      others[i] = rest
+      var terms: [Double] = []
+      for j in 0..<m.componentCount where j != k { terms.append(logWeights[j] + normalLogDensity(x, mean: m.means[j], sd: m.sds[j])) }
+      others[i] = logSumExp(terms)
     }
     guard q > 0, q.isFinite, s.isFinite else {
       throw .invalidParameters("component \(k + 1) has no responsibility mass; its bound has no maximum")
     }
-    let muT = m.means[k], sigma = m.sds[k], w = m.weights[k]
+    let muT = m.means[k], sigma = m.sds[k], logW = logWeights[k]
     func ell(_ mu: Double) -> Double {
       var total = 0.0
-      for (i, x) in data.enumerated() {
-        let z = (x - mu) / sigma
-        total += _log(others[i] + w * _exp(-0.5 * z * z) / (sigma * (2 * Double.pi).squareRoot()))
-      }
+      for (i, x) in data.enumerated() { total += logSumExp([others[i], logW + normalLogDensity(x, mean: mu, sd: sigma)]) }
       return total
     }
     let lT = ell(muT)
@@ -102,3 +102,4 @@ public enum LowerBound {
     return (0..<n).map { low + (high - low) * Double($0) / Double(n - 1) }
   }
 }
+

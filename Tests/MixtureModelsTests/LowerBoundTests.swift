@@ -45,13 +45,6 @@ import TestSupport
   /// Every (problem, component) pair.
   static let cases: [(Problem, Int)] = problems.flatMap { p in (0..<p.start.componentCount).map { (p, $0) } }
 
-  /// Known bug: LowerBound.swift, line 50, sums the other components' densities as
-  /// `m.weights[j] * m.componentDensity(j, at: x)`, but `componentDensity` is already
-  /// weighted, so ℓ(μ) (and with it ℓ(μ_t), L and L's maximum value) uses w_j² for every
-  /// j ≠ k. One component has no others, so K = 1 is right. Remove these wrappers when fixed.
-  static func knownDoubleWeight(_ problem: Problem, _ body: () -> Void) {
-    withKnownIssue("LowerBound.slice weights the other components twice (LowerBound.swift:50)", body, when: { problem.start.componentCount > 1 })
-  }
 
   // MARK: Independent computations
 
@@ -140,7 +133,7 @@ import TestSupport
       for i in s.means.indices { sliceGaps.append((s.bound[i] - s.logLikelihood[i], s.means[i], s.bound[i], s.logLikelihood[i])) }
     }
     // Against the slice's own ℓ curve, which the figure draws.
-    Self.knownDoubleWeight(problem) {
+    do {
       let worst = sliceGaps.max { $0.gap < $1.gap }!
       #expect(worst.gap <= 1e-9 * abs(worst.ell), "μ = \(worst.mu): L = \(worst.bound) > slice's ℓ = \(worst.ell)")
     }
@@ -162,7 +155,7 @@ import TestSupport
     let ellT = Self.logLikelihood(problem.data, m)
     // (This file's ℓ is the library's, and EM's at its start.)
     #expect(m.logLikelihood(of: problem.data).isApproximatelyEqual(to: ellT, relativeTolerance: 1e-12))
-    Self.knownDoubleWeight(problem) {
+    do {
       #expect(s.currentValue.isApproximatelyEqual(to: ellT, relativeTolerance: 1e-12), "ℓ(μ_t): slice \(s.currentValue), expected \(ellT)")
     }
 
@@ -200,7 +193,7 @@ import TestSupport
     #expect(s.next.isApproximatelyEqual(to: sum / q, relativeTolerance: 1e-12, absoluteTolerance: 1e-13 * spread))
     #expect(run.initialLogLikelihood.isApproximatelyEqual(to: Self.logLikelihood(problem.data, m), relativeTolerance: 1e-12))
     let expectedTop = Self.bound(problem.data, m, k, at: s.next)
-    Self.knownDoubleWeight(problem) {
+    do {
       #expect(s.nextValue.isApproximatelyEqual(to: expectedTop, relativeTolerance: 1e-11), "L(μ_{t+1}): slice \(s.nextValue), expected \(expectedTop)")
     }
     // Whatever ℓ(μ_t) is, the maximum's value is ℓ(μ_t) + Q (μ_{t+1} − μ_t)² / (2σ²).
@@ -230,18 +223,18 @@ import TestSupport
     let s = try LowerBound.slice(data: problem.data, mixture: m, component: k)
     #expect(s.component == k)
     let ours = s.means.map { Self.logLikelihood(problem.data, m, mean: k, at: $0) }
-    Self.knownDoubleWeight(problem) {
+    do {
       let error = maxRelativeError(s.logLikelihood, ours)
       #expect(error <= 1e-12, "slice's ℓ(μ) off by up to \(error) relative; at μ = \(s.means[0]): slice \(s.logLikelihood[0]), expected \(ours[0])")
     }
     // The bound along the window is the formula's, from this file's sums and the slice's
-    // ℓ(μ_t) (right for K = 1, see knownDoubleWeight)...
+    // ℓ(μ_t)...
     let (q, sum) = Self.sums(problem.data, m, k)
     let muT = m.means[k], v = m.sds[k] * m.sds[k]
     func formula(_ top: Double) -> [Double] { s.means.map { mu in top - (q * (mu * mu - muT * muT) - 2 * sum * (mu - muT)) / (2 * v) } }
     #expect(maxRelativeError(s.bound, formula(s.currentValue)) <= 1e-10)
     // ... and with this file's ℓ(μ_t).
-    Self.knownDoubleWeight(problem) {
+    do {
       let error = maxRelativeError(s.bound, formula(Self.logLikelihood(problem.data, m)))
       #expect(error <= 1e-10, "slice's L(μ) off by up to \(error) relative")
     }
@@ -256,12 +249,9 @@ import TestSupport
     #expect(expected.isFinite)
     #expect(m.logLikelihood(of: data).isApproximatelyEqual(to: expected, relativeTolerance: 1e-12))
     let s = try LowerBound.slice(data: data, mixture: m, component: 0, means: [40])
-    // The bound needs only ℓ(μ_t) and the sums, which are fine; ℓ(μ) itself is evaluated
-    // in plain (not log) space and underflows to −∞.
-    withKnownIssue("LowerBound.slice evaluates ℓ(μ) as log(Σ w φ) without log-sum-exp: −∞ for points ≳ 38.6 sds from every component") {
-      #expect(s.currentValue.isApproximatelyEqual(to: expected, relativeTolerance: 1e-12), "ℓ(μ_t) = \(s.currentValue), expected \(expected)")
-      #expect(s.logLikelihood[0].isFinite)
-    }
+    // ℓ(μ) is evaluated in log space (log-sum-exp), so it stays finite.
+    #expect(s.currentValue.isApproximatelyEqual(to: expected, relativeTolerance: 1e-12), "ℓ(μ_t) = \(s.currentValue), expected \(expected)")
+    #expect(s.logLikelihood[0].isFinite)
     #expect(s.next.isApproximatelyEqual(to: data.reduce(0, +) / 50, relativeTolerance: 1e-14))
   }
 

@@ -257,7 +257,7 @@ import TestSupport
       Issue.record("no strip points")
       return
     }
-    #expect(points.label == "Data: most probable component; opacity, its responsibility")
+    #expect(points.label == "Data (opacity: responsibility)")
     #expect(points.xs == o.data)
     var byTop: [(top: Double, alpha: Double)] = []
     for (x, c) in zip(points.xs, points.colors) {
@@ -309,9 +309,7 @@ import TestSupport
       #expect(m[0].xs == [before.means[1]])
       #expect(m[1].xs[0].isApproximatelyEqual(to: o.em.epochs[t].mixture.means[1], relativeTolerance: 1e-10))
       // Where L touches ℓ, both are the log-likelihood of that epoch's parameters, EM's own.
-      withKnownIssue("LowerBound.slice weights the other components twice (LowerBound.swift:50)") {
-        #expect(m[0].ys[0].isApproximatelyEqual(to: Self.ll(o.em, t), relativeTolerance: 1e-12), "t = \(t): ℓ(μ_t) \(m[0].ys[0]), EM's \(Self.ll(o.em, t))")
-      }
+      #expect(m[0].ys[0].isApproximatelyEqual(to: Self.ll(o.em, t), relativeTolerance: 1e-12), "t = \(t): ℓ(μ_t) \(m[0].ys[0]), EM's \(Self.ll(o.em, t))")
     }
     #expect(named.caption.contains("Here μ is component 2's mean"))
     try Self.checkLayout(p, "bound")

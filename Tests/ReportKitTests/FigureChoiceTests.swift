@@ -62,7 +62,7 @@ private func experiment(_ data: String = oneD, _ extra: String = "") -> String {
     // titles
     Case(
       json: experiment(oneD, #", "titles": {"bound": "The bound"}"#),
-      message: #"c.json:1:142: experiments[0].titles.bound titles a figure this experiment does not draw; add "bound" to "figures" or remove the title"#),
+      message: #"c.json:1:142: experiments[0].titles.bound titles a figure this experiment does not draw; add "figures": ["density", "log-likelihood", "fit", "components", "bound"] (the default figures and "bound") or remove the title"#),
     Case(
       json: experiment(oneD, #", "figures": ["fit"], "titles": {"density": "D"}"#),
       message: #"c.json:1:162: experiments[0].titles.density titles a figure this experiment does not draw; add "density" to "figures" or remove the title"#),
@@ -102,7 +102,7 @@ private func experiment(_ data: String = oneD, _ extra: String = "") -> String {
       message: "c.json:1:185: experiments[0].boundParameter.component must be a component from 1 to 2 (the smallest K fitted), got 1.5"),
     Case(
       json: experiment(oneD, #", "boundParameter": {"component": 1}"#),
-      message: #"c.json:1:149: experiments[0].boundParameter sets up the "bound" figure, which this experiment does not draw; add "bound" to "figures""#),
+      message: #"c.json:1:149: experiments[0].boundParameter sets up the "bound" figure, which this experiment does not draw; add "figures": ["density", "log-likelihood", "fit", "components", "bound"] (the default figures and "bound")"#),
     Case(
       json: experiment(oneD, #", "figures": ["bound"], "boundParameter": {}"#),
       message: #"c.json:1:171: experiments[0].boundParameter.component is missing; add "component": k, the 1-based component whose mean the figure varies"#),
@@ -127,7 +127,7 @@ private func experiment(_ data: String = oneD, _ extra: String = "") -> String {
       message: "c.json:1:168: experiments[0].stepEpochs[0] must be an epoch from 0 to fit.epochs (100), got -1"),
     Case(
       json: experiment(oneD, #", "stepEpochs": [0, 1]"#),
-      message: #"c.json:1:145: experiments[0].stepEpochs chooses the "steps" figure's epochs, but this experiment does not draw it; add "steps" to "figures""#),
+      message: #"c.json:1:145: experiments[0].stepEpochs chooses the "steps" figure's epochs, but this experiment does not draw it; add "figures": ["density", "log-likelihood", "fit", "components", "steps"] (the default figures and "steps")"#),
     Case(
       json: experiment(oneD, #", "figures": ["steps"], "stepEpochs": []"#),
       message: "c.json:1:167: experiments[0].stepEpochs must be an array of 1 to 12 increasing epochs (0 is the start), got an empty array"),

@@ -221,6 +221,12 @@ extension ReportConfig {
       experiment.figures = ids
     }
     let drawn = experiment.figureIDs
+    /// How to draw `id` too: without a "figures" key, the whole list to write (the defaults and `id`).
+    func addAdvice(_ id: FigureID) -> String {
+      experiment.figures == nil
+        ? "add \"figures\": [\((drawn + [id]).map { "\"\($0.rawValue)\"" }.joined(separator: ", "))] (the default figures and \"\(id.rawValue)\")"
+        : "add \"\(id.rawValue)\" to \"figures\""
+    }
     if let node = r.value("titles") {
       let t = try NodeReader(node, path: r.path("titles"), file: r.file, expected: "an object of figure id → title, e.g. {\"fit\": \"…\"}")
       for member in t.members {
@@ -229,7 +235,7 @@ extension ReportConfig {
         guard drawn.contains(id) else {
           throw InputError(
             file: r.file, position: member.keyPosition,
-            message: "\(path) titles a figure this experiment does not draw; add \"\(id.rawValue)\" to \"figures\" or remove the title")
+            message: "\(path) titles a figure this experiment does not draw; \(addAdvice(id)) or remove the title")
         }
         guard case .string(let title) = member.value.kind, !title.allSatisfy(\.isWhitespace), title.count <= 200 else {
           throw InputError(
@@ -243,7 +249,7 @@ extension ReportConfig {
       let b = try NodeReader(node, path: r.path("boundParameter"), file: r.file, expected: "an object {\"component\": k}")
       try b.rejectUnknownKeys(["component"])
       guard drawn.contains(.bound) else {
-        throw r.error("boundParameter", node, "sets up the \"bound\" figure, which this experiment does not draw; add \"bound\" to \"figures\"")
+        throw r.error("boundParameter", node, "sets up the \"bound\" figure, which this experiment does not draw; \(addAdvice(.bound))")
       }
       let smallest = experiment.fit.components.lowerBound
       let kNode = try b.required("component", hint: "add \"component\": k, the 1-based component whose mean the figure varies")
@@ -254,7 +260,7 @@ extension ReportConfig {
     }
     if let node = r.value("stepEpochs") {
       guard drawn.contains(.steps) else {
-        throw r.error("stepEpochs", node, "chooses the \"steps\" figure's epochs, but this experiment does not draw it; add \"steps\" to \"figures\"")
+        throw r.error("stepEpochs", node, "chooses the \"steps\" figure's epochs, but this experiment does not draw it; \(addAdvice(.steps))")
       }
       guard case .array(let items) = node.kind, (1...12).contains(items.count) else {
         throw r.error("stepEpochs", node, "must be an array of 1 to 12 increasing epochs (0 is the start), got \(NodeReader.describe(node))")
