@@ -12,22 +12,19 @@ public struct ReportOptions: Sendable {
   public var outputFolder: String?
   /// Formats overriding the config's `formats`.
   public var formats: [ImageFormat]?
-  /// A Mustache template overriding the default `templates/report.html`.
+  /// A Mustache template overriding the built-in one (`templates/report.html`).
   public var templatePath: String?
-  /// Folders to search (and their parents) for `templates/report.html`.
-  public var templateSearchFolders: [String]
   /// The PDF creation date, seconds since 1970 (`SOURCE_DATE_EPOCH`); a fixed date when nil.
   public var sourceDateEpoch: Int?
 
   public init(
     configPath: String, outputFolder: String? = nil, formats: [ImageFormat]? = nil, templatePath: String? = nil,
-    templateSearchFolders: [String] = [], sourceDateEpoch: Int? = nil
+    sourceDateEpoch: Int? = nil
   ) {
     self.configPath = configPath
     self.outputFolder = outputFolder
     self.formats = formats
     self.templatePath = templatePath
-    self.templateSearchFolders = templateSearchFolders
     self.sourceDateEpoch = sourceDateEpoch
   }
 }
@@ -86,8 +83,6 @@ public struct ReportSummary: Sendable {
 
 /// Runs an experiment file end to end: decode, fit, render, write the report atomically.
 public enum ReportGenerator {
-  /// The template's path relative to the project root.
-  public static let defaultTemplate = "templates/report.html"
 
   /// Produces the report.
   /// - Parameters:
@@ -252,26 +247,16 @@ public enum ReportGenerator {
     return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)
   }
 
-  /// The template from `--template`, or `templates/report.html` found upwards from the
-  /// search folders (the executable's folder, the working directory).
+  /// The template from `--template`, or the default one, compiled into the tool
+  /// (``DefaultTemplate``, from `templates/report.html`), so it runs from any folder.
   static func loadTemplate(_ options: ReportOptions) throws(ReportError) -> (MustacheTemplate, String?) {
     let files = FileAccess()
-    var path = options.templatePath
-    if path == nil {
-      search: for start in options.templateSearchFolders + [FileManager.default.currentDirectoryPath] {
-        var folder = URL(fileURLWithPath: start).standardizedFileURL
-        for _ in 0..<8 {
-          let candidate = folder.appendingPathComponent(defaultTemplate).path
-          if FileManager.default.fileExists(atPath: candidate) {
-            path = candidate
-            break search
-          }
-          folder = folder.deletingLastPathComponent()
-        }
+    guard let path = options.templatePath else {
+      do {
+        return (try MustacheTemplate(string: DefaultTemplate.text), nil)
+      } catch {
+        throw .io("the built-in template is not valid Mustache (\(Echo.oneLine("\(error)"))); rebuild the tool")
       }
-    }
-    guard let path else {
-      throw .io("cannot find \(defaultTemplate) next to the tool or in the working directory; run from the project folder or pass --template FILE")
     }
     let bytes: [UInt8]
     do {

@@ -63,7 +63,7 @@ struct GenerateReport: ParsableCommand {
     })
   var format: [ImageFormat]?
 
-  @Option(help: "A Mustache template to use instead of templates/report.html.")
+  @Option(help: "A Mustache template to use instead of the built-in one (templates/report.html in the repository).")
   var template: String?
 
   @Flag(name: .shortAndLong, help: "Print nothing on success but warnings (on standard error).")
@@ -105,11 +105,9 @@ struct GenerateReport: ParsableCommand {
   }
 
   func run() throws {
-    let executableFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
     let environment = ProcessInfo.processInfo.environment
     let options = ReportOptions(
       configPath: config, outputFolder: output, formats: format, templatePath: template,
-      templateSearchFolders: [executableFolder],
       sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
     Interruption.install()
     do {
