@@ -94,9 +94,10 @@ numbers=(0 -0 1 2 3 -1 0.5 7 50 101 1000 1001 1200 20000 100000 100001 1000001 1
 keys=(title formats figure width height dpi experiments name description seed data generate
   mean sd count csv column missing label fit components from to init weights means sds
   restarts criterion epochs tolerance regularization workLimit kde bandwidth adjust
-  gridSize cut method writeSamples epoch Name colour)
+  gridSize cut method writeSamples delimiter transform epoch Name colour)
 strings=('' ' ' x png svg pdf jpg kmeans++ random groups quantiles bic aic scott silverman
   exact binned automatic drop error dorp velocity x Petal.Length Galaxies 'a b/c' . ..
+  , ';' '\\t' auto log log10 ln
   data/galaxies.csv data/iris.csv data/missing.csv data data/ ../escape.csv /dev/null /dev/zero
   /etc/hostname NA 'e\\u0301' 'é' '\\u00e9' '\\u0000' '\\u0007' '\\u001b[31mred' '\\u007f'
   '\\u0085' '\\u2028' '\\ud83d\\ude00' 'tab\\there' 'new\\nline' 'quote\\"d' 'back\\\\slash')
@@ -105,7 +106,7 @@ controls=('\x01' '\x1b[31m' '\x7f' '\r' '\t' '\n' '\\u0007' '\\u001b[2J' '\\u000
 invalid_utf8=('\xff' '\xfe' '\xc0\xaf' '\xed\xa0\x80' '\xe2\x82' '\xf4\x90\x80\x80' '\x80' '\x00')
 cells=(1e308 -1e308 1.7976931348623157e308 1e-320 4.9e-324 0 -0 NA nan -NaN '' ' ' inf
   -Infinity 1e999 '"1"' '" 2 "' '""""' '"1,5"' 1,5 abc 0x10 1e5e5 '"open' 'a"b' '"x"y'
-  9007199254740993 '\t3\t' '\xef\xbb\xbf1' '1\r' 1e22 1e23 2.2250738585072011e-308)
+  9007199254740993 '\t3\t' '\xef\xbb\xbf1' '1\r' 1e22 1e23 2.2250738585072011e-308 '1;5' '"2;5"')
 
 # Applies one random mutation to the JSON file $1; prints its name.
 mutate_config() {

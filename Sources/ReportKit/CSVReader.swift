@@ -19,16 +19,19 @@ package struct CSVColumn: Equatable {
 }
 
 /// Reads one numeric column of a CSV file (RFC 4180: a header row, fields separated by
-/// commas, optionally in double quotes with `""` for a quote; LF or CRLF line ends; a
-/// UTF-8 byte-order mark and blank lines are ignored).
+/// commas, semicolons or tabs (``CSVDelimiter``, sniffed from the header unless given),
+/// optionally in double quotes with `""` for a quote; LF or CRLF line ends; a UTF-8
+/// byte-order mark and blank lines are ignored).
 ///
-/// Numbers are read in the C locale (`.` as the decimal point). Missing values are empty
-/// cells and the spellings in ``missingMarkers`` (pandas' common ones); infinite values
-/// (`inf`, `Infinity`, or a number too large for a double) are always an error. Errors
-/// name the line and column (1-based, as editors count them) of the offending cell.
+/// Numbers are read in the C locale (`.` as the decimal point, whatever the delimiter).
+/// Missing values are empty cells and the spellings in ``missingMarkers`` (pandas' common
+/// ones); infinite values (`inf`, `Infinity`, or a number too large for a double) are
+/// always an error. A ``DataTransform`` is applied to each value as it is read, so the
+/// column is one array; a kept value it cannot take (≤ 0) is an error. Errors name the
+/// line and column (1-based, as editors count them) of the offending cell.
 ///
 /// The file is scanned once, as UTF-8 bytes: only the wanted column's cells are read, and
-/// a plain decimal number is converted by an exact fast path (see ``fastNumber(_:_:_:)``);
+/// a plain decimal number is converted by an exact fast path (see ``fastNumber(_:_:_:tabsAreSpaces:)``);
 /// everything else goes through the cell rules of ``readCell(_:columnName:)``.
 enum CSVReader {
   /// Cell texts that mean "no value".
@@ -41,19 +44,30 @@ enum CSVReader {
   ///   - text: The file's contents.
   ///   - column: A header name or 0-based index.
   ///   - missing: Whether a missing value stops the run or drops its row.
+  ///   - delimiter: How fields are separated; `.auto` sniffs it from the header.
+  ///   - transform: Applied to every kept value (which must then be > 0).
   ///   - file: The path to name in messages.
   /// - Throws: ``InputError`` for a missing column, a cell that is not a finite number,
-  ///   a missing value (unless dropped), or a malformed quote.
-  static func column(_ column: ColumnReference, of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumn {
-    try single(columns([column], of: text, missing: missing, file: file))
+  ///   a missing value (unless dropped), a value the transform cannot take, a malformed
+  ///   quote, or a given delimiter the header does not have while it has another.
+  static func column(
+    _ column: ColumnReference, of text: String, missing: MissingValues = .error, delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil,
+    file: String
+  ) throws(InputError) -> CSVColumn {
+    try single(columns([column], of: text, missing: missing, delimiter: delimiter, transform: transform, file: file))
   }
 
   /// The values of `columns`, row-aligned: a row with a missing value in any of them is
   /// an error or (with `.drop`) dropped whole.
-  static func columns(_ columns: [ColumnReference], of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumns {
+  static func columns(
+    _ columns: [ColumnReference], of text: String, missing: MissingValues = .error, delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil,
+    file: String
+  ) throws(InputError) -> CSVColumns {
     var text = text
     let result = text.withUTF8 { bytes in
-      Result { () throws(InputError) in try read(columns, bytes: bytes, release: { _ in }, missing: missing, file: file) }
+      Result { () throws(InputError) in
+        try read(columns, bytes: bytes, release: { _ in }, missing: missing, delimiter: delimiter, transform: transform, file: file)
+      }
     }
     return try result.get()
   }
@@ -69,23 +83,25 @@ enum CSVReader {
   ///   - release: Called with offsets the reader is done with (a mapped file's pages go).
   ///   - column: A header name or 0-based index.
   ///   - missing: Whether a missing value stops the run or drops its row.
+  ///   - delimiter: How fields are separated; `.auto` sniffs it from the header.
+  ///   - transform: Applied to every kept value (which must then be > 0).
   ///   - file: The path to name in messages.
   static func column(
     _ column: ColumnReference, bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void = { _ in }, missing: MissingValues = .error,
-    file: String
+    delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil, file: String
   ) throws(InputError) -> CSVColumn {
-    single(try columns([column], bytes: bytes, release: release, missing: missing, file: file))
+    single(try columns([column], bytes: bytes, release: release, missing: missing, delimiter: delimiter, transform: transform, file: file))
   }
 
-  /// ``columns(_:of:missing:file:)`` on a file's bytes, which must be UTF-8 text.
+  /// ``columns(_:of:missing:delimiter:transform:file:)`` on a file's bytes, which must be UTF-8 text.
   static func columns(
     _ columns: [ColumnReference], bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void = { _ in }, missing: MissingValues = .error,
-    file: String
+    delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil, file: String
   ) throws(InputError) -> CSVColumns {
     if let problem = TextCheck.firstProblem(in: bytes, release: release) {
       throw InputError(file: file, position: problem.position, message: problem.message)
     }
-    return try read(columns, bytes: bytes, release: release, missing: missing, file: file)
+    return try read(columns, bytes: bytes, release: release, missing: missing, delimiter: delimiter, transform: transform, file: file)
   }
 
   /// The longest field the reader turns into text (a header name, a cell that is not a
@@ -96,14 +112,17 @@ enum CSVReader {
   /// The most columns a header may have.
   static let columnLimit = 100_000
 
-  /// ``column(_:of:missing:file:)`` on the file's UTF-8 bytes.
+  /// ``column(_:of:missing:delimiter:transform:file:)`` on the file's UTF-8 bytes.
   ///
   /// Errors come in the order a record-by-record reading gives them: a malformed quote
-  /// anywhere in the file first, then an empty file, then a missing column, then the first
-  /// bad row. So a bad row only stops the reading of values; the rest of the file is still
-  /// checked for quoting errors before the row's error is thrown.
+  /// anywhere in the file first, then an empty file, then a header without the given
+  /// delimiter (but with another), then a missing column, then the first bad row. So a bad
+  /// row only stops the reading of values; the rest of the file is still checked for
+  /// quoting errors before the row's error is thrown. Within a row, a cell that is not a
+  /// number (or is missing) comes before a value the transform cannot take.
   private static func read(
-    _ columns: [ColumnReference], bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void, missing: MissingValues, file: String
+    _ columns: [ColumnReference], bytes: UnsafeBufferPointer<UInt8>, release: (Int) -> Void, missing: MissingValues,
+    delimiter requested: CSVDelimiter, transform: DataTransform?, file: String
   ) throws(InputError) -> CSVColumns {
     guard let base = bytes.baseAddress, bytes.count > 0 else {
       throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers")
@@ -136,6 +155,8 @@ enum CSVReader {
     var pending: InputError? = nil
     var scratch: [UInt8] = []
     var nextRelease = TextCheck.releaseStep
+    // The byte fields end at: the requested delimiter, or the sniffed one once the header is read.
+    var delimiter = requested.byte
 
     return try powers.withUnsafeBufferPointer { (powers) throws(InputError) -> CSVColumns in
       let powers = powers.baseAddress!
@@ -153,6 +174,15 @@ enum CSVReader {
         let recordLine = s.line
 
         guard let header else {
+          let counts = s.delimiterCounts()
+          var mismatch: CSVDelimiter? = nil
+          if requested == .auto {
+            delimiter = sniffed(counts).byte
+          } else if let index = CSVDelimiter.candidates.firstIndex(of: requested), counts[index] == 0, counts.contains(where: { $0 > 0 }) {
+            // The given delimiter is not in the header, and another one is.
+            mismatch = sniffed(counts)
+          }
+          s.delimiter = delimiter
           var fields: [String] = []
           while true {
             let field = try s.scanField()
@@ -162,11 +192,17 @@ enum CSVReader {
                 message: "the header has more than \(columnLimit) columns; is this a CSV file with a header row?")
             }
             fields.append(String(decoding: s.text(of: field, into: &scratch), as: UTF8.self))
-            if s.i < end && base[s.i] == 0x2C {
+            if s.i < end && base[s.i] == delimiter {
               s.i += 1
               continue
             }
             break
+          }
+          if let likely = mismatch, let index = CSVDelimiter.candidates.firstIndex(of: likely) {
+            let line = String(decoding: UnsafeBufferPointer(start: base + s.recordStart, count: s.i - s.recordStart), as: UTF8.self)
+            pending = InputError(
+              file: file, position: SourcePosition(line: recordLine, column: 1),
+              message: "the header \(Echo.quoted(line)) has no \(requested) but \(counts[index]) \(likely): set \"delimiter\": \(likely) (or \"auto\")")
           }
           s.endRecord()
           header = fields
@@ -188,7 +224,7 @@ enum CSVReader {
               } else {
                 pending = InputError(
                   file: file, position: SourcePosition(line: recordLine, column: 1),
-                  message: "no column named \(Echo.quoted(name)); the header has \(Echo.list(fields))")
+                  message: "no column named \(Echo.quoted(name)); the header has \(Echo.list(fields))\(delimiterHint(fields, besides: delimiter))")
               }
             }
             guard index >= 0 else { continue }
@@ -209,7 +245,7 @@ enum CSVReader {
           // Only the quoting of the rest of the file matters now.
           while true {
             _ = try s.scanField()
-            if s.i < end && base[s.i] == 0x2C {
+            if s.i < end && base[s.i] == delimiter {
               s.i += 1
               continue
             }
@@ -221,14 +257,16 @@ enum CSVReader {
 
         var count = 0
         for slot in 0..<slots { cellValues[slot] = nil }
+        // In a tab-separated file a tab ends a field: it is not a space around a number.
+        let tabsAreSpaces = delimiter != 0x09
         while true {
           let slot = count < slotOf.count ? slotOf[count] : -1
           if slot >= 0 {
             cellLineStarts[slot] = s.lineStart
-            // A plain number ending at a comma or line end is the whole (unquoted) field.
-            if let (value, length) = fastNumber(base + s.i, end - s.i, powers) {
+            // A plain number ending at a delimiter or line end is the whole (unquoted) field.
+            if let (value, length) = fastNumber(base + s.i, end - s.i, powers, tabsAreSpaces: tabsAreSpaces) {
               let next = s.i + length
-              if next == end || base[next] == 0x2C || base[next] == 0x0A || base[next] == 0x0D {
+              if next == end || base[next] == delimiter || base[next] == 0x0A || base[next] == 0x0D {
                 cells[slot] = Field(start: s.i, end: next, open: -1, close: -1)
                 cellValues[slot] = value
                 s.i = next
@@ -241,7 +279,7 @@ enum CSVReader {
             _ = try s.scanField()
           }
           count += 1
-          if s.i < end && base[s.i] == 0x2C {
+          if s.i < end && base[s.i] == delimiter {
             s.i += 1
             continue
           }
@@ -251,39 +289,58 @@ enum CSVReader {
         guard count == header.count else {
           pending = InputError(
             file: file, position: SourcePosition(line: recordLine, column: 1),
-            message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
+            message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count); every row needs as many fields as the header\(delimiter == 0x2C ? " (a decimal comma as in 1,5 splits a field: write 1.5)" : "")")
           continue
         }
         var dropRow = false
+        // The first kept value of the row the transform cannot take: an error once the row
+        // is known to be kept and to have no worse problem.
+        var untransformable: InputError? = nil
         for slot in fieldOrder where pending == nil {
-          if let value = cellValues[slot] {
-            rowValues[slot] = value
-            continue
-          }
           let cell = cells[slot]
-          let bytes = s.text(of: cell, into: &scratch)
-          if cell.open >= 0, !bytes.isEmpty, let (value, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
-            length == bytes.count
-          {
-            rowValues[slot] = value
-            continue
-          }
-          switch readCell(String(decoding: bytes, as: UTF8.self), columnName: columnNames[slot]) {
-          case .value(let value):
-            rowValues[slot] = value
-          case .missing(let what):
-            if missing == .drop {
-              dropRow = true
+          var value: Double
+          if let fast = cellValues[slot] {
+            value = fast
+          } else {
+            let bytes = s.text(of: cell, into: &scratch)
+            if cell.open >= 0, !bytes.isEmpty, let (quoted, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
+              length == bytes.count
+            {
+              value = quoted
             } else {
-              pending = InputError(
-                file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)),
-                message: "missing value (\(what)) in column \(Echo.quoted(columnNames[slot])); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+              switch readCell(String(decoding: bytes, as: UTF8.self), columnName: columnNames[slot]) {
+              case .value(let read):
+                value = read
+              case .missing(let what):
+                if missing == .drop {
+                  dropRow = true
+                } else {
+                  pending = InputError(
+                    file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)),
+                    message: "missing value (\(what)) in column \(Echo.quoted(columnNames[slot])); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+                }
+                continue
+              case .invalid(let message):
+                pending = InputError(
+                  file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)), message: message)
+                continue
+              }
             }
-          case .invalid(let message):
-            pending = InputError(
-              file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)), message: message)
           }
+          if let transform {
+            guard value > 0 else {
+              if untransformable == nil {
+                untransformable = InputError(
+                  file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)),
+                  message: "column \(Echo.quoted(columnNames[slot])) has \(Display.exact(value)), \(transform.refusal)")
+              }
+              continue
+            }
+            value = transform.apply(value)
+          }
+          rowValues[slot] = value
         }
+        if pending == nil && !dropRow, let untransformable { pending = untransformable }
         if pending != nil { continue }
         if dropRow {
           dropped.append(recordLine)
@@ -299,11 +356,47 @@ enum CSVReader {
     }
   }
 
+  /// The delimiter of a header whose counts of ``CSVDelimiter/candidates`` outside quotes
+  /// are `counts`: the most frequent (it splits the header into the most fields), the
+  /// earlier candidate on a tie, and a comma when there is none.
+  static func sniffed(_ counts: [Int]) -> CSVDelimiter {
+    var best = CSVDelimiter.comma
+    var most = 0
+    for (candidate, count) in zip(CSVDelimiter.candidates, counts) where count > most {
+      best = candidate
+      most = count
+    }
+    return best
+  }
+
+  /// For a column not found in the header `names`: when the names hold semicolons or tabs
+  /// (other than the delimiter), the likelier of them, as a hint to set it; else "".
+  static func delimiterHint(_ names: [String], besides delimiter: UInt8) -> String {
+    var best: CSVDelimiter? = nil
+    var most = 0
+    for candidate in [CSVDelimiter.semicolon, .tab] where candidate.byte != delimiter {
+      let count = names.reduce(0) { total, name in total + name.utf8.reduce(0) { $0 + ($1 == candidate.byte ? 1 : 0) } }
+      if count > most {
+        best = candidate
+        most = count
+      }
+    }
+    guard let best else { return "" }
+    return ", with \(most) \(best) in its names: set \"delimiter\": \(best)"
+  }
+
+  /// Whether a cell reads as a number with a decimal comma: `[+-]digits,digits`.
+  static func isDecimalComma(_ cell: Substring) -> Bool {
+    let unsigned = cell.first == "-" || cell.first == "+" ? cell.dropFirst() : cell
+    let parts = unsigned.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+    return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }
+  }
+
   /// Where a field lies in the file's bytes.
   private struct Field {
-    /// The offset of the field's first byte (after the comma or line end before it).
+    /// The offset of the field's first byte (after the delimiter or line end before it).
     var start: Int
-    /// The offset of the comma, line end or end of file after the field.
+    /// The offset of the delimiter, line end or end of file after the field.
     var end: Int
     /// For a quoted field, the offsets of its (last) opening quote and of its closing
     /// quote; the field's text is between them (with `""` for a quote) followed by the
@@ -330,6 +423,8 @@ enum CSVReader {
     var lineStart = 0
     /// The offset of the current record's first byte.
     var recordStart = 0
+    /// The byte that separates fields.
+    var delimiter: UInt8 = 0x2C
 
     init(base: UnsafePointer<UInt8>, end: Int, file: String) {
       self.base = base
@@ -362,11 +457,47 @@ enum CSVReader {
       return true
     }
 
+    /// How often each of ``CSVDelimiter/candidates`` occurs outside quotes in the record
+    /// at `i` (every quote opens or closes a quoted text), up to its line end; within
+    /// ``CSVReader/recordLimit`` bytes, as a longer record is an error anyway.
+    func delimiterCounts() -> [Int] {
+      var counts = [0, 0, 0]
+      var quoted = false
+      var k = i
+      let stop = Swift.min(end, i + CSVReader.recordLimit)
+      while k < stop {
+        let b = base[k]
+        if b == 0x22 {
+          quoted.toggle()
+        } else if !quoted {
+          if b == 0x0A || b == 0x0D { break }
+          if b == 0x2C {
+            counts[0] += 1
+          } else if b == 0x3B {
+            counts[1] += 1
+          } else if b == 0x09 {
+            counts[2] += 1
+          }
+        }
+        k += 1
+      }
+      return counts
+    }
+
+    /// "a comma", "a \";\"" or "a tab", for messages.
+    var delimiterName: String {
+      switch delimiter {
+      case 0x3B: "a \";\""
+      case 0x09: "a tab"
+      default: "a comma"
+      }
+    }
+
     func fieldTooLong(_ start: Int) -> InputError {
       InputError(file: file, position: position(of: start), message: "a field longer than \(CSVReader.fieldLimit >> 20) MiB; is this a CSV file?")
     }
 
-    /// Reads the field at `i`, leaving `i` at the comma, CR, LF or end of file after it.
+    /// Reads the field at `i`, leaving `i` at the delimiter, CR, LF or end of file after it.
     mutating func scanField() throws(InputError) -> Field {
       let start = i
       // Bounds on a field and a record keep the pages a record holds (and the header's
@@ -378,10 +509,12 @@ enum CSVReader {
       }
       let stop = Swift.min(end, start + CSVReader.fieldLimit + 1)
       var k = i
-      // Unquoted text; every byte that matters here is at most ",".
+      let delimiter = delimiter
+      // Unquoted text; every byte that matters here is at most the delimiter or a quote.
+      let top = Swift.max(delimiter, 0x22)
       while k < stop {
         let b = base[k]
-        if b > 0x2C || (b != 0x2C && b != 0x0A && b != 0x0D && b != 0x22) {
+        if b > top || (b != delimiter && b != 0x0A && b != 0x0D && b != 0x22) {
           k += 1
           continue
         }
@@ -424,7 +557,7 @@ enum CSVReader {
             file: file, position: SourcePosition(line: openPosition.line, column: column(from: openPosition.lineStart, to: open)),
             message: "unterminated quoted field; add the closing double quote")
         }
-        // After the closing quote: spaces (kept in the text), then a comma or line end.
+        // After the closing quote: spaces (kept in the text), then a delimiter or line end.
         k = close + 1
         var reopened = false
         while k < end {
@@ -433,7 +566,7 @@ enum CSVReader {
             k += 1
             continue
           }
-          if b == 0x2C || b == 0x0A || b == 0x0D { break }
+          if b == delimiter || b == 0x0A || b == 0x0D { break }
           if b == 0x22 {
             // As at the start of a field: a quote may follow a text of only spaces, and
             // starts the field's text afresh.
@@ -444,7 +577,7 @@ enum CSVReader {
             reopened = true
             break
           }
-          throw InputError(file: file, position: position(of: k), message: "unexpected text after a closing quote; a quoted field must end at a comma or line end")
+          throw InputError(file: file, position: position(of: k), message: "unexpected text after a closing quote; a quoted field must end at \(delimiterName) or line end")
         }
         if reopened { continue }
         i = k
@@ -505,7 +638,8 @@ enum CSVReader {
       return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is infinite; a mixture cannot fit infinite values: correct or remove the row")
     }
     guard let value = parseNumber(cell) else {
-      return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is not a number; use digits with \".\" as the decimal point")
+      let hint = isDecimalComma(cell) ? " (a decimal comma? numbers must use \".\")" : ""
+      return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is not a number; use digits with \".\" as the decimal point\(hint)")
     }
     guard value.isFinite else {
       return .invalid("\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is too large for a double (it overflows to infinity); rescale the data")
@@ -531,7 +665,8 @@ enum CSVReader {
 
   /// The number at the start of `p[0..<count]`: spaces and tabs, a plain decimal
   /// `[+-]digits[.digits][(e|E)[+-]digits]` (or `[+-].digits…`), spaces and tabs; with the
-  /// number of bytes these take. `nil` if the bytes do not start that way, or for a number
+  /// number of bytes these take. With `tabsAreSpaces` false (a tab-separated file) only
+  /// spaces are skipped around the number. `nil` if the bytes do not start that way, or for a number
   /// this function cannot prove its answer for (more than 19 significant digits, an
   /// exponent of more than 6 digits, a subnormal or infinite result, a value too close to
   /// a rounding midpoint). A value it returns is bit for bit `Double(String)` of the
@@ -550,9 +685,11 @@ enum CSVReader {
   ///   is the rounding of the true value (the idea of the Eisel–Lemire algorithm, with
   ///   every doubtful case left to `Double(String)`, as are subnormal and infinite results).
   @inline(__always)
-  static func fastNumber(_ p: UnsafePointer<UInt8>, _ count: Int, _ powers: UnsafePointer<PowerOfFive>) -> (value: Double, length: Int)? {
+  static func fastNumber(
+    _ p: UnsafePointer<UInt8>, _ count: Int, _ powers: UnsafePointer<PowerOfFive>, tabsAreSpaces: Bool = true
+  ) -> (value: Double, length: Int)? {
     var k = 0
-    while k < count && (p[k] == 0x20 || p[k] == 0x09) { k += 1 }
+    while k < count && (p[k] == 0x20 || (tabsAreSpaces && p[k] == 0x09)) { k += 1 }
     guard k < count else { return nil }
     var negative = false
     if p[k] == 0x2D {
@@ -605,7 +742,7 @@ enum CSVReader {
       guard exponentDigits > 0 else { return nil }
       q += negativeExponent ? -e : e
     }
-    while k < count && (p[k] == 0x20 || p[k] == 0x09) { k += 1 }
+    while k < count && (p[k] == 0x20 || (tabsAreSpaces && p[k] == 0x09)) { k += 1 }
     guard let value = exactValue(w, q, powers) else { return nil }
     return (negative ? -value : value, k)
   }
@@ -632,7 +769,7 @@ enum CSVReader {
   }
 
   /// `w × 10^q` when it can be shown to be the correctly rounded double (see
-  /// ``fastNumber(_:_:_:)``), finite and not subnormal; `nil` otherwise.
+  /// ``fastNumber(_:_:_:tabsAreSpaces:)``), finite and not subnormal; `nil` otherwise.
   @inline(__always)
   static func exactValue(_ w: UInt64, _ q: Int, _ powers: UnsafePointer<PowerOfFive>) -> Double? {
     if w == 0 { return 0 }

@@ -160,7 +160,7 @@ enum EMFigures {
           layers: [.line(LineSeries(xs: grid, ys: o.gridDensity.values, color: grey, width: 1.2, dash: [2, 2], label: "Kernel density estimate"))],
           xDomain: xDomain, yDomain: yDomain),
         Panel(
-          xLabel: o.config.label, layers: [.points(PointSeries(xs: xs, ys: jitter, colors: [grey.withAlpha(0.6)], radius: 1.4, label: nil))],
+          xLabel: o.config.axisLabel, layers: [.points(PointSeries(xs: xs, ys: jitter, colors: [grey.withAlpha(0.6)], radius: 1.4, label: nil))],
           xDomain: xDomain, yDomain: 0...1, showsYAxis: false)
       ))
     for (n, (epoch, m)) in zip(epochs, models).enumerated() {
@@ -177,7 +177,7 @@ enum EMFigures {
         (
           Panel(title: "Epoch \(epoch) · \(llText(logLikelihood(run, at: epoch)))", yLabel: "Density", layers: layers, xDomain: xDomain, yDomain: yDomain),
           Panel(
-            xLabel: o.config.label,
+            xLabel: o.config.axisLabel,
             layers: [.points(PointSeries(xs: xs, ys: jitter, colors: colors, radius: 1.4, label: n == 0 ? coloring.legendText(withBar: false) : nil, legendColor: grey))],
             xDomain: xDomain, yDomain: 0...1, showsYAxis: false)
         ))

@@ -111,7 +111,7 @@ enum ExperimentFigures {
 
   static func density(_ o: ExperimentOutcome, _ size: Size) -> NamedFigure {
     let figure = Figure(
-      size: size, title: "Kernel Density Estimate of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
+      size: size, title: "Kernel Density Estimate of \(o.config.axisLabel)", xLabel: o.config.axisLabel, yLabel: "Density",
       layers: [.line(LineSeries(xs: o.grid, ys: o.gridDensity.values, color: Color.cycle(0), width: 1.75))],
       yStartsAtZero: true, legend: .none)
     return NamedFigure(
@@ -227,7 +227,7 @@ enum ExperimentFigures {
         : "on the \(o.grid.count)-point grid of the density figure (\"fitCurve\": \"data\" draws them at the sorted data points, as the tutorial does)"
     }
     let figure = Figure(
-      size: size, title: "Mixture Fit against the Kernel Density Estimate of \(o.config.label)", xLabel: o.config.label, yLabel: "Density",
+      size: size, title: "Mixture Fit against the Kernel Density Estimate of \(o.config.axisLabel)", xLabel: o.config.axisLabel, yLabel: "Density",
       layers: [
         .line(LineSeries(xs: xs, ys: kde, color: .green, width: 2, label: "Kernel Density Estimation")),
         .line(LineSeries(xs: xs, ys: fitted, color: .red, width: 2, label: "Mixture Density")),
@@ -263,7 +263,7 @@ enum ExperimentFigures {
     let xDomain = domain(o.grid)
     let density = Panel(yLabel: "Density", layers: layers, xDomain: xDomain, yStartsAtZero: true, colorBar: coloring.colorBar)
     let band = Panel(
-      xLabel: o.config.label,
+      xLabel: o.config.axisLabel,
       layers: [.points(PointSeries(xs: strip.map { o.data[$0] }, ys: ys, colors: pointColors, radius: 1.8, label: stripLabel, legendColor: Color(hex: 0x888888)))],
       xDomain: xDomain, yDomain: 0...1, showsYAxis: false)
     let figure = PanelFigure(

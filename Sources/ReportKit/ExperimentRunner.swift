@@ -62,31 +62,42 @@ enum ExperimentRunner {
       let n = specs.reduce(0) { $0 + $1.count }
       data = []
       data.reserveCapacity(n)
+      // Each draw is transformed as it is made: the data stays one array.
+      let transform = experiment.transform
+      func transformed(_ x: Double, group g: Int, draw i: Int) throws(ReportError) -> Double {
+        guard let transform else { return x }
+        guard x > 0 else { throw drawError(x, transform, group: g, draw: i, of: specs[g].count, path: path, configFile: configFile) }
+        return transform.apply(x)
+      }
       switch experiment.rng {
       case .xoshiro:
         var random = RandomSource(seed: experiment.seed)
-        for spec in specs {
+        for (g, spec) in specs.enumerated() {
           let start = data.count
-          for _ in 0..<spec.count { data.append(random.normal(mean: spec.mean, sd: spec.sd)) }
+          for i in 0..<spec.count { data.append(try transformed(random.normal(mean: spec.mean, sd: spec.sd), group: g, draw: i)) }
           groupRanges.append(start..<data.count)
         }
       case .numpy:
         // The decoder keeps the seed within numpy's 0…2³² − 1.
         var random = NumpyRandomState(seed: UInt32(truncatingIfNeeded: experiment.seed))
-        for spec in specs {
+        for (g, spec) in specs.enumerated() {
           let start = data.count
-          for _ in 0..<spec.count { data.append(random.normal(mean: spec.mean, sd: spec.sd)) }
+          for i in 0..<spec.count { data.append(try transformed(random.normal(mean: spec.mean, sd: spec.sd), group: g, draw: i)) }
           groupRanges.append(start..<data.count)
         }
       }
-      trueMixture = try? GaussianMixture(
-        weights: specs.map { Double($0.count) / Double(n) }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
+      // The groups are normal before the transform, not after: no "true" mixture to compare with.
+      if transform == nil {
+        trueMixture = try? GaussianMixture(
+          weights: specs.map { Double($0.count) / Double(n) }.normalisedToOne, means: specs.map(\.mean), sds: specs.map(\.sd))
+      }
     case .csv(let csvPath, let resolved, let columns, let missing, let position):
       let column = columns[0]
       let mapped: Result<CSVColumn, InputError>
       do {
         mapped = try files.withMappedFile(resolved) { (bytes, release) throws(InputError) in
-          try CSVReader.column(column, bytes: bytes, release: release, missing: missing, file: resolved)
+          try CSVReader.column(
+            column, bytes: bytes, release: release, missing: missing, delimiter: experiment.delimiter, transform: experiment.transform, file: resolved)
         }
       } catch {
         throw .io(
@@ -173,6 +184,20 @@ enum ExperimentRunner {
       trueMixture: trueMixture, selection: selection,
       warnings: Warnings.make(selection, fit: fit, n: data.count, dataVariance: Statistics.variance(data, ddof: 0)),
       kde: kde, gridDensity: gridDensity, assignments: fitted.assignments(of: data), sortedCurves: sortedCurves)
+  }
+
+  /// The error for a generated draw `x` ≤ 0 that `transform` cannot take: draw `i`
+  /// (0-based) of group `g`'s `count`, in `coordinate` (1-based) in d dimensions.
+  static func drawError(
+    _ x: Double, _ transform: DataTransform, group g: Int, draw i: Int, of count: Int, coordinate: Int? = nil, path: String, configFile: String
+  ) -> ReportError {
+    let which = coordinate.map { " in coordinate \($0)" } ?? ""
+    return .invalidInput(
+      InputError(
+        file: configFile, position: nil,
+        message:
+          "\(path).data.generate[\(g)] drew \(Display.exact(x))\(which) (draw \(i + 1) of its \(count)), \(transform.refusal); raise the group's mean or lower its spread so that every draw is positive, or remove the transform"
+      ))
   }
 
   /// Fails, before the density is computed, when the KDE's settings give a grid that is not

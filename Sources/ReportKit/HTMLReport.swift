@@ -69,14 +69,15 @@ enum HTMLReport {
     let figureContexts = figureContexts(figures)
     let status = statusText(converged: em.converged, o.config.fit, components: k)
     let source: String
+    let transformed = transformText(o.config.transform)
     switch o.config.data {
     case .generate(let groups):
       let generator = o.config.rng == .numpy ? " by numpy's RandomState (np.random.seed, then np.random.normal per group)" : ""
-      source = "Generated with seed \(o.config.seed)\(generator): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "."
+      source = "Generated with seed \(o.config.seed)\(generator): " + groups.map { "\(Display.count($0.count)) draws from N(\(Display.given($0.mean)), \(Display.given($0.sd))²)" }.joined(separator: ", ") + "\(transformed)."
     case .csv(let path, _, let columns, _, _):
       let column = columns[0]
       let droppedText = droppedText(o.droppedLines)
-      source = "Column \(column) of \(path).\(droppedText)"
+      source = "Column \(column) of \(path)\(transformed).\(droppedText)"
     }
     let fit = o.chosenFit
     let restartRows = restartRows(fit)
@@ -167,6 +168,11 @@ enum HTMLReport {
       : fit.tolerance > 0
         ? "Did not converge: the epoch limit (\(fit.epochs)) was reached before the change fell below the tolerance \(Display.number(fit.tolerance, significant: 3))."
         : "Ran exactly \(fit.epochs) epochs (tolerance 0: no early stop)."
+  }
+
+  /// ", log-transformed" or ", log10-transformed" (the data source sentence's end), or "".
+  static func transformText(_ transform: DataTransform?) -> String {
+    transform.map { ", \($0.rawValue)-transformed" } ?? ""
   }
 
   /// " 3 rows with a missing value dropped (lines 3, 5, 7)." or "".

@@ -13,12 +13,15 @@ extension HTMLReport {
     let n = o.sample.count
     let labels = o.labels
     let source: String
+    let transformed = transformText(o.config.transform)
     switch o.config.data {
     case .generate(let groups):
-      source = "Generated with seed \(o.config.seed): " + groups.map { "\(Display.count($0.count)) draws from N(μ = (\($0.means.map { Display.given($0) }.joined(separator: ", "))), Σ)" }.joined(separator: ", ") + " (covariances in the parameters table)."
+      let draws = groups.map { "\(Display.count($0.count)) draws from N(μ = (\($0.means.map { Display.given($0) }.joined(separator: ", "))), Σ)" }.joined(separator: ", ")
+      // With a transform there is no generating mixture in the parameters table to point to.
+      source = "Generated with seed \(o.config.seed): \(draws)\(transformed.isEmpty ? " (covariances in the parameters table)" : transformed)."
     case .csv(let path, _, let columns, _, _):
       let droppedText = droppedText(o.droppedLines)
-      source = "Columns \(columns.map(\.description).joined(separator: ", ")) of \(path).\(droppedText)"
+      source = "Columns \(columns.map(\.description).joined(separator: ", ")) of \(path)\(transformed).\(droppedText)"
     }
     // Each table column in one format (Display.column).
     let sm = o.summaries

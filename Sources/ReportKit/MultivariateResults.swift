@@ -11,6 +11,7 @@ extension ResultsDocument {
       ("n", .int(o.sample.count)),
     ]
     if case .csv = o.config.data { members.append(("droppedRows", .int(o.droppedLines.count))) }
+    if let transform = o.config.transform { members.append(("transform", .string(transform.rawValue))) }
     members += [
       ("dimension", .int(o.sample.dimension)),
       ("columns", .array(o.labels.map(JSONOutput.string))),

@@ -70,11 +70,18 @@ enum MultivariateRunner {
         guard case .success(let l) = LinearAlgebra.cholesky(spec.covariance, dimension: d) else {
           throw .internal("generate[\(g)]: covariance without a Cholesky factor")
         }
-        for _ in 0..<spec.count {
+        for i in 0..<spec.count {
           for a in 0..<d { z[a] = random.normal() }
           for a in 0..<d {
             var x = spec.means[a]
             for b in 0...a { x += l[a * d + b] * z[b] }
+            // Each draw is transformed as it is made, in the sample's one buffer.
+            if let transform = experiment.transform {
+              guard x > 0 else {
+                throw ExperimentRunner.drawError(x, transform, group: g, draw: i, of: spec.count, coordinate: a + 1, path: path, configFile: configFile)
+              }
+              x = transform.apply(x)
+            }
             values[a * n + row] = x
           }
           labels.append(Int32(g))
@@ -83,15 +90,20 @@ enum MultivariateRunner {
       }
       sample = Sample(count: n, dimension: d, columnMajor: values)
       groupLabels = labels
-      let shares = specs.map { Double($0.count) / Double(n) }.normalisedToOne
-      trueMixture = try? MultivariateMixture(
-        type: .full, weights: shares, means: specs.map(\.means),
-        covariances: specs.map { spec in (0..<d).map { Array(spec.covariance[($0 * d)..<(($0 + 1) * d)]) } })
+      // The groups are normal before the transform, not after: no "true" mixture to compare with.
+      if experiment.transform == nil {
+        let shares = specs.map { Double($0.count) / Double(n) }.normalisedToOne
+        trueMixture = try? MultivariateMixture(
+          type: .full, weights: shares, means: specs.map(\.means),
+          covariances: specs.map { spec in (0..<d).map { Array(spec.covariance[($0 * d)..<(($0 + 1) * d)]) } })
+      }
     case .csv(let csvPath, let resolved, let references, let missing, let position):
       let mapped: Result<CSVColumns, InputError>
       do {
         mapped = try files.withMappedFile(resolved) { (bytes, release) throws(InputError) in
-          try CSVReader.columns(references, bytes: bytes, release: release, missing: missing, file: resolved)
+          try CSVReader.columns(
+            references, bytes: bytes, release: release, missing: missing, delimiter: experiment.delimiter, transform: experiment.transform,
+            file: resolved)
         }
       } catch {
         throw .io(
@@ -192,7 +204,7 @@ enum MultivariateRunner {
       selection: selection,
       warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
       kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
-      summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) }, labels: labels)
+      summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) }, labels: labels.map { experiment.transform?.label($0) ?? $0 })
   }
 
   /// Fails, before any fitting, when the 2-D grid's ends are not finite, its step is not

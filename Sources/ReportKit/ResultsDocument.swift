@@ -36,6 +36,7 @@ enum ResultsDocument {
       ]
       if o.config.rng != .xoshiro { members.append(("rng", .string(o.config.rng.rawValue))) }
       if case .csv = o.config.data { members.append(("droppedRows", .int(o.droppedLines.count))) }
+      if let transform = o.config.transform { members.append(("transform", .string(transform.rawValue))) }
       members += [
         ("warnings", .array(o.warnings.map(JSONOutput.string))),
         ("components", .int(fit.components)),

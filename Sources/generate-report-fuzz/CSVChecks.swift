@@ -1,3 +1,4 @@
+import Foundation
 import ReportKit
 
 /// A CSV target's input: a first byte choosing the column, then the file.
@@ -6,8 +7,9 @@ import ReportKit
 /// k-th name of the header line), so one seed file serves both.
 /// - csv-index: a byte below 0x80 is index `byte % 8`; from 0x80 on, `(byte − 0x80) × 1000`
 ///   up to 100 000 (the config's largest index), mostly out of range.
-/// - csv-name: a byte below 0x80 takes the `byte % 8`-th comma-separated piece of the
-///   file's first line (one pair of quotes removed, `""` read as `"`), a name that is often
+/// - csv-name: a byte below 0x80 takes the `byte % 8`-th piece of the file's first line,
+///   split at every comma, semicolon or tab, whichever ``ReferenceCSV/sniff(_:)`` finds
+///   (one pair of quotes removed, `""` read as `"`), a name that is often
 ///   in the header and sometimes not; from 0x80 on, the next `byte − 0x80` bytes are the
 ///   name (malformed UTF-8 repaired) and the file follows them.
 struct CSVInput {
@@ -37,12 +39,12 @@ struct CSVInput {
     }
   }
 
-  /// The `k`-th piece of the first line split at every comma (quotes not respected).
+  /// The `k`-th piece of the first line split at every delimiter (quotes not respected).
   static func naiveHeaderName(_ k: Int, of file: ArraySlice<UInt8>) -> String {
     var line = file
     if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
     line = line.prefix { $0 != 0x0A && $0 != 0x0D }
-    let pieces = line.split(separator: 0x2C, omittingEmptySubsequences: false)
+    let pieces = line.split(separator: ReferenceCSV.sniff(file).delimiter, omittingEmptySubsequences: false)
     var piece = pieces[k % pieces.count]
     if piece.count >= 2, piece.first == 0x22, piece.last == 0x22 { piece = piece.dropFirst().dropLast() }
     var name: [UInt8] = []
@@ -52,7 +54,8 @@ struct CSVInput {
 }
 
 /// The CSV targets' checks: each reading's own invariants, the two `missing` modes
-/// against each other, and both against ``ReferenceCSV``.
+/// against each other, both against ``ReferenceCSV``, the sniffed delimiter against the
+/// same one given, and a `log` transform against the values read without it.
 enum CSVChecks {
   /// csv-columns: the first byte picks two different indices (`byte % 8` and
   /// `(byte / 8) % 8`, the second moved on by one when equal); the rest is the file. A
@@ -114,6 +117,39 @@ enum CSVChecks {
         Invariants.check(error, file: file, input: bytes, into: &f)
       }
       compare(result, with: ReferenceCSV.read(bytes, column: input.column, missing: mode), into: &f)
+
+      // The delimiter the header gives, given explicitly, reads the same as sniffing it.
+      let sniffed = CSVDelimiter(byte: ReferenceCSV.sniff(bytes).delimiter) ?? .comma
+      let given = read(bytes, column: input.column, missing: mode, delimiter: sniffed)
+      switch (result, given) {
+      case (.success(let a), .success(let b)):
+        f.expect(a == b, "sniffing read \(summary(a)) but \(sniffed) read \(summary(b))")
+      case (.failure(let a), .failure(let b)):
+        f.expect(a == b, "sniffing failed with \(quoted(a.description)) but \(sniffed) with \(quoted(b.description))")
+      case (.success(let a), .failure(let b)):
+        f.expect(false, "sniffing read \(summary(a)) but \(sniffed) failed with \(quoted(b.description))")
+      case (.failure(let a), .success(let b)):
+        f.expect(false, "sniffing failed with \(quoted(a.description)) but \(sniffed) read \(summary(b))")
+      }
+
+      // A log transform keeps the reading's rows and takes the log of each value, or fails
+      // where a kept value is ≤ 0 (or where the plain reading fails).
+      let logged = read(bytes, column: input.column, missing: mode, transform: .log)
+      switch (result, logged) {
+      case (.success(let plain), .success(let l)):
+        f.expect(plain.values.allSatisfy { $0 > 0 }, "log read \(summary(l)) though the values \(summary(plain)) are not all > 0")
+        f.expect(
+          l == Reading(name: plain.name, values: plain.values.map { log($0) }, droppedLines: plain.droppedLines),
+          "log read \(summary(l)), not the log of \(summary(plain))")
+      case (.success(let plain), .failure(let e)):
+        Invariants.check(e, file: file, input: bytes, into: &f)
+        f.expect(!plain.values.allSatisfy { $0 > 0 }, "log failed with \(quoted(e.description)) though every value of \(summary(plain)) is > 0")
+      case (.failure, .success(let l)):
+        f.expect(false, "log read \(summary(l)) where the plain reading fails")
+      case (.failure, .failure):
+        break
+      }
+      compare(logged, with: ReferenceCSV.read(bytes, column: input.column, missing: mode, transform: .log), into: &f)
       findings.append(contentsOf: f, context: "column \(input.column), missing \(mode.rawValue)")
     }
 
@@ -136,9 +172,11 @@ enum CSVChecks {
   }
 
   /// `InputDecoding.csvColumn` as a ``Reading``.
-  private static func read(_ bytes: [UInt8], column: ColumnReference, missing: MissingValues) -> Result<Reading, InputError> {
+  private static func read(
+    _ bytes: [UInt8], column: ColumnReference, missing: MissingValues, delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil
+  ) -> Result<Reading, InputError> {
     Result { () throws(InputError) in
-      let c = try InputDecoding.csvColumn(bytes, column: column, missing: missing, file: FuzzTarget.csvFile)
+      let c = try InputDecoding.csvColumn(bytes, column: column, missing: missing, delimiter: delimiter, transform: transform, file: FuzzTarget.csvFile)
       return Reading(name: c.name, values: c.values, droppedLines: c.droppedLines)
     }
   }

@@ -86,6 +86,7 @@ enum Invariants {
       }
       let n = groups.reduce(0) { $0 + $1.count }
       findings.expect(n >= 2, "the groups make \(n) points, fewer than 2")
+      findings.expect(experiment.delimiter == .auto, "generated data with the delimiter \(experiment.delimiter)")
       points = n
     case .csv(let path, let resolvedPath, let columns, _, let position):
       findings.expect(!path.isEmpty, "the CSV path is empty")

@@ -327,30 +327,66 @@ import Testing
   }
 
   /// Random texts made of the pieces that matter to CSV reading read exactly as the
-  /// record-by-record reader reads them: the same values, dropped lines or message.
+  /// record-by-record reader reads them: the same values, dropped lines or message, for
+  /// every delimiter (sniffed or given) and with and without a transform.
   @Test func readsRandomTextsAsTheRecordByRecordReaderDoes() {
     let pieces = [
       "x", "1", "2.5", "-3e2", "17.000000000000004", ",", ",", "\n", "\n", "\r\n", "\r", "\"", "\"\"", " ", "\t", "NA", " NaN ", "inf", "-Infinity",
       "1e999", "é", "\u{301}", "\u{FEFF}", "0x10", "1.2.3", "5.", ".5", "null", "1e", "\"1\"", "\"a\nb\"", "😀", "9007199254740993", "5e-324",
-      "\" \"", "\"\" ", "\"a\"\"b\"", "\" 7 \"",
+      "\" \"", "\"\" ", "\"a\"\"b\"", "\" 7 \"", ";", "\t", "1,5", "0", "-2",
     ]
-    let headers = ["x", "a,x", "x,a", "\"x\",a", " x", "a, x,b", ""]
+    let headers = ["x", "a,x", "x,a", "\"x\",a", " x", "a, x,b", "", "a;x", "x\ta", "\"a,b\";x", "\"a;b\",x\tc", "x;a\tb", "a\tx;b"]
     let columns: [ColumnReference] = [.name("x"), .index(0), .index(1), .name(" x"), .index(2)]
     var random = SplitMix(state: 5)
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
-    for _ in 0..<3000 {
+    var seen: [String: Int] = [:]
+    // Cells for rows built field by field, so that many files read to their end.
+    let cells = [
+      "1", "2.5", "-3e2", "0", "-2", " 7 ", "\"4\"", "\" 0.5\"", "1,5", "\"1,5\"", "NA", "", "x", "5e-324", "1e999", "\t8", "9 ", "3", "0.25", "12", "6e1",
+      "17.000000000000004", "1e-3", "\"2\"", "8", "9007199254740993",
+    ]
+    for round in 0..<4000 {
       var text = random.next() % 4 == 0 ? "\u{FEFF}" : ""
-      text += pick(headers) + pick(["\n", "\r\n"])
-      for _ in 0..<(random.next() % 16) { text += pick(pieces) }
+      if round % 2 == 0 {
+        text += pick(headers) + pick(["\n", "\r\n"])
+        for _ in 0..<(random.next() % 16) { text += pick(pieces) }
+      } else {
+        let separator = pick([",", ";", "\t"])
+        let width = 1 + Int(random.next() % 3)
+        text += (0..<width).map { pick(["x", "a", " x", "\"x\"", "b\(pick([",", ";", "\t"]))c", "\"b\(pick([",", ";", "\t"]))c\""]) + ($0 == 0 ? "" : "\($0)") }
+          .joined(separator: separator) + "\n"
+        for _ in 0..<(random.next() % 8) {
+          let count = random.next() % 8 == 0 ? width + 1 : width
+          text += (0..<count).map { _ in pick(cells) }.joined(separator: random.next() % 16 == 0 ? pick([",", ";", "\t"]) : separator) + pick(["\n", "\r\n", "\r"])
+        }
+      }
       let column = pick(columns)
       let missing = pick([MissingValues.error, .drop])
-      let expected = Result { () throws(InputError) in try ReferenceCSVReader.column(column, of: text, missing: missing, file: "f.csv") }
-      let read = Result { () throws(InputError) in try CSVReader.column(column, of: text, missing: missing, file: "f.csv") }
-      switch (expected, read) {
-      case (.success(let a), .success(let b)) where a.name == b.name && a.values.map(\.bitPattern) == b.values.map(\.bitPattern) && a.droppedLines == b.droppedLines: break
-      case (.failure(let a), .failure(let b)) where a == b: break
-      default: Issue.record("\(text.debugDescription) \(column) \(missing): expected \(expected), read \(read)")
+      let delimiter = pick([CSVDelimiter.auto, .auto, .comma, .semicolon, .tab])
+      let transform = pick([nil, nil, DataTransform.log, .log10])
+      let expected = Result { () throws(InputError) in
+        try ReferenceCSVReader.column(column, of: text, missing: missing, delimiter: delimiter, transform: transform, file: "f.csv")
       }
+      let read = Result { () throws(InputError) in
+        try CSVReader.column(column, of: text, missing: missing, delimiter: delimiter, transform: transform, file: "f.csv")
+      }
+      switch (expected, read) {
+      case (.success(let a), .success(let b)) where a.name == b.name && a.values.map(\.bitPattern) == b.values.map(\.bitPattern) && a.droppedLines == b.droppedLines:
+        if !a.values.isEmpty && transform != nil { seen["transformed values", default: 0] += 1 }
+        if !a.values.isEmpty && (text.contains(";") || text.contains("\t")) { seen["values beside ; or tab", default: 0] += 1 }
+      case (.failure(let a), .failure(let b)) where a == b:
+        for (what, text) in [
+          ("mismatch", "\" (or \"auto\")"), ("names hint", "in its names"), ("transform", "cannot take"), ("decimal comma", "a decimal comma?"),
+          ("after quote, not comma", "must end at a \";\"|must end at a tab"),
+        ] where text.split(separator: "|").contains(where: { a.message.contains($0) }) {
+          seen[what, default: 0] += 1
+        }
+      default: Issue.record("\(text.debugDescription) \(column) \(missing) \(delimiter) \(String(describing: transform)): expected \(expected), read \(read)")
+      }
+    }
+    // Every new rule was exercised.
+    for what in ["transformed values", "values beside ; or tab", "mismatch", "names hint", "transform", "decimal comma", "after quote, not comma"] {
+      #expect(seen[what, default: 0] >= 20, "\(what): \(seen[what, default: 0])")
     }
   }
 }
@@ -369,13 +405,51 @@ private struct SplitMix {
 
 /// The reader `CSVReader` replaced, kept as the definition of its behaviour: the whole file
 /// split into records of unescaped fields (Unicode scalar by scalar), blank records
-/// removed, then the column read row by row.
+/// removed, then the column read row by row. The delimiter is sniffed from the header
+/// line's text first (a quote toggles between inside and outside quotes).
 private enum ReferenceCSVReader {
-  static func column(_ column: ColumnReference, of text: String, missing: MissingValues = .error, file: String) throws(InputError) -> CSVColumn {
-    var rows = try records(text, file: file)
+  /// The header line (the first line not starting with a line end, after a byte-order
+  /// mark) up to its first line end outside quotes, and how often a comma, a semicolon
+  /// and a tab occur in it outside quotes.
+  static func headerLine(_ text: String) -> (text: String, counts: [Unicode.Scalar: Int]) {
+    var scalars = Substring(text).unicodeScalars
+    if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+    while let first = scalars.first, first == "\n" || first == "\r" { scalars.removeFirst() }
+    var line = String.UnicodeScalarView()
+    var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
+    var inQuotes = false
+    for c in scalars {
+      if c == "\"" {
+        inQuotes.toggle()
+      } else if !inQuotes {
+        if c == "\n" || c == "\r" { break }
+        if counts[c] != nil { counts[c, default: 0] += 1 }
+      }
+      line.append(c)
+    }
+    return (String(line), counts)
+  }
+
+  static func column(
+    _ column: ColumnReference, of text: String, missing: MissingValues = .error, delimiter given: CSVDelimiter = .auto,
+    transform: DataTransform? = nil, file: String
+  ) throws(InputError) -> CSVColumn {
+    func spelled(_ delimiter: CSVDelimiter) -> Unicode.Scalar { delimiter == .semicolon ? ";" : delimiter == .tab ? "\t" : "," }
+    let (line, counts) = headerLine(text)
+    // The most frequent, the first of comma, semicolon, tab on a tie, else a comma.
+    var sniffed = CSVDelimiter.comma
+    for candidate in [CSVDelimiter.semicolon, .tab] where counts[spelled(candidate), default: 0] > counts[spelled(sniffed), default: 0] { sniffed = candidate }
+    let delimiter = given == .auto ? sniffed : given
+    let d = spelled(delimiter)
+    var rows = try records(text, delimiter: d, file: file)
     rows.removeAll { $0.fields.count == 1 && $0.fields[0].text.isEmpty && !$0.fields[0].quoted }
     guard !rows.isEmpty else { throw InputError(file: file, position: nil, message: "the file is empty; it needs a header row and at least 2 rows of numbers") }
     let header = rows.removeFirst()
+    if given != .auto, counts[d] == 0, counts.values.contains(where: { $0 > 0 }) {
+      throw InputError(
+        file: file, position: SourcePosition(line: header.line, column: 1),
+        message: "the header \(Echo.quoted(line)) has no \(given) but \(counts[spelled(sniffed), default: 0]) \(sniffed): set \"delimiter\": \(sniffed) (or \"auto\")")
+    }
     let index: Int
     switch column {
     case .index(let i):
@@ -388,7 +462,16 @@ private enum ReferenceCSVReader {
     case .name(let name):
       guard let i = header.fields.firstIndex(where: { $0.text == name }) else {
         let names = Echo.list(header.fields.map(\.text))
-        throw InputError(file: file, position: SourcePosition(line: header.line, column: 1), message: "no column named \(Echo.quoted(name)); the header has \(names)")
+        var hint = ""
+        var most = 0
+        for (candidate, scalar) in [(CSVDelimiter.semicolon, Unicode.Scalar(";")), (.tab, "\t")] where scalar != d {
+          let count = header.fields.reduce(0) { $0 + $1.text.unicodeScalars.filter { $0 == scalar }.count }
+          if count > most {
+            most = count
+            hint = ", with \(count) \(candidate) in its names: set \"delimiter\": \(candidate)"
+          }
+        }
+        throw InputError(file: file, position: SourcePosition(line: header.line, column: 1), message: "no column named \(Echo.quoted(name)); the header has \(names)\(hint)")
       }
       index = i
     }
@@ -400,7 +483,7 @@ private enum ReferenceCSVReader {
         let count = row.fields.count
         throw InputError(
           file: file, position: SourcePosition(line: row.line, column: 1),
-          message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.fields.count); every row needs as many fields as the header (a decimal comma as in 1,5 splits a field: write 1.5)")
+          message: "this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.fields.count); every row needs as many fields as the header\(d == "," ? " (a decimal comma as in 1,5 splits a field: write 1.5)" : "")")
       }
       let field = row.fields[index]
       let position = SourcePosition(line: row.line, column: field.column)
@@ -422,12 +505,25 @@ private enum ReferenceCSVReader {
           message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is infinite; a mixture cannot fit infinite values: correct or remove the row")
       }
       guard let value = CSVReader.parseNumber(cell) else {
-        throw InputError(file: file, position: position, message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is not a number; use digits with \".\" as the decimal point")
+        let digits = cell.drop { $0 == "-" || $0 == "+" }.split(separator: ",", omittingEmptySubsequences: false)
+        let decimalComma = cell.prefix { $0 == "-" || $0 == "+" }.count <= 1 && digits.count == 2 && digits.allSatisfy { !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }
+        throw InputError(
+          file: file, position: position,
+          message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is not a number; use digits with \".\" as the decimal point\(decimalComma ? " (a decimal comma? numbers must use \".\")" : "")")
       }
       guard value.isFinite else {
         throw InputError(
           file: file, position: position,
           message: "\(Echo.quoted(cell)) in column \(Echo.quoted(columnName)) is too large for a double (it overflows to infinity); rescale the data")
+      }
+      if let transform {
+        guard value > 0 else {
+          throw InputError(
+            file: file, position: position,
+            message: "column \(Echo.quoted(columnName)) has \(Display.exact(value)), which \(transform.rawValue) cannot take: transform: \"\(transform.rawValue)\" needs values > 0")
+        }
+        values.append(transform == .log ? log(value) : log10(value))
+        continue
       }
       values.append(value)
     }
@@ -445,7 +541,8 @@ private enum ReferenceCSVReader {
     var line: Int
   }
 
-  static func records(_ text: String, file: String) throws(InputError) -> [Record] {
+  static func records(_ text: String, delimiter: Unicode.Scalar, file: String) throws(InputError) -> [Record] {
+    let delimiterName = delimiter == "," ? "a comma" : delimiter == ";" ? "a \";\"" : "a tab"
     var records: [Record] = []
     var fields: [Field] = []
     var field = ""
@@ -486,6 +583,13 @@ private enum ReferenceCSVReader {
         column += 1
         continue
       }
+      if c == delimiter {
+        endField()
+        fieldColumn = column + 1
+        i += 1
+        column += 1
+        continue
+      }
       switch c {
       case "\"":
         guard field.allSatisfy({ $0 == " " }) else {
@@ -497,9 +601,6 @@ private enum ReferenceCSVReader {
         quoted = true
         inQuotes = true
         quoteStart = SourcePosition(line: line, column: column)
-      case ",":
-        endField()
-        fieldColumn = column + 1
       case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n":
         break
       case "\n", "\r":
@@ -514,7 +615,7 @@ private enum ReferenceCSVReader {
         if quoted && c != " " {
           throw InputError(
             file: file, position: SourcePosition(line: line, column: column),
-            message: "unexpected text after a closing quote; a quoted field must end at a comma or line end")
+            message: "unexpected text after a closing quote; a quoted field must end at \(delimiterName) or line end")
         }
         field.unicodeScalars.append(c)
       }

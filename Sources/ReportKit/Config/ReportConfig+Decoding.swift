@@ -104,6 +104,7 @@ extension ReportConfig {
     let seed = try r.integer("seed", in: 0...(1 << 53), what: "a whole number from 0 to 2^53") ?? 0
     let dataNode = try r.required("data", hint: "add \"data\": {\"generate\": [{\"mean\": 0, \"sd\": 1, \"count\": 100}]} or {\"csv\": \"file.csv\", \"column\": \"x\"}")
     let data = try decodeData(dataNode, path: r.path("data"), file: file, baseFolder: baseFolder)
+    let (delimiter, transform) = try decodeDataOptions(dataNode, path: r.path("data"), file: file)
     let fit = try decodeFit(r.value("fit"), path: r.path("fit"), file: file, data: data)
     if let groups = data.groups, let problem = fit.workProblem(n: groups.reduce(0) { $0 + $1.count }, path: r.path("fit")) {
       throw InputError(file: file, position: (r.value("fit") ?? node).position, message: problem)
@@ -116,6 +117,8 @@ extension ReportConfig {
       }
     }
     var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
+    experiment.delimiter = delimiter
+    experiment.transform = transform
     if let rngNode = r.value("rng") {
       let names = DataGenerator.allCases.map(\.rawValue)
       guard case .string(let name) = rngNode.kind, let generator = DataGenerator(rawValue: name) else {
@@ -280,14 +283,14 @@ extension ReportConfig {
 
   static func decodeData(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> DataSource {
     let r = try NodeReader(node, path: path, file: file, expected: "an object with \"generate\" or \"csv\"")
-    try r.rejectUnknownKeys(["generate", "csv", "column", "columns", "missing", "label", "labels"])
+    try r.rejectUnknownKeys(["generate", "csv", "column", "columns", "missing", "delimiter", "transform", "label", "labels"])
     switch (r.value("generate"), r.value("csv")) {
     case (.some, .some):
       throw InputError(file: file, position: node.position, message: "\(path) has both \"generate\" and \"csv\"; keep one")
     case (.none, .none):
       throw InputError(file: file, position: node.position, message: "\(path) needs \"generate\": [groups] or \"csv\": \"file.csv\"")
     case (.some(let generate), .none):
-      for key in ["column", "columns", "missing"] {
+      for key in ["column", "columns", "missing", "delimiter"] {
         if let v = r.value(key) { throw r.error(key, v, "only goes with \"csv\"; remove it") }
       }
       guard case .array(let items) = generate.kind, !items.isEmpty else {
@@ -352,6 +355,40 @@ extension ReportConfig {
       let resolved = csvPath.hasPrefix("/") || baseFolder.isEmpty ? csvPath : "\(baseFolder)/\(csvPath)"
       return .csv(path: csvPath, resolvedPath: resolved, columns: columns, missing: missing, position: csvNode.position)
     }
+  }
+
+  /// `data.delimiter` (`","`, `";"`, `"\t"` or `"auto"`, the default) and `data.transform`
+  /// (`"log"` or `"log10"`; absent: none) of the data object `node`, which ``decodeData``
+  /// has checked.
+  static func decodeDataOptions(_ node: JSONNode, path: String, file: String) throws(InputError) -> (CSVDelimiter, DataTransform?) {
+    let r = try NodeReader(node, path: path, file: file)
+    var delimiter = CSVDelimiter.auto
+    if let v = r.value("delimiter") {
+      let spellings: [String: CSVDelimiter] = [",": .comma, ";": .semicolon, "\t": .tab, "auto": .auto]
+      guard case .string(let text) = v.kind, let chosen = spellings[text] else {
+        var hint = ""
+        if case .string(let text) = v.kind {
+          switch text.lowercased() {
+          case "tab", "\\t": hint = "; for tabs write \"\\t\" (a JSON string holding a tab)"
+          case "comma": hint = "; write \",\""
+          case "semicolon": hint = "; write \";\""
+          default: hint = NodeReader.suggestion(v, among: ["auto"])
+          }
+        }
+        throw r.error("delimiter", v, "must be \",\", \";\", \"\\t\" (a tab) or \"auto\", got \(NodeReader.describe(v))\(hint)")
+      }
+      delimiter = chosen
+    }
+    var transform: DataTransform? = nil
+    if let v = r.value("transform") {
+      let names = DataTransform.allCases.map(\.rawValue)
+      guard case .string(let name) = v.kind, let chosen = DataTransform(rawValue: name) else {
+        let hint = if case .string("ln") = v.kind { "; \"log\" is the natural logarithm" } else { NodeReader.suggestion(v, among: names) }
+        throw r.error("transform", v, "must be \"log\" or \"log10\" (leave it out to fit the values as they are), got \(NodeReader.describe(v))\(hint)")
+      }
+      transform = chosen
+    }
+    return (delimiter, transform)
   }
 
   /// The most coordinates an experiment may have.

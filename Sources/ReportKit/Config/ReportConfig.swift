@@ -1,4 +1,5 @@
 import CairoRendering
+import Foundation
 import MixtureModels
 
 /// A whole experiment file: the report's title, output formats, figure size and the
@@ -43,6 +44,15 @@ public struct ExperimentConfig: Sendable, Equatable {
   /// by index without a label, which the run names by its header; default the header
   /// names, or x1…xd for generated data.
   public var labels: [String] = []
+  /// How a CSV file's fields are separated (`data.delimiter`); CSV data only. Default: sniffed
+  /// from the header line.
+  public var delimiter: CSVDelimiter = .auto
+  /// The function applied to every value before anything is fitted or drawn
+  /// (`data.transform`); `nil` fits the values as they are.
+  public var transform: DataTransform?
+
+  /// The 1-D axes' and titles' name: `label`, as `log(label)` when the data is transformed.
+  public var axisLabel: String { transform?.label(label) ?? label }
 
   /// The number of coordinates per point.
   public var dimension: Int { data.dimension }
@@ -125,6 +135,72 @@ public enum ColumnReference: Sendable, Equatable, CustomStringConvertible {
     case .index(let i): "\(i)"
     }
   }
+}
+
+/// How the fields of a CSV file are separated (`data.delimiter`).
+public enum CSVDelimiter: Sendable, Equatable, CaseIterable, CustomStringConvertible {
+  case comma
+  case semicolon
+  case tab
+  /// Sniffed from the header line: the one of comma, semicolon and tab that occurs in it
+  /// outside quotes (several: the one splitting it into the most fields, comma before
+  /// semicolon before tab on a tie; none: comma, one column).
+  case auto
+
+  /// The byte fields are split at (a comma for `auto`, before the header is read).
+  public var byte: UInt8 {
+    switch self {
+    case .comma, .auto: 0x2C
+    case .semicolon: 0x3B
+    case .tab: 0x09
+    }
+  }
+
+  /// The delimiter that splits at `byte`, if it is one.
+  public init?(byte: UInt8) {
+    switch byte {
+    case 0x2C: self = .comma
+    case 0x3B: self = .semicolon
+    case 0x09: self = .tab
+    default: return nil
+    }
+  }
+
+  /// The JSON string that sets it: `","`, `";"`, `"\t"` or `"auto"`, with its quotes.
+  public var description: String {
+    switch self {
+    case .comma: "\",\""
+    case .semicolon: "\";\""
+    case .tab: "\"\\t\""
+    case .auto: "\"auto\""
+    }
+  }
+
+  /// The delimiters a file can have, in the order a tie is broken.
+  public static let candidates: [CSVDelimiter] = [.comma, .semicolon, .tab]
+}
+
+/// A function applied to the data's values before fitting (`data.transform`).
+public enum DataTransform: String, Sendable, Equatable, CaseIterable {
+  /// The natural logarithm.
+  case log
+  /// The base-10 logarithm.
+  case log10
+
+  /// The transformed value of `x`, which must be > 0.
+  @inline(__always)
+  public func apply(_ x: Double) -> Double {
+    switch self {
+    case .log: Foundation.log(x)
+    case .log10: Foundation.log10(x)
+    }
+  }
+
+  /// An axis name for the transformed values: `log(X)`, `log10(X)`.
+  public func label(_ label: String) -> String { "\(rawValue)(\(label))" }
+
+  /// The end of a message about a value ≤ 0: `which log cannot take: transform: "log" needs values > 0`.
+  var refusal: String { "which \(rawValue) cannot take: transform: \"\(rawValue)\" needs values > 0" }
 }
 
 /// What to do with `NA`, `NaN` and empty cells of a CSV column.

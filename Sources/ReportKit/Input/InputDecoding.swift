@@ -20,24 +20,28 @@ package enum InputDecoding {
   ///   - bytes: The file's contents.
   ///   - column: A header name or 0-based index.
   ///   - missing: Whether a missing cell stops the reading or drops its row.
+  ///   - delimiter: `data.delimiter`; a run's default sniffs it from the header.
+  ///   - transform: `data.transform`, applied to every kept value as it is read.
   ///   - file: The path to name in messages.
-  /// - Returns: The column's header name, its values in file order, and the 1-based lines
-  ///   of dropped rows.
+  /// - Returns: The column's header name, its values in file order (transformed), and the
+  ///   1-based lines of dropped rows.
   /// - Throws: ``InputError`` naming the file, line:column and what to do.
   package static func csvColumn(
-    _ bytes: [UInt8], column: ColumnReference, missing: MissingValues, file: String
+    _ bytes: [UInt8], column: ColumnReference, missing: MissingValues, delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil,
+    file: String
   ) throws(InputError) -> CSVColumn {
     try bytes.withUnsafeBufferPointer { (buffer) throws(InputError) in
-      try CSVReader.column(column, bytes: buffer, missing: missing, file: file)
+      try CSVReader.column(column, bytes: buffer, missing: missing, delimiter: delimiter, transform: transform, file: file)
     }
   }
 
   /// Reads several numeric columns of a CSV file's bytes, row-aligned, as a d-dimensional run does.
   package static func csvColumns(
-    _ bytes: [UInt8], columns: [ColumnReference], missing: MissingValues, file: String
+    _ bytes: [UInt8], columns: [ColumnReference], missing: MissingValues, delimiter: CSVDelimiter = .auto, transform: DataTransform? = nil,
+    file: String
   ) throws(InputError) -> CSVColumns {
     try bytes.withUnsafeBufferPointer { (buffer) throws(InputError) in
-      try CSVReader.columns(columns, bytes: buffer, missing: missing, file: file)
+      try CSVReader.columns(columns, bytes: buffer, missing: missing, delimiter: delimiter, transform: transform, file: file)
     }
   }
 }
