@@ -14,6 +14,10 @@ public struct ReportOptions: Sendable {
   public var formats: [ImageFormat]?
   /// A Mustache template overriding the built-in one (`templates/report.html`).
   public var templatePath: String?
+  /// Recompute even when the output folder is up to date (`--force`).
+  public var force = false
+  /// Only say whether the output folder is up to date (`--check`); write nothing.
+  public var checkOnly = false
   /// The PDF creation date, seconds since 1970 (`SOURCE_DATE_EPOCH`); a fixed date when nil.
   public var sourceDateEpoch: Int?
 
@@ -79,6 +83,11 @@ public struct ReportSummary: Sendable {
   /// `outputFolder/index.html`.
   public var indexPath: String
   public var experiments: [ExperimentLine]
+  /// Whether the folder was already what the inputs produce (nothing was rewritten), or
+  /// with `checkOnly`, whether it is.
+  public var upToDate = false
+  /// With `checkOnly`, why the folder is stale (empty when up to date).
+  public var staleReasons: [String] = []
 }
 
 /// Runs an experiment file end to end: decode, fit, render, write the report atomically.
@@ -110,7 +119,7 @@ public enum ReportGenerator {
       throw .invalidInput(error)
     }
     if let formats = options.formats { config.formats = formats }
-    let (template, templatePath) = try loadTemplate(options)
+    let templatePath = options.templatePath
 
     let configName = URL(fileURLWithPath: configFile).lastPathComponent
     let baseName = configName.split(separator: ".").dropLast().joined(separator: ".")
@@ -122,6 +131,32 @@ public enum ReportGenerator {
         inputs.append(("experiments[\(index)].data.csv \(Echo.quoted(path))", resolved))
       }
     }
+    // What the report is made from; when the folder already holds exactly that (and its
+    // files are intact), nothing is recomputed or rewritten.
+    var provenance = Provenance(
+      inputs: [], generatorVersion: Generator.version, formats: config.formats.map(\.rawValue), sourceDateEpoch: options.sourceDateEpoch)
+    provenance.inputs.append(.init(what: "the experiment file \(configName)", shownPath: configName, sha256: SHA256.hexDigest(configBytes)))
+    if let templatePath {
+      let name = URL(fileURLWithPath: templatePath).lastPathComponent
+      provenance.inputs.append(.init(what: "the template \(name)", shownPath: name, sha256: Provenance.digest(of: templatePath, files: files)))
+    }
+    for (index, experiment) in config.experiments.enumerated() {
+      if case .csv(let path, let resolved, _, _, _) = experiment.data {
+        provenance.inputs.append(
+          .init(what: "experiments[\(index)].data.csv \(Echo.quoted(path))", shownPath: path, sha256: Provenance.digest(of: resolved, files: files)))
+      }
+    }
+    if options.checkOnly || !options.force {
+      let freshness = Freshness.check(folder: outputFolder, current: provenance)
+      if options.checkOnly || freshness == .upToDate {
+        var summary = ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: [])
+        summary.upToDate = freshness == .upToDate
+        if case .stale(let reasons) = freshness { summary.staleReasons = reasons }
+        return summary
+      }
+    }
+
+    let (template, _) = try loadTemplate(options)
     let staged = try ReportFolder(destination: outputFolder, inputs: inputs) { folder in
       waiting("another generate-report run is writing \(folder); waiting for it to finish")
     }
@@ -241,7 +276,8 @@ public enum ReportGenerator {
       experiments: contexts)
     try staged.write(html, to: "index.html")
     // results.json last: its manifest lists every file the run wrote, itself included.
-    let results = try ResultsDocument.json(title: config.title, experiments: entries, files: staged.manifest(adding: "results.json"))
+    let results = try ResultsDocument.json(
+      title: config.title, experiments: entries, files: staged.manifest(adding: "results.json"), inputs: provenance.json, hashes: staged.hashes, sizes: staged.sizes)
     try staged.write(results, to: "results.json")
     try staged.commit()
     return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)

@@ -11,11 +11,18 @@ enum ResultsDocument {
   /// `results.json` with the key names the README documents.
   /// - Parameter files: The manifest: every file of the report, relative to its folder. A
   ///   later run replaces the folder only when it holds nothing else.
-  static func json(title: String, experiments: [JSONOutput], files: [String]) throws(ReportError) -> String {
+  ///   - inputs: What the report is made from (``Provenance/json``).
+  ///   - hashes: Every other file's SHA-256, by path.
+  static func json(
+    title: String, experiments: [JSONOutput], files: [String], inputs: JSONOutput, hashes: [String: String], sizes: [String: Int]
+  ) throws(ReportError) -> String {
     let document = JSONOutput.object([
       ("title", .string(title)),
       ("generator", JSONOutput.object([("name", .string(Generator.name)), ("version", .string(Generator.version))])),
       (ReportFolder.manifestKey, .array(files.map(JSONOutput.string))),
+      ("inputs", inputs),
+      ("fileHashes", .object(hashes.keys.sorted().map { ($0, JSONOutput.string(hashes[$0] ?? "")) })),
+      ("fileSizes", .object(sizes.keys.sorted().map { ($0, JSONOutput.int(sizes[$0] ?? 0)) })),
       ("experiments", .array(experiments)),
     ])
     do {

@@ -5,15 +5,63 @@ public enum SHA256 {
   ///   - bytes: The message.
   /// - Returns: The 32-byte digest.
   public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-    var state = State()
-    // Contiguous input (arrays, UTF-8 views of native strings) skips the per-byte iterator.
-    let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-      for byte in buffer { state.append(byte) }
+    // Contiguous input (arrays, mapped files, UTF-8 views of native strings) is hashed
+    // block by block straight from its memory; anything else is gathered first.
+    if let digest = bytes.withContiguousStorageIfAvailable({ hash(buffer: $0) }) { return digest }
+    return Array(bytes).withUnsafeBufferPointer { hash(buffer: $0) }
+  }
+
+  /// Hashes contiguous bytes: whole 64-byte blocks in place, then the padded tail.
+  static func hash(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    )
+    let schedule = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+    defer { schedule.deallocate() }
+    let constants = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+    defer { constants.deallocate() }
+    for t in 0..<64 { constants[t] = roundConstants[t] }
+    func compress(_ block: UnsafePointer<UInt8>) {
+      for t in 0..<16 {
+        schedule[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
+      }
+      for t in 16..<64 {
+        let w15 = schedule[t - 15], w2 = schedule[t - 2]
+        let sigma0 = (w15 >> 7 | w15 << 25) ^ (w15 >> 18 | w15 << 14) ^ (w15 >> 3)
+        let sigma1 = (w2 >> 17 | w2 << 15) ^ (w2 >> 19 | w2 << 13) ^ (w2 >> 10)
+        schedule[t] = sigma1 &+ schedule[t - 7] &+ sigma0 &+ schedule[t - 16]
+      }
+      var (a, b, c, d, e, f, g, hh) = h
+      for t in 0..<64 {
+        let sum1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+        let choice = (e & f) ^ (~e & g)
+        let temp1 = hh &+ sum1 &+ choice &+ constants[t] &+ schedule[t]
+        let sum0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+        let majority = (a & b) ^ (a & c) ^ (b & c)
+        (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ sum0 &+ majority)
+      }
+      h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
-    if handled == nil {
-      for byte in bytes { state.append(byte) }
+    let whole = buffer.count / 64
+    if let base = buffer.baseAddress {
+      for i in 0..<whole { compress(base + 64 * i) }
     }
-    return state.finish()
+    // The tail, 0x80, zeros to 56 mod 64, and the bit length (big-endian).
+    var tail = Array(buffer[(whole * 64)...])
+    tail.append(0x80)
+    while tail.count % 64 != 56 { tail.append(0) }
+    let bitLength = UInt64(buffer.count) &* 8
+    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    tail.withUnsafeBufferPointer { t in
+      guard let base = t.baseAddress else { return }
+      for i in 0..<(t.count / 64) { compress(base + 64 * i) }
+    }
+    var digest: [UInt8] = []
+    digest.reserveCapacity(32)
+    for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
+      for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+    }
+    return digest
   }
 
   /// Hashes a sequence of bytes and returns the digest as lowercase hex.
@@ -50,95 +98,4 @@ public enum SHA256 {
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208,
     0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
   ]
-
-  /// The running hash: buffers one 64-byte block and compresses it when full.
-  private struct State {
-    var hash: [UInt32] = [
-      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
-      0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    var block = [UInt8](repeating: 0, count: 64)
-    var blockCount = 0
-    var messageLength: UInt64 = 0
-    var schedule = [UInt32](repeating: 0, count: 64)
-
-    mutating func append(_ byte: UInt8) {
-      block[blockCount] = byte
-      blockCount += 1
-      messageLength &+= 1
-      if blockCount == 64 {
-        compress()
-        blockCount = 0
-      }
-    }
-
-    mutating func finish() -> [UInt8] {
-      // The length is captured before padding, which must not count towards it.
-      let bitLength = messageLength &* 8
-      append(0x80)
-      while blockCount != 56 { append(0) }
-      for shift in stride(from: 56, through: 0, by: -8) {
-        append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-      }
-      var digest: [UInt8] = []
-      digest.reserveCapacity(32)
-      for word in hash {
-        for shift in stride(from: 24, through: 0, by: -8) {
-          digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
-        }
-      }
-      return digest
-    }
-
-    private mutating func compress() {
-      for t in 0..<16 {
-        schedule[t] =
-          UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
-          | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
-      }
-      for t in 16..<64 {
-        let w15 = schedule[t - 15]
-        let w2 = schedule[t - 2]
-        let sigma0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
-        let sigma1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
-        schedule[t] = sigma1 &+ schedule[t - 7] &+ sigma0 &+ schedule[t - 16]
-      }
-      var a = hash[0]
-      var b = hash[1]
-      var c = hash[2]
-      var d = hash[3]
-      var e = hash[4]
-      var f = hash[5]
-      var g = hash[6]
-      var h = hash[7]
-      for t in 0..<64 {
-        let sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let choice = (e & f) ^ (~e & g)
-        let temp1 = h &+ sum1 &+ choice &+ SHA256.roundConstants[t] &+ schedule[t]
-        let sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let temp2 = sum0 &+ majority
-        h = g
-        g = f
-        f = e
-        e = d &+ temp1
-        d = c
-        c = b
-        b = a
-        a = temp1 &+ temp2
-      }
-      hash[0] &+= a
-      hash[1] &+= b
-      hash[2] &+= c
-      hash[3] &+= d
-      hash[4] &+= e
-      hash[5] &+= f
-      hash[6] &+= g
-      hash[7] &+= h
-    }
-
-    private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
-      x >> n | x << (32 - n)
-    }
-  }
 }

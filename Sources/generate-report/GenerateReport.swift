@@ -5,6 +5,8 @@ import ReportKit
 
 /// Exit codes, documented in `--help` and the README.
 enum ExitStatus {
+  /// `--check`: the report folder is stale (or missing).
+  static let stale: Int32 = 1
   /// A config or data file is invalid (BSD `EX_DATAERR`).
   static let invalidInput: Int32 = 65
   /// An internal failure (BSD `EX_SOFTWARE`).
@@ -33,7 +35,8 @@ struct GenerateReport: ParsableCommand {
       The report is written aside and moved into place only when the whole run succeeds.
 
       Exit codes:
-        0   the report was written
+        0   the report was written (or was up to date); with --check, it is up to date
+        1   with --check: the report is stale or missing (the message says why)
         64  the command line is wrong
         65  the experiment file or a data file is invalid (the message says where)
         70  an internal failure
@@ -68,6 +71,12 @@ struct GenerateReport: ParsableCommand {
 
   @Flag(name: .shortAndLong, help: "Print nothing on success but warnings (on standard error).")
   var quiet = false
+
+  @Flag(help: "Only check whether the report folder is what this config, its data and this version produce: exit 0 if so, 1 naming what is stale. Writes nothing.")
+  var check = false
+
+  @Flag(help: "Recompute and rewrite the report even when it is up to date.")
+  var force = false
 
   /// Parses and runs like `ParsableCommand.main()`, but a usage error is one line on
   /// standard error (`error: …; see 'generate-report --help'`), as every other error is,
@@ -106,12 +115,15 @@ struct GenerateReport: ParsableCommand {
 
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
-    let options = ReportOptions(
+    var options = ReportOptions(
       configPath: config, outputFolder: output, formats: format, templatePath: template,
       sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
+    options.force = force
+    options.checkOnly = check
     Interruption.install()
+    let summary: ReportSummary
     do {
-      let summary = try ReportGenerator.run(
+      summary = try ReportGenerator.run(
         options,
         progress: { line in
           if !quiet { print(line.description) }
@@ -121,10 +133,20 @@ struct GenerateReport: ParsableCommand {
           }
         },
         waiting: { notice in if !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) } })
-      if !quiet { print("Report: \(summary.indexPath)") }
     } catch {
       FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
       throw ExitCode(ExitStatus.code(for: error))
+    }
+    if check {
+      guard summary.upToDate else {
+        FileHandle.standardError.write(Data("stale: \(summary.outputFolder): \(summary.staleReasons.joined(separator: "; "))\n".utf8))
+        throw ExitCode(ExitStatus.stale)
+      }
+      if !quiet { print("\(summary.outputFolder): up to date") }
+    } else if summary.upToDate {
+      if !quiet { print("\(summary.outputFolder): up to date (inputs unchanged since the last run; nothing rewritten; --force recomputes)") }
+    } else if !quiet {
+      print("Report: \(summary.indexPath)")
     }
   }
 }

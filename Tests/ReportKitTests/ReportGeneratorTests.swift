@@ -76,7 +76,7 @@ func localReferences(in html: String) -> [String] {
     _ = try ReportGenerator.run(options(repositoryPath("examples/article.json"), output: output))
     let data = try Data(contentsOf: output.appendingPathComponent("results.json"))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(Set(json.keys) == ["title", "generator", "experiments", "files"])
+    #expect(Set(json.keys) == ["title", "generator", "experiments", "files", "inputs", "fileHashes", "fileSizes"])
     #expect((json["generator"] as? [String: String]) == ["name": "generate-report", "version": "0.1.0"])
     let e = try #require((json["experiments"] as? [[String: Any]])?.first)
     #expect(

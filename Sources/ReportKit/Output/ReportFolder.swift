@@ -29,6 +29,10 @@ final class ReportFolder {
   private let createdFolders: [String]
   /// Paths written so far, relative to the folder.
   private(set) var written: Set<String> = []
+  /// The SHA-256 of every file written so far, by path (for `results.json`'s `fileHashes`).
+  private(set) var hashes: [String: String] = [:]
+  /// The size of every file written so far, by path.
+  private(set) var sizes: [String: Int] = [:]
   private var committed = false
 
   /// The manifest's key in `results.json`.
@@ -114,6 +118,8 @@ final class ReportFolder {
       }
     }
     written.insert(relativePath)
+    hashes[relativePath] = SHA256.hexDigest(bytes)
+    sizes[relativePath] = bytes.count
   }
 
   /// Writes UTF-8 `text` to `relativePath` inside the report.
