@@ -131,23 +131,31 @@ public enum ReportGenerator {
         inputs.append(("experiments[\(index)].data.csv \(Echo.quoted(path))", resolved))
       }
     }
-    // What the report is made from; when the folder already holds exactly that (and its
-    // files are intact), nothing is recomputed or rewritten.
-    var provenance = Provenance(
-      inputs: [], generatorVersion: Generator.version, formats: config.formats.map(\.rawValue), sourceDateEpoch: options.sourceDateEpoch)
-    provenance.inputs.append(.init(what: "the experiment file \(configName)", shownPath: configName, sha256: SHA256.hexDigest(configBytes)))
-    if let templatePath {
-      let name = URL(fileURLWithPath: templatePath).lastPathComponent
-      provenance.inputs.append(.init(what: "the template \(name)", shownPath: name, sha256: Provenance.digest(of: templatePath, files: files)))
-    }
-    for (index, experiment) in config.experiments.enumerated() {
-      if case .csv(let path, let resolved, _, _, _) = experiment.data {
-        provenance.inputs.append(
-          .init(what: "experiments[\(index)].data.csv \(Echo.quoted(path))", shownPath: path, sha256: Provenance.digest(of: resolved, files: files)))
+    // What the report is made from (hashing the data files: done only when there is a
+    // previous report to compare with, or once the run has read them). When the folder
+    // already holds exactly that, nothing is recomputed or rewritten.
+    func provenance() -> Provenance {
+      var p = Provenance(
+        inputs: [], generatorVersion: Generator.version, formats: config.formats.map(\.rawValue), sourceDateEpoch: options.sourceDateEpoch)
+      p.inputs.append(.init(what: "the experiment file \(configName)", shownPath: configName, sha256: SHA256.hexDigest(configBytes)))
+      if let templatePath {
+        let name = URL(fileURLWithPath: templatePath).lastPathComponent
+        p.inputs.append(.init(what: "the template \(name)", shownPath: name, sha256: Provenance.digest(of: templatePath, files: files)))
       }
+      for (index, experiment) in config.experiments.enumerated() {
+        if case .csv(let path, let resolved, _, _, _) = experiment.data {
+          p.inputs.append(
+            .init(what: "experiments[\(index)].data.csv \(Echo.quoted(path))", shownPath: path, sha256: Provenance.digest(of: resolved, files: files)))
+        }
+      }
+      return p
     }
     if options.checkOnly || !options.force {
-      let freshness = Freshness.check(folder: outputFolder, current: provenance)
+      let hasPrevious = FileManager.default.fileExists(atPath: outputFolder + "/results.json")
+      let freshness: Freshness =
+        hasPrevious || FileManager.default.fileExists(atPath: outputFolder)
+        ? Freshness.check(folder: outputFolder, current: hasPrevious ? provenance() : Provenance(inputs: [], generatorVersion: "", formats: []))
+        : .stale(["there is no report at \(outputFolder)"])
       if options.checkOnly || freshness == .upToDate {
         var summary = ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: [])
         summary.upToDate = freshness == .upToDate
@@ -277,7 +285,7 @@ public enum ReportGenerator {
     try staged.write(html, to: "index.html")
     // results.json last: its manifest lists every file the run wrote, itself included.
     let results = try ResultsDocument.json(
-      title: config.title, experiments: entries, files: staged.manifest(adding: "results.json"), inputs: provenance.json, hashes: staged.hashes, sizes: staged.sizes)
+      title: config.title, experiments: entries, files: staged.manifest(adding: "results.json"), inputs: provenance().json, hashes: staged.hashes, sizes: staged.sizes)
     try staged.write(results, to: "results.json")
     try staged.commit()
     return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)

@@ -11,17 +11,72 @@ public enum SHA256 {
     return Array(bytes).withUnsafeBufferPointer { hash(buffer: $0) }
   }
 
-  /// Hashes contiguous bytes: whole 64-byte blocks in place, then the padded tail.
+  /// Hashes contiguous bytes.
   static func hash(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    var hasher = Hasher()
+    hasher.update(buffer)
+    return hasher.finish()
+  }
+
+  /// The round constants where the rounds read them without bounds checks.
+  nonisolated(unsafe) static let constants: UnsafeMutablePointer<UInt32> = {
+    let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+    for t in 0..<64 { p[t] = roundConstants[t] }
+    return p
+  }()
+
+  /// A running hash over bytes given in pieces (a mapped file hashed window by window):
+  /// whole 64-byte blocks are compressed in place, a partial one waits in `tail`.
+  struct Hasher {
     var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
       0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
+    var tail: [UInt8] = []
+    var count: UInt64 = 0
     let schedule = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
-    defer { schedule.deallocate() }
-    let constants = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
-    defer { constants.deallocate() }
-    for t in 0..<64 { constants[t] = roundConstants[t] }
-    func compress(_ block: UnsafePointer<UInt8>) {
+
+    mutating func update(_ buffer: UnsafeBufferPointer<UInt8>) {
+      guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+      count &+= UInt64(buffer.count)
+      var start = 0
+      if !tail.isEmpty {
+        let take = Swift.min(64 - tail.count, buffer.count)
+        tail += buffer[0..<take]
+        start = take
+        if tail.count == 64 {
+          let block = tail
+          block.withUnsafeBufferPointer { if let p = $0.baseAddress { compress(p) } }
+          tail = []
+        }
+      }
+      let whole = (buffer.count - start) / 64
+      for i in 0..<whole { compress(base + start + 64 * i) }
+      let rest = start + whole * 64
+      if rest < buffer.count { tail += buffer[rest...] }
+    }
+
+    /// The digest; the hasher is spent.
+    mutating func finish() -> [UInt8] {
+      defer { schedule.deallocate() }
+      // 0x80, zeros to 56 mod 64, and the bit length (big-endian).
+      var last = tail
+      last.append(0x80)
+      while last.count % 64 != 56 { last.append(0) }
+      let bitLength = count &* 8
+      for shift in stride(from: 56, through: 0, by: -8) { last.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+      last.withUnsafeBufferPointer { t in
+        guard let base = t.baseAddress else { return }
+        for i in 0..<(t.count / 64) { compress(base + 64 * i) }
+      }
+      var digest: [UInt8] = []
+      digest.reserveCapacity(32)
+      for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
+        for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+      }
+      return digest
+    }
+
+    mutating func compress(_ block: UnsafePointer<UInt8>) {
       for t in 0..<16 {
         schedule[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
       }
@@ -35,33 +90,24 @@ public enum SHA256 {
       for t in 0..<64 {
         let sum1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
         let choice = (e & f) ^ (~e & g)
-        let temp1 = hh &+ sum1 &+ choice &+ constants[t] &+ schedule[t]
+        let temp1 = hh &+ sum1 &+ choice &+ SHA256.constants[t] &+ schedule[t]
         let sum0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
         let majority = (a & b) ^ (a & c) ^ (b & c)
         (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ sum0 &+ majority)
       }
       h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
-    let whole = buffer.count / 64
-    if let base = buffer.baseAddress {
-      for i in 0..<whole { compress(base + 64 * i) }
+}
+
+  /// Lowercase hex of a digest.
+  static func hex(_ digest: [UInt8]) -> String {
+    let digits: [Character] = Array("0123456789abcdef")
+    var result = ""
+    for byte in digest {
+      result.append(digits[Int(byte >> 4)])
+      result.append(digits[Int(byte & 0x0F)])
     }
-    // The tail, 0x80, zeros to 56 mod 64, and the bit length (big-endian).
-    var tail = Array(buffer[(whole * 64)...])
-    tail.append(0x80)
-    while tail.count % 64 != 56 { tail.append(0) }
-    let bitLength = UInt64(buffer.count) &* 8
-    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-    tail.withUnsafeBufferPointer { t in
-      guard let base = t.baseAddress else { return }
-      for i in 0..<(t.count / 64) { compress(base + 64 * i) }
-    }
-    var digest: [UInt8] = []
-    digest.reserveCapacity(32)
-    for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-      for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
-    }
-    return digest
+    return result
   }
 
   /// Hashes a sequence of bytes and returns the digest as lowercase hex.

@@ -44,7 +44,22 @@ struct Provenance: Equatable {
   /// "unreadable": the run then goes on and reports the file as it always has, with the
   /// config's key and position.
   static func digest(of path: String, files: FileAccess) -> String {
-    guard let result = try? files.withMappedFile(path, { (bytes, _) -> String in SHA256.hexDigest(bytes) }),
+    // Window by window, each handed back once hashed: memory stays a window, whatever the size.
+    let window = 8 << 20
+    guard
+      let result = try? files.withMappedFile(
+        path,
+        { (bytes, release) -> String in
+          var hasher = SHA256.Hasher()
+          var offset = 0
+          while offset < bytes.count {
+            let end = Swift.min(offset + window, bytes.count)
+            hasher.update(UnsafeBufferPointer(rebasing: bytes[offset..<end]))
+            offset = end
+            release(offset)
+          }
+          return SHA256.hex(hasher.finish())
+        }),
       case .success(let digest) = result
     else { return unreadable }
     return digest
