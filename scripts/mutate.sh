@@ -91,11 +91,11 @@ numbers=(0 -0 1 2 3 -1 0.5 7 50 101 1000 1001 1200 20000 100000 100001 1000001 1
   1e-320 5e-324 -1e-320 1e-300 1e-150 1e-12 0.1 2.5 1e150 1e151 1e15 1e16 1e20 1e308 -1e308
   1.7976931348623157e308 1e999 -1e999 9007199254740992 9007199254740993 18446744073709551616
   NaN Infinity -Infinity '"NaN"' '"1"' true null '[]' '{}' '""' 00 01 .5 1. +1 0x10 1e 1e5e5)
-keys=(title formats figure width height dpi experiments name description seed data generate
+keys=(title formats figure width height dpi scales theme experiments name description seed data generate
   mean sd count csv column missing label fit components from to init weights means sds
   restarts criterion epochs tolerance regularization workLimit kde bandwidth adjust
   gridSize cut method writeSamples delimiter transform epoch Name colour)
-strings=('' ' ' x png svg pdf jpg kmeans++ random groups quantiles bic aic scott silverman
+strings=('' ' ' x png svg pdf jpg light dark both kmeans++ random groups quantiles bic aic scott silverman
   exact binned automatic drop error dorp velocity x Petal.Length Galaxies 'a b/c' . ..
   , ';' '\\t' auto log log10 ln
   data/galaxies.csv data/iris.csv data/missing.csv data data/ ../escape.csv /dev/null /dev/zero

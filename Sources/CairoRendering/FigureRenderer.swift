@@ -26,7 +26,9 @@ public struct RenderMetadata: Sendable, Equatable {
   }
 }
 
-/// Renders figures to PNG, PDF or SVG bytes with cairo.
+/// Renders figures to PNG and PDF bytes with cairo, and to SVG with Plotting's
+/// ``SVGCanvas`` (real `<text>` elements where cairo's SVG surface writes glyph outlines),
+/// from the one layout measured with cairo's text metrics.
 public struct FigureRenderer: Sendable {
   /// Pixels per inch of PNG output (PDF and SVG are vector, sized in points).
   public var dpi: Double
@@ -47,7 +49,8 @@ public struct FigureRenderer: Sendable {
 
   /// Renders an already computed layout of `figure`.
   public func render(_ figure: Figure, layout: FigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
-    try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
+    if format == .svg { return try svg(size: layout.size) { figure.draw(layout, on: $0) } }
+    return try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
   }
 
   /// Lays out a panel figure once (with cairo's own text metrics) and renders it.
@@ -60,11 +63,20 @@ public struct FigureRenderer: Sendable {
 
   /// Renders an already computed layout of a panel figure.
   public func render(_ figure: PanelFigure, layout: PanelFigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
-    try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
+    if format == .svg { return try svg(size: layout.size) { figure.draw(layout, on: $0) } }
+    return try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
   }
 
-  /// Makes a surface of `size` points for `format`, lets `paint` draw on it, and returns
-  /// the file's bytes: the one path from a drawing to PNG, PDF or SVG.
+  /// An SVG document of `size` points painted by `paint`; texts are anchored with
+  /// cairo's font metrics, the ones the layout was measured with.
+  private func svg(size: Size, paint: (SVGCanvas) -> Void) throws(CairoError) -> [UInt8] {
+    let canvas = SVGCanvas(size: size, measuring: try CairoTextMeasurer())
+    paint(canvas)
+    return Array(canvas.document.utf8)
+  }
+
+  /// Makes a surface of `size` points for `format` (PNG or PDF), lets `paint` draw on it,
+  /// and returns the file's bytes: the one path from a drawing to cairo's files.
   private func render(size: Size, as format: ImageFormat, paint: (CairoCanvas) -> Void) throws(CairoError) -> [UInt8] {
     let width = size.width
     let height = size.height
@@ -96,10 +108,8 @@ public struct FigureRenderer: Sendable {
         if let value { cairo_pdf_surface_set_metadata(surface.pointer, key, value) }
       }
     case .svg:
-      surface = try CairoSurface.streaming(call: "cairo_svg_surface_create_for_stream") {
-        cairo_svg_surface_create_for_stream($0, $1, width, height)
-      }
-      cairo_svg_surface_set_document_unit(surface.pointer, CAIRO_SVG_UNIT_PT)
+      // SVG never reaches cairo: ``svg(size:paint:)`` writes it.
+      preconditionFailure("SVG is written by SVGCanvas, not by a cairo surface")
     }
 
     do {
@@ -118,35 +128,6 @@ public struct FigureRenderer: Sendable {
       return png.bytes
     }
     try surface.finish()
-    return format == .svg ? Self.renumberingSurfaceIDs(sink.bytes) : sink.bytes
-  }
-
-  /// cairo names SVG surfaces `surfaceN` with a process-wide counter, so the same figure
-  /// would get other ids depending on what was rendered before it. Renumbering them by
-  /// first appearance makes each file depend on its figure alone.
-  static func renumberingSurfaceIDs(_ bytes: [UInt8]) -> [UInt8] {
-    let prefix = Array("surface".utf8)
-    var result: [UInt8] = []
-    result.reserveCapacity(bytes.count)
-    var numbers: [ArraySlice<UInt8>: Int] = [:]
-    var i = 0
-    while i < bytes.count {
-      if bytes[i] == prefix[0], bytes.count - i > prefix.count, Array(bytes[i..<i + prefix.count]) == prefix {
-        var end = i + prefix.count
-        while end < bytes.count, (0x30...0x39).contains(bytes[end]) { end += 1 }
-        if end > i + prefix.count {
-          let digits = bytes[(i + prefix.count)..<end]
-          let number = numbers[digits] ?? (numbers.count + 1)
-          numbers[digits] = number
-          result += prefix
-          result += Array(String(number).utf8)
-          i = end
-          continue
-        }
-      }
-      result.append(bytes[i])
-      i += 1
-    }
-    return result
+    return sink.bytes
   }
 }

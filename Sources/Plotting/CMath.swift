@@ -22,3 +22,6 @@ func arcTangent(_ y: Double, _ x: Double) -> Double { atan2(y, x) }
 
 /// √(x² + y²) without undue overflow or underflow.
 func hypotenuse(_ x: Double, _ y: Double) -> Double { hypot(x, y) }
+
+/// `x` raised to `y`.
+func power(_ x: Double, _ y: Double) -> Double { pow(x, y) }

@@ -64,17 +64,19 @@ struct AxesPainter {
         for (x, y) in zip(s.xs, s.ys) where x.isFinite && y.isFinite {
           points.append(Point(xScale(x), yScale(y)))
         }
-        canvas.stroke(Path(polyline: points), style: s.style)
+        let style = theme.ink(s.style)
+        canvas.stroke(Path(polyline: points), style: style)
         if s.markers {
           var dots = Path()
           for p in points { dots.addCircle(center: p, radius: s.style.width * 1.6) }
-          canvas.fill(dots, color: s.style.color)
+          canvas.fill(dots, color: style.color)
         }
       case .points(let s):
         // Consecutive points of one colour share a path, so a single-colour strip is one call.
         var path = Path()
         var current: Color?
-        func flush(_ color: Color) {
+        func flush(_ given: Color) {
+          let color = theme.ink(given)
           switch s.fill {
           case .solid: canvas.fill(path, color: color)
           case .hollow(let width): canvas.stroke(path, style: StrokeStyle(color: color, width: width))
@@ -93,8 +95,8 @@ struct AxesPainter {
       case .polygon(let s):
         let path = self.path(s.outline, closed: true)
         guard !path.elements.isEmpty else { continue }
-        if let fill = s.fill { canvas.fill(path, color: fill) }
-        if let stroke = s.stroke { canvas.stroke(path, style: stroke) }
+        if let fill = s.fill { canvas.fill(path, color: theme.ink(fill)) }
+        if let stroke = s.stroke { canvas.stroke(path, style: theme.ink(stroke)) }
       case .contour(let s):
         for (index, level) in s.levels.enumerated() {
           var path = Path()
@@ -108,11 +110,11 @@ struct AxesPainter {
               }
             }
           }
-          if !path.elements.isEmpty { canvas.stroke(path, style: s.style(at: index)) }
+          if !path.elements.isEmpty { canvas.stroke(path, style: theme.ink(s.style(at: index))) }
         }
       case .markers(let s):
         for i in 0..<Swift.min(s.xs.count, s.ys.count) where s.xs[i].isFinite && s.ys[i].isFinite {
-          s.draw(at: Point(xScale(s.xs[i]), yScale(s.ys[i])), index: i, on: canvas)
+          s.draw(at: Point(xScale(s.xs[i]), yScale(s.ys[i])), index: i, theme: theme, on: canvas)
         }
       }
     }
@@ -152,24 +154,24 @@ struct AxesPainter {
   /// The legend's frame and samples (its labels are among the layout's texts).
   static func draw(_ legend: LegendLayout, theme t: Theme, on canvas: some Canvas) {
     canvas.fill(Path(rect: legend.frame), color: t.background.withAlpha(0.9))
-    canvas.stroke(Path(rect: legend.frame), style: StrokeStyle(color: Color(hex: 0xCCCCCC), width: 0.8))
+    canvas.stroke(Path(rect: legend.frame), style: StrokeStyle(color: t.legendFrameColor, width: 0.8))
     for entry in legend.entries {
       switch entry.sample {
       case .line(let from, let to, let style):
-        canvas.stroke(Path(polyline: [from, to]), style: style)
+        canvas.stroke(Path(polyline: [from, to]), style: t.ink(style))
       case .marker(let center, let radius, let color):
         var dot = Path()
         dot.addCircle(center: center, radius: radius)
-        canvas.fill(dot, color: color)
+        canvas.fill(dot, color: t.ink(color))
       case .ring(let center, let radius, let style):
         var ring = Path()
         ring.addCircle(center: center, radius: radius)
-        canvas.stroke(ring, style: style)
+        canvas.stroke(ring, style: t.ink(style))
       case .patch(let rect, let fill, let stroke):
-        if let fill { canvas.fill(Path(rect: rect), color: fill) }
-        if let stroke { canvas.stroke(Path(rect: rect), style: stroke) }
+        if let fill { canvas.fill(Path(rect: rect), color: t.ink(fill)) }
+        if let stroke { canvas.stroke(Path(rect: rect), style: t.ink(stroke)) }
       case .symbol(let center, let shape, let size, let color, let outline):
-        MarkerSeries.draw(shape, size: size, color: color, outline: outline, at: center, on: canvas)
+        MarkerSeries.draw(shape, size: size, color: t.ink(color), outline: outline.map(t.ink), at: center, on: canvas)
       }
     }
   }

@@ -134,7 +134,8 @@ public enum LegendPlacement: Sendable, Equatable {
   case none
 }
 
-/// Sizes and colours shared by every figure.
+/// Sizes and colours shared by every figure: the light theme by default, ``dark`` for
+/// dark pages.
 public struct Theme: Sendable, Equatable {
   public var titleFont = Font(size: 12)
   public var labelFont = Font(size: 10)
@@ -144,6 +145,11 @@ public struct Theme: Sendable, Equatable {
   public var frameColor = Color(hex: 0x333333)
   public var gridColor = Color(hex: 0xE5E5E5)
   public var background = Color.white
+  /// The legend's outline.
+  public var legendFrameColor = Color(hex: 0xCCCCCC)
+  /// How the colours of data marks are adapted to ``background`` when drawn; `nil` draws
+  /// them as the figure gives them (the light theme, whose colours were chosen for white).
+  public var seriesColors: SeriesColorMapping?
   /// Padding around the whole figure, in points.
   public var padding = 8.0
   /// Length of tick marks (drawn outwards), in points.
@@ -154,6 +160,41 @@ public struct Theme: Sendable, Equatable {
   public var grid = true
 
   public init() {}
+
+  /// The default theme: dark ink on white.
+  public static let light = Theme()
+
+  /// Light ink on an opaque dark grey (#1E1E1E), for dark pages (DocC's `~dark` images).
+  ///
+  /// Text, frame and the tutorial's green and red keep a contrast of at least 4.5:1 with
+  /// the background, every mark at least 3:1 (WCAG's ratios for text and graphics): the
+  /// green and red become #4CC24C and #FF6B6B, greys at either end are turned around
+  /// (dark ink is drawn light, a white halo in the background's grey; mid greys stay),
+  /// and any other colour below 3:1 is blended toward white until it reaches it. Grid
+  /// lines are a lighter grey than the background, faint on purpose.
+  public static let dark: Theme = {
+    var t = Theme()
+    let background = Color(hex: 0x1E1E1E)
+    t.background = background
+    t.textColor = Color(hex: 0xE6E6E6)
+    t.frameColor = Color(hex: 0xB3B3B3)
+    t.gridColor = Color(hex: 0x3A3A3A)
+    t.legendFrameColor = Color(hex: 0x5A5A5A)
+    t.seriesColors = SeriesColorMapping(
+      background: background, substitutions: [0x008000: Color(hex: 0x4CC24C), 0xFF0000: Color(hex: 0xFF6B6B)])
+    return t
+  }()
+
+  /// `color` as this theme draws a data mark of it.
+  func ink(_ color: Color) -> Color { seriesColors?(color) ?? color }
+
+  /// `style` with its colour as this theme draws it.
+  func ink(_ style: StrokeStyle) -> StrokeStyle {
+    guard seriesColors != nil else { return style }
+    var s = style
+    s.color = ink(style.color)
+    return s
+  }
 }
 
 /// A two-dimensional figure: title, axis labels, layers, legend. It is pure data; the

@@ -60,9 +60,9 @@ public struct MarkerSeries: Sendable, Equatable {
     colors.indices.contains(index) ? colors[index] : colors.last ?? .black
   }
 
-  /// Paints marker `index`'s symbol centred on `center`.
-  func draw(at center: Point, index: Int, on canvas: some Canvas) {
-    Self.draw(shape, size: size, color: color(at: index), outline: outline, at: center, on: canvas)
+  /// Paints marker `index`'s symbol centred on `center`, in `theme`'s ink.
+  func draw(at center: Point, index: Int, theme: Theme, on canvas: some Canvas) {
+    Self.draw(shape, size: size, color: theme.ink(color(at: index)), outline: outline.map(theme.ink), at: center, on: canvas)
   }
 
   /// The width of the strokes of a cross or plus of half-width `size`.

@@ -42,7 +42,7 @@ extension PanelFigure {
       let low = Double(band) / Double(bands), high = Double(band + 1) / Double(bands)
       let bottom = strip.maxY - low * strip.height
       let top = strip.maxY - high * strip.height - (band + 1 < bands ? 0.5 : 0)
-      let color = bar.scale.color(atFraction: (low + high) / 2)
+      let color = t.ink(bar.scale.color(atFraction: (low + high) / 2))
       canvas.fill(Path(rect: Rect(x: strip.minX, y: top, width: strip.width, height: bottom - top)), color: color)
     }
     canvas.stroke(Path(rect: strip), style: StrokeStyle(color: t.frameColor, width: 0.8))

@@ -109,7 +109,7 @@ enum DefaultTemplate {
   </table>
   {{#selectionFigure}}
     <figure id="{{anchor}}-{{id}}">
-      {{#hasImage}}<img src="{{image}}" alt="{{alt}}">{{/hasImage}}
+      {{#hasImage}}{{#hasDark}}<picture><source media="(prefers-color-scheme: dark)" srcset="{{darkSrcset}}">{{/hasDark}}<img src="{{image}}"{{#hasSrcset}} srcset="{{srcset}}"{{/hasSrcset}} alt="{{alt}}">{{#hasDark}}</picture>{{/hasDark}}{{/hasImage}}
       <figcaption>{{caption}}
         <span class="formats">{{#links}}<a href="{{href}}">{{format}}</a>{{/links}}</span>
       </figcaption>
@@ -214,7 +214,7 @@ enum DefaultTemplate {
   <div class="figures">
   {{#figures}}
     <figure id="{{anchor}}-{{id}}"{{#wide}} class="wide"{{/wide}}>
-      {{#hasImage}}<img src="{{image}}" alt="{{alt}}">{{/hasImage}}
+      {{#hasImage}}{{#hasDark}}<picture><source media="(prefers-color-scheme: dark)" srcset="{{darkSrcset}}">{{/hasDark}}<img src="{{image}}"{{#hasSrcset}} srcset="{{srcset}}"{{/hasSrcset}} alt="{{alt}}">{{#hasDark}}</picture>{{/hasDark}}{{/hasImage}}
       <figcaption>{{caption}}
         <span class="formats">{{#links}}<a href="{{href}}">{{format}}</a>{{/links}}</span>
       </figcaption>

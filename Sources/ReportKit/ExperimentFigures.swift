@@ -27,6 +27,19 @@ struct NamedFigure {
     drawing = .panels(panels)
   }
 
+  /// The drawing with `theme`'s colours (its fonts and sizes are the same in every
+  /// theme, so the layout is too).
+  func drawing(in theme: Theme) -> Drawing {
+    switch drawing {
+    case .single(var f):
+      f.theme = theme
+      return .single(f)
+    case .panels(var p):
+      p.theme = theme
+      return .panels(p)
+    }
+  }
+
   /// The one-panel figure, if it is one.
   var figure: Figure? {
     if case .single(let f) = drawing { f } else { nil }

@@ -7,8 +7,24 @@ struct FigureFiles {
   var id: String
   var caption: String
   var alt: String
-  /// Paths relative to the report folder, in the config's format order.
-  var files: [(format: ImageFormat, path: String)]
+  /// The files, by the config's format order, then theme (light first), then scale.
+  var files: [FigureFile]
+}
+
+/// One file of a figure.
+struct FigureFile {
+  var format: ImageFormat
+  /// The path relative to the report folder.
+  var path: String
+  /// The PNG scale (1 for PDF and SVG): `@2x` files are 2.
+  var scale: Int
+  /// Whether it is the `~dark` variant beside a light one.
+  var isDark: Bool
+
+  /// The format link's text: `PNG`, `PNG @2x`, `PDF dark`, `PNG dark @2x`.
+  var linkText: String {
+    format.rawValue.uppercased() + (isDark ? " dark" : "") + (scale == 1 ? "" : " @\(scale)x")
+  }
 }
 
 /// Renders `index.html` from a Mustache template. Every value reaches the template as a
@@ -140,19 +156,31 @@ enum HTMLReport {
     ]
   }
 
-  /// Each figure's id, caption, alt text, shown image (PNG, else SVG) and format links.
+  /// Each figure's id, caption, alt text, shown image (the light PNG at its smallest
+  /// scale, else the light SVG) with a `srcset` of its scales when there are several and
+  /// a dark `<source>` when a `~dark` variant exists, and its format links.
   static func figureContexts(_ figures: [FigureFiles]) -> [[String: Any]] {
     figures.map { f in
-      let shown = f.files.first { $0.format == .png } ?? f.files.first { $0.format == .svg }
+      func shown(dark: Bool) -> [FigureFile] {
+        let pngs = f.files.filter { $0.format == .png && $0.isDark == dark }.sorted { $0.scale < $1.scale }
+        if !pngs.isEmpty { return pngs }
+        return f.files.first { $0.format == .svg && $0.isDark == dark }.map { [$0] } ?? []
+      }
+      func srcset(_ files: [FigureFile]) -> String { files.map { "\($0.path) \($0.scale)x" }.joined(separator: ", ") }
+      let light = shown(dark: false), dark = shown(dark: true)
       return [
         "id": f.id,
         // Small multiples and side-by-side panels span the grid's full width.
         "wide": f.id == FigureID.steps.rawValue || f.id == FigureID.bound.rawValue || f.id == FigureID.pairs.rawValue,
         "caption": f.caption,
         "alt": f.alt,
-        "image": shown?.path ?? "",
-        "hasImage": shown != nil,
-        "links": f.files.map { ["format": $0.format.rawValue.uppercased(), "href": $0.path] },
+        "image": light.first?.path ?? "",
+        "hasImage": !light.isEmpty,
+        "hasSrcset": light.count > 1,
+        "srcset": srcset(light),
+        "hasDark": !light.isEmpty && !dark.isEmpty,
+        "darkSrcset": srcset(dark),
+        "links": f.files.map { ["format": $0.linkText, "href": $0.path] },
       ]
     }
   }

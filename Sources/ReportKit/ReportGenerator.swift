@@ -183,32 +183,45 @@ public enum ReportGenerator {
     var contexts: [[String: Any]] = []
     var entries: [JSONOutput] = []
     var lines: [ExperimentLine] = []
-    /// Renders `named` in every format into the staging folder.
+    /// Renders `named` in every format, theme variant and (PNG) scale into the staging
+    /// folder: `figures/<stem>-<id>[~dark][@<s>x].<ext>`, DocC's names.
     func write(_ named: [NamedFigure], stem: String) throws(ReportError) -> [FigureFiles] {
       var written: [FigureFiles] = []
       for figure in named {
-        var paths: [(ImageFormat, String)] = []
-        let render: (ImageFormat) throws(CairoError) -> [UInt8]
-        switch figure.drawing {
-        case .single(let f):
-          let layout = f.layout(measuring: measurer)
-          render = { (format) throws(CairoError) in try renderer.render(f, layout: layout, as: format) }
-        case .panels(let p):
-          let layout = p.layout(measuring: measurer)
-          render = { (format) throws(CairoError) in try renderer.render(p, layout: layout, as: format) }
+        var files: [FigureFile] = []
+        // Each variant laid out once, with cairo's metrics, and drawn in every format.
+        let variants = config.theme.variants.map { variant in
+          let render: (ImageFormat, FigureRenderer) throws(CairoError) -> [UInt8]
+          switch figure.drawing(in: variant.theme) {
+          case .single(let f):
+            let l = f.layout(measuring: measurer)
+            render = { (format, renderer) throws(CairoError) in try renderer.render(f, layout: l, as: format) }
+          case .panels(let p):
+            let l = p.layout(measuring: measurer)
+            render = { (format, renderer) throws(CairoError) in try renderer.render(p, layout: l, as: format) }
+          }
+          return (variant, render)
         }
         for format in config.formats {
-          let path = "figures/\(stem)-\(figure.id).\(format.fileExtension)"
-          let bytes: [UInt8]
-          do {
-            bytes = try render(format)
-          } catch {
-            throw .internal("rendering \(path): \(error)")
+          for (variant, render) in variants {
+            // A scale multiplies the PNG's dpi; PDF and SVG are vector, written once.
+            for scale in format == .png ? config.figure.scales : [1] {
+              let suffix = variant.suffix + (scale == 1 ? "" : "@\(scale)x")
+              let path = "figures/\(stem)-\(figure.id)\(suffix).\(format.fileExtension)"
+              var scaled = renderer
+              scaled.dpi = renderer.dpi * Double(scale)
+              let bytes: [UInt8]
+              do {
+                bytes = try render(format, scaled)
+              } catch {
+                throw .internal("rendering \(path): \(error)")
+              }
+              try staged.write(bytes, to: path)
+              files.append(FigureFile(format: format, path: path, scale: scale, isDark: variant.isDarkVariant))
+            }
           }
-          try staged.write(bytes, to: path)
-          paths.append((format, path))
         }
-        written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.title ?? figure.id, files: paths))
+        written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.title ?? figure.id, files: files))
       }
       return written
     }

@@ -66,7 +66,6 @@ func bigEndian32(_ bytes: [UInt8], _ offset: Int) -> Int {
     let renderer = FigureRenderer()
     let first = try renderer.render(sampleFigure(), as: format)
     let second = try renderer.render(sampleFigure(), as: format)
-    // SVG too: cairo's process-wide surface counter is renumbered per file.
     #expect(first == second)
   }
 
@@ -75,14 +74,6 @@ func bigEndian32(_ bytes: [UInt8], _ offset: Int) -> Int {
     #expect(svg.contains("<svg"))
     #expect(svg.contains("width=\"460.8pt\""))
     #expect(svg.contains("height=\"345.6pt\""))
-  }
-
-  @Test func svgSurfaceIDsAreNumberedPerFile() throws {
-    let svg = String(decoding: try FigureRenderer().render(sampleFigure(), as: .svg), as: UTF8.self)
-    #expect(svg.contains("id=\"surface1\""))
-    #expect(!svg.contains("surface2"))
-    let renumbered = FigureRenderer.renumberingSurfaceIDs(Array("<g id=\"surface57\"/><use href=\"#surface57\"/><g id=\"surface9\"/>".utf8))
-    #expect(String(decoding: renumbered, as: UTF8.self) == "<g id=\"surface1\"/><use href=\"#surface1\"/><g id=\"surface2\"/>")
   }
 
   @Test func measuringUsesDejaVuMetrics() throws {

@@ -124,6 +124,36 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
     Case(
       json: #"{"figure": {"width": 40, "dpi": 1000}, "experiments": []}"#,
       message: "c.json:1:12: figure is 40000 × 4800 pixels; keep width and height × dpi at most 20000"),
+    // Figures for docs: theme and figure.scales.
+    Case(
+      json: #"{"theme": "Dark", "experiments": []}"#,
+      message: #"c.json:1:11: theme must be one of "light", "dark", "both", got the string "Dark"; did you mean "dark"?"#),
+    Case(json: #"{"theme": true, "experiments": []}"#, message: #"c.json:1:11: theme must be one of "light", "dark", "both", got true"#),
+    Case(json: #"{"themes": "dark", "experiments": []}"#, message: #"c.json:1:2: themes is not a known key; did you mean "theme"?"#),
+    Case(
+      json: #"{"figure": {"scales": 2}, "experiments": []}"#,
+      message: "c.json:1:23: figure.scales must be a non-empty array of whole numbers from 1 to 4 (e.g. [1, 2] writes name.png and name@2x.png), got 2"),
+    Case(
+      json: #"{"figure": {"scales": []}, "experiments": []}"#,
+      message: "c.json:1:23: figure.scales must be a non-empty array of whole numbers from 1 to 4 (e.g. [1, 2] writes name.png and name@2x.png), got an empty array"),
+    Case(
+      json: #"{"figure": {"scales": [1, 2.5]}, "experiments": []}"#,
+      message: "c.json:1:27: figure.scales[1] must be a whole number from 1 to 4, got 2.5"),
+    Case(json: #"{"figure": {"scales": [0]}, "experiments": []}"#, message: "c.json:1:24: figure.scales[0] must be a whole number from 1 to 4, got 0"),
+    Case(json: #"{"figure": {"scales": [1, 5]}, "experiments": []}"#, message: "c.json:1:27: figure.scales[1] must be a whole number from 1 to 4, got 5"),
+    Case(
+      json: #"{"figure": {"scales": [1, "2"]}, "experiments": []}"#,
+      message: #"c.json:1:27: figure.scales[1] must be a whole number from 1 to 4, got the string "2""#),
+    Case(
+      json: #"{"figure": {"scales": [2, 1, 2]}, "experiments": []}"#,
+      message: "c.json:1:30: figure.scales[2] is 2, as figure.scales[0] is; list each scale once"),
+    Case(
+      json: #"{"figure": {"scales": [1, 2, 3, 4]}, "experiments": []}"#,
+      message: "c.json:1:23: figure.scales lists 4 scales; list at most 3 (e.g. [1, 2])"),
+    Case(json: #"{"figure": {"scale": [2]}, "experiments": []}"#, message: #"c.json:1:13: figure.scale is not a known key; did you mean "scales"?"#),
+    Case(
+      json: #"{"figure": {"width": 50, "dpi": 101, "scales": [1, 4]}, "experiments": []}"#,
+      message: "c.json:1:12: figure is 20200 × 1939 pixels at scale 4 (figure.scales); keep width and height × dpi × the largest scale at most 20000"),
     // Issue 3's keys: components ranges, init methods, restarts, criterion, data.missing.
     Case(
       json: experiment(#", "fit": {"components": {"from": 5, "to": 3}}"#),

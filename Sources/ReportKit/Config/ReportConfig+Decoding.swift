@@ -16,12 +16,13 @@ extension ReportConfig {
       throw InputError(file: file, position: error.position, message: error.message)
     }
     let top = try NodeReader(root, path: "", file: file, expected: "an object with \"experiments\"")
-    try top.rejectUnknownKeys(["title", "formats", "figure", "experiments"])
+    try top.rejectUnknownKeys(["title", "formats", "figure", "theme", "experiments"])
 
     var config = ReportConfig(title: defaultTitle, formats: defaultFormats, figure: FigureSettings(), experiments: [])
     if let title = try top.string("title") { config.title = title }
     if let formats = top.value("formats") { config.formats = try decodeFormats(formats, file: file) }
     if let figure = top.value("figure") { config.figure = try decodeFigure(figure, file: file) }
+    if let theme = top.value("theme") { config.theme = try decodeTheme(theme, file: file) }
 
     let experiments = try top.required("experiments", hint: "add \"experiments\": [{\"name\": …, \"data\": …}]")
     guard case .array(let items) = experiments.kind, !items.isEmpty else {
@@ -67,9 +68,44 @@ extension ReportConfig {
     return formats
   }
 
+  static func decodeTheme(_ node: JSONNode, file: String) throws(InputError) -> FigureTheme {
+    let names = FigureTheme.allCases.map(\.rawValue)
+    guard case .string(let s) = node.kind, let theme = FigureTheme(rawValue: s) else {
+      throw InputError(
+        file: file, position: node.position,
+        message: "theme must be one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")), got \(NodeReader.describe(node))\(NodeReader.suggestion(node, among: names))")
+    }
+    return theme
+  }
+
+  /// `figure.scales`: 1 to 3 distinct whole numbers from 1 to 4, returned increasing.
+  static func decodeScales(_ node: JSONNode, path: String, file: String) throws(InputError) -> [Int] {
+    let range = FigureSettings.scaleRange, most = FigureSettings.maximumScaleCount
+    let what = "a whole number from \(range.lowerBound) to \(range.upperBound)"
+    guard case .array(let items) = node.kind, !items.isEmpty else {
+      throw InputError(
+        file: file, position: node.position,
+        message: "\(path) must be a non-empty array of whole numbers from \(range.lowerBound) to \(range.upperBound) (e.g. [1, 2] writes name.png and name@2x.png), got \(NodeReader.describe(node))")
+    }
+    guard items.count <= most else {
+      throw InputError(
+        file: file, position: node.position, message: "\(path) lists \(items.count) scales; list at most \(most) (e.g. [1, 2])")
+    }
+    var scales: [Int] = []
+    for (i, item) in items.enumerated() {
+      let scale = try NodeReader.integer(item, path: "\(path)[\(i)]", file: file, in: range, what: what)
+      if let first = scales.firstIndex(of: scale) {
+        throw InputError(
+          file: file, position: item.position, message: "\(path)[\(i)] is \(scale), as \(path)[\(first)] is; list each scale once")
+      }
+      scales.append(scale)
+    }
+    return scales.sorted()
+  }
+
   static func decodeFigure(_ node: JSONNode, file: String) throws(InputError) -> FigureSettings {
     let r = try NodeReader(node, path: "figure", file: file)
-    try r.rejectUnknownKeys(["width", "height", "dpi"])
+    try r.rejectUnknownKeys(["width", "height", "dpi", "scales"])
     var settings = FigureSettings()
     for (key, limit) in [("width", 50.0), ("height", 50.0)] {
       guard let v = r.value(key) else { continue }
@@ -83,12 +119,16 @@ extension ReportConfig {
       guard d >= 10, d <= 1200 else { throw r.error("dpi", v, "must be between 10 and 1200, got \(NodeReader.describe(v))") }
       settings.dpi = d
     }
-    // Both are checked above (width, height ≤ 50; dpi ≤ 1200), so the products are small.
-    let pixels = (width: (settings.width * settings.dpi).rounded(), height: (settings.height * settings.dpi).rounded())
+    if let v = r.value("scales") { settings.scales = try decodeScales(v, path: r.path("scales"), file: file) }
+    // All are checked above (width, height ≤ 50; dpi ≤ 1200; scales ≤ 4), so the products are small.
+    let scale = Double(settings.scales.last ?? 1)
+    let pixels = (width: (settings.width * settings.dpi * scale).rounded(), height: (settings.height * settings.dpi * scale).rounded())
     if max(pixels.width, pixels.height) > 20_000 {
-      throw InputError(
-        file: file, position: node.position,
-        message: "figure is \(Int(pixels.width)) × \(Int(pixels.height)) pixels; keep width and height × dpi at most 20000")
+      let message =
+        scale == 1
+        ? "figure is \(Int(pixels.width)) × \(Int(pixels.height)) pixels; keep width and height × dpi at most 20000"
+        : "figure is \(Int(pixels.width)) × \(Int(pixels.height)) pixels at scale \(Int(scale)) (figure.scales); keep width and height × dpi × the largest scale at most 20000"
+      throw InputError(file: file, position: node.position, message: message)
     }
     return settings
   }

@@ -1,6 +1,7 @@
 import CairoRendering
 import Foundation
 import MixtureModels
+import Plotting
 
 /// A whole experiment file: the report's title, output formats, figure size and the
 /// experiments to run. Built by ``ReportConfig/decode(_:file:)``; every field but
@@ -14,17 +15,43 @@ public struct ReportConfig: Sendable, Equatable {
   public var figure: FigureSettings
   /// The experiments, in order, with unique names.
   public var experiments: [ExperimentConfig]
+  /// The figures' colours (`theme`). Default: light.
+  public var theme: FigureTheme = .light
 
   public static let defaultTitle = "Gaussian mixture report"
   public static let defaultFormats: [ImageFormat] = [.png, .pdf]
 }
 
-/// Figure size in inches and PNG resolution (matplotlib's defaults: 6.4 × 4.8 in, 100 dpi).
+/// Figure size in inches, PNG resolution (matplotlib's defaults: 6.4 × 4.8 in, 100 dpi)
+/// and the PNG scales written.
 public struct FigureSettings: Sendable, Equatable {
   public var width = 6.4
   public var height = 4.8
   public var dpi = 100.0
+  /// The PNG scales (`scales`), increasing, distinct, each 1 to 4: scale s multiplies the
+  /// dpi and is written as `name@sx.png` (DocC's naming; `name.png` for 1). Default: `[1]`.
+  public var scales = [1]
   public init() {}
+
+  /// The most scales a figure is written at, and the largest scale.
+  public static let maximumScaleCount = 3
+  public static let scaleRange = 1...4
+}
+
+/// Which colours the figures are drawn in (`theme`): Plotting's light theme, its dark
+/// one, or both (each figure twice, the dark one as `name~dark.png`, DocC's naming).
+public enum FigureTheme: String, Sendable, Equatable, CaseIterable {
+  case light, dark, both
+
+  /// What a run writes: each variant's file-name suffix (`""` or `"~dark"`), its theme,
+  /// and whether it is the dark variant beside a light one.
+  var variants: [(suffix: String, theme: Theme, isDarkVariant: Bool)] {
+    switch self {
+    case .light: [("", .light, false)]
+    case .dark: [("", .dark, false)]
+    case .both: [("", .light, false), ("~dark", .dark, true)]
+    }
+  }
 }
 
 /// One experiment: where its data comes from and how it is fitted and smoothed.
