@@ -164,10 +164,11 @@ struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check an experiment file without running it or writing anything.",
     discussion: """
-      Reads and decodes the file as a run does (every key, type, range and cross-check the
-      decoder makes) and opens each CSV data file; nothing is fitted, drawn or written. Prints
-      'CONFIG: valid (N experiments)' and exits 0, or prints the error a run would print and
-      exits with its code (65 for an invalid file, 74 for one that cannot be read).
+      Reads and decodes the file as a run does (every key, type, range and
+      cross-check of the decoder) and opens each CSV data file; nothing is
+      fitted, drawn or written. Prints 'CONFIG: valid (N experiments)' and
+      exits 0, or prints the error a run would print and exits with its code
+      (65 for an invalid file, 74 for one that cannot be read).
       """)
 
   @Argument(help: "The experiment file (JSON, or YAML for .yaml and .yml).")
@@ -192,7 +193,10 @@ struct Validate: ParsableCommand {
 struct Schema: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print the experiment file's JSON Schema (draft-07), the text of docs/experiment.schema.json.",
-    discussion: "Regenerate the committed copy with: swift run generate-report schema > docs/experiment.schema.json")
+    discussion: """
+      Regenerate the committed copy with
+        swift run generate-report schema > docs/experiment.schema.json
+      """)
 
   func run() throws {
     print(ConfigSchema.text, terminator: "")
