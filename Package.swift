@@ -22,6 +22,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    // YAML experiment files: Yams' node tree keeps each key's and value's line:column.
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // System library: cairo through pkg-config; Debian's libcairo2-dev provides it.
@@ -38,6 +40,7 @@ let package = Package(
       dependencies: [
         "MixtureModels", "Plotting", "CairoRendering",
         .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     .executableTarget(

@@ -100,11 +100,7 @@ enum ExperimentRunner {
             column, bytes: bytes, release: release, missing: missing, delimiter: experiment.delimiter, transform: experiment.transform, file: resolved)
         }
       } catch {
-        throw .io(
-          InputError(
-            file: configFile, position: position,
-            message: "\(path).data.csv \(Echo.quoted(csvPath)) cannot be read (\(error)); the path is relative to the config file's folder"
-          ).description)
+        throw ReportGenerator.unreadableData(csvPath, at: position, experiment: path, configFile: configFile, problem: error)
       }
       let read: CSVColumn
       do {

@@ -106,18 +106,8 @@ public enum ReportGenerator {
   ) throws(ReportError) -> ReportSummary {
     let files = FileAccess()
     let configFile = options.configPath
-    let configBytes: [UInt8]
-    do {
-      configBytes = try files.readBytes(configFile)
-    } catch {
-      throw .io(InputError(file: configFile, position: nil, message: "cannot read the experiment file (\(error)); check the path").description)
-    }
-    var config: ReportConfig
-    do {
-      config = try InputDecoding.config(configBytes, file: configFile)
-    } catch {
-      throw .invalidInput(error)
-    }
+    let (decoded, configBytes) = try load(configFile)
+    var config = decoded
     if let formats = options.formats { config.formats = formats }
     let templatePath = options.templatePath
 
@@ -302,6 +292,61 @@ public enum ReportGenerator {
     try staged.write(results, to: "results.json")
     try staged.commit()
     return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)
+  }
+
+  /// Reads and decodes an experiment file (JSON, or YAML for `.yaml` and `.yml`).
+  /// - Returns: The config and the file's bytes (the report quotes their SHA-256).
+  /// - Throws: ``ReportError/io(_:)`` when the file cannot be read, ``ReportError/invalidInput(_:)``
+  ///   for its first problem.
+  static func load(_ configFile: String) throws(ReportError) -> (ReportConfig, [UInt8]) {
+    let bytes: [UInt8]
+    do {
+      bytes = try FileAccess().readBytes(configFile)
+    } catch {
+      throw .io(InputError(file: configFile, position: nil, message: "cannot read the experiment file (\(error)); check the path").description)
+    }
+    do {
+      return (try InputDecoding.config(bytes, file: configFile), bytes)
+    } catch {
+      throw .invalidInput(error)
+    }
+  }
+
+  /// Checks an experiment file as a run does before it computes anything: the file is read
+  /// and decoded, and every CSV data file must open as a regular file. Nothing is fitted,
+  /// drawn or written (a CSV file's cells are read by the run).
+  /// - Parameter configFile: The experiment file's path.
+  /// - Returns: The decoded config.
+  /// - Throws: The ``ReportError`` a run would stop with, with the same message.
+  public static func validate(_ configFile: String) throws(ReportError) -> ReportConfig {
+    let (config, _) = try load(configFile)
+    let files = FileAccess()
+    for (index, experiment) in config.experiments.enumerated() {
+      guard case .csv(let path, let resolved, _, _, let position) = experiment.data else { continue }
+      do {
+        _ = try files.withMappedFile(resolved) { (_, _) throws(Never) in () }
+      } catch {
+        throw unreadableData(path, at: position, experiment: "experiments[\(index)]", configFile: configFile, problem: error)
+      }
+    }
+    return config
+  }
+
+  /// `examples/iris.json: valid (1 experiment)`: what `validate` prints for a valid file.
+  public static func validLine(_ configFile: String, _ config: ReportConfig) -> String {
+    let n = config.experiments.count
+    return Echo.oneLine("\(configFile): valid (\(n) experiment\(n == 1 ? "" : "s"))")
+  }
+
+  /// The error of a CSV data file that cannot be opened, named at its `data.csv` value.
+  static func unreadableData(_ csvPath: String, at position: SourcePosition, experiment path: String, configFile: String, problem: FileProblem)
+    -> ReportError
+  {
+    .io(
+      InputError(
+        file: configFile, position: position,
+        message: "\(path).data.csv \(Echo.quoted(csvPath)) cannot be read (\(problem)); the path is relative to the config file's folder"
+      ).description)
   }
 
   /// The template from `--template`, or the default one, compiled into the tool

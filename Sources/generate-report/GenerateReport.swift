@@ -24,19 +24,41 @@ enum ExitStatus {
   }
 }
 
+/// The command: `generate-report CONFIG [options]` runs (``Run``, the default subcommand,
+/// so the line is the same as before there were subcommands); `validate` checks a file and
+/// `schema` prints the experiment file's JSON Schema.
 @main
 struct GenerateReport: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "generate-report",
     abstract: "Fit Gaussian mixtures with EM, estimate densities, and write a reproducible HTML report with figures.",
+    usage: """
+      generate-report CONFIG [--output DIR] [--format png,pdf,svg] [--template FILE] [--quiet] [--check] [--force]
+      generate-report validate CONFIG
+      generate-report schema
+      """,
     discussion: """
-      Reads an experiment file (JSON), runs each experiment, and writes the report to
-      output/<config name>/ (or --output): index.html, results.json, figures/ and data/.
-      The report is written aside and moved into place only when the whole run succeeds.
+      Reads an experiment file (JSON, or YAML for .yaml and .yml), runs each
+      experiment, and writes the report to output/<config name>/ (or --output):
+      index.html, results.json, figures/ and data/. The report is written aside
+      and moved into place only when the whole run succeeds.
+
+      Options of a run (the default subcommand; 'generate-report run CONFIG'):
+        -o, --output DIR      The report folder (default: output/<config file
+                              name without extension>).
+        --format png,pdf,svg  Figure formats, comma-separated, overriding the
+                              config's formats.
+        --template FILE       A Mustache template instead of the built-in one.
+        -q, --quiet           Print nothing on success but warnings.
+        --check               Exit 0 if the report folder is what this config,
+                              its data and this version produce, 1 naming
+                              what is stale; writes nothing.
+        --force               Recompute even when the report is up to date.
 
       Exit codes:
-        0   the report was written (or was up to date); with --check, it is up to date
-        1   with --check: the report is stale or missing (the message says why)
+        0   the report was written (or was up to date); validate: the file is valid;
+            --check: the report is up to date
+        1   --check: the report is stale or missing (the message says why)
         64  the command line is wrong
         65  the experiment file or a data file is invalid (the message says where)
         70  an internal failure
@@ -44,9 +66,46 @@ struct GenerateReport: ParsableCommand {
             that generate-report did not write
         129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM (nothing is left half-written)
       """,
-    version: Generator.version)
+    version: Generator.version,
+    subcommands: [Run.self, Validate.self, Schema.self],
+    defaultSubcommand: Run.self)
 
-  @Argument(help: "The experiment file (JSON).")
+  /// Parses and runs like `ParsableCommand.main()`, but a usage error is one line on
+  /// standard error (`error: …; see 'generate-report --help'`), as every other error is,
+  /// rather than the message followed by the usage text.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        // --help and --version.
+        print(fullMessage(for: error))
+        Foundation.exit(code.rawValue)
+      }
+      if !(error is ExitCode) {
+        var message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+        if message.hasSuffix(".") { message.removeLast() }
+        FileHandle.standardError.write(Data("error: \(message); see 'generate-report --help'\n".utf8))
+      }
+      Foundation.exit(code.rawValue)
+    }
+  }
+
+  /// Writes a failed run's one line to standard error and gives its exit code.
+  static func fail(_ error: ReportError) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+    return ExitCode(ExitStatus.code(for: error))
+  }
+}
+
+/// `generate-report CONFIG`: runs the experiments and writes the report.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the experiments and write the report (the default: 'generate-report CONFIG').")
+
+  @Argument(help: "The experiment file (JSON, or YAML for .yaml and .yml).")
   var config: String
 
   @Option(name: .shortAndLong, help: "The report folder (default: output/<config file name without extension>).")
@@ -77,29 +136,6 @@ struct GenerateReport: ParsableCommand {
 
   @Flag(help: "Recompute and rewrite the report even when it is up to date.")
   var force = false
-
-  /// Parses and runs like `ParsableCommand.main()`, but a usage error is one line on
-  /// standard error (`error: …; see 'generate-report --help'`), as every other error is,
-  /// rather than the message followed by the usage text.
-  static func main() {
-    do {
-      var command = try parseAsRoot()
-      try command.run()
-    } catch {
-      let code = exitCode(for: error)
-      if code == .success {
-        // --help and --version.
-        print(fullMessage(for: error))
-        Foundation.exit(code.rawValue)
-      }
-      if !(error is ExitCode) {
-        var message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
-        if message.hasSuffix(".") { message.removeLast() }
-        FileHandle.standardError.write(Data("error: \(message); see 'generate-report --help'\n".utf8))
-      }
-      Foundation.exit(code.rawValue)
-    }
-  }
 
   func validate() throws {
     if let output, output.isEmpty {
@@ -134,8 +170,7 @@ struct GenerateReport: ParsableCommand {
         },
         waiting: { notice in if !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) } })
     } catch {
-      FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-      throw ExitCode(ExitStatus.code(for: error))
+      throw GenerateReport.fail(error)
     }
     if check {
       guard summary.upToDate else {
@@ -148,6 +183,50 @@ struct GenerateReport: ParsableCommand {
     } else if !quiet {
       print("Report: \(summary.indexPath)")
     }
+  }
+}
+
+/// `generate-report validate CONFIG`: the checks a run makes before it computes anything.
+struct Validate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check an experiment file without running it or writing anything.",
+    discussion: """
+      Reads and decodes the file as a run does (every key, type, range and
+      cross-check of the decoder) and opens each CSV data file; nothing is
+      fitted, drawn or written. Prints 'CONFIG: valid (N experiments)' and
+      exits 0, or prints the error a run would print and exits with its code
+      (65 for an invalid file, 74 for one that cannot be read).
+      """)
+
+  @Argument(help: "The experiment file (JSON, or YAML for .yaml and .yml).")
+  var config: String
+
+  func validate() throws {
+    if config.isEmpty {
+      throw ValidationError("Please give the experiment file's path; it cannot be empty.")
+    }
+  }
+
+  func run() throws {
+    do {
+      print(ReportGenerator.validLine(config, try ReportGenerator.validate(config)))
+    } catch {
+      throw GenerateReport.fail(error)
+    }
+  }
+}
+
+/// `generate-report schema`: the experiment file's JSON Schema, as `docs/experiment.schema.json` holds it.
+struct Schema: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the experiment file's JSON Schema (draft-07), the text of docs/experiment.schema.json.",
+    discussion: """
+      Regenerate the committed copy with
+        swift run generate-report schema > docs/experiment.schema.json
+      """)
+
+  func run() throws {
+    print(ConfigSchema.text, terminator: "")
   }
 }
 

@@ -71,9 +71,14 @@ import Testing
     let bytesBefore = try Data(contentsOf: folder.appendingPathComponent("report/results.json"))
     Thread.sleep(forTimeInterval: 0.05)
 
-    let again = clock.now
-    let second = try run(["g.json", "-o", "report"], in: folder)
-    let secondTime = clock.now - again
+    // The fastest of three reuses (the machine is shared: one slow start says nothing).
+    var secondTime = Duration.seconds(1000)
+    var second = (status: Int32(-1), stdout: "", stderr: "")
+    for _ in 0..<3 {
+      let again = clock.now
+      second = try run(["g.json", "-o", "report"], in: folder)
+      secondTime = Swift.min(secondTime, clock.now - again)
+    }
     #expect(second.status == 0)
     #expect(second.stdout == "report: up to date (inputs unchanged since the last run; nothing rewritten; --force recomputes)\n")
     #expect(modificationDates(folder.appendingPathComponent("report")) == before)

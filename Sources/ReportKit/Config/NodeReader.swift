@@ -36,12 +36,19 @@ struct NodeReader {
     InputError(file: file, position: node.position, message: "\(path(key)) \(message)")
   }
 
-  /// Fails on the first member whose key is not in `known`.
-  func rejectUnknownKeys(_ known: [String]) throws(InputError) {
+  /// Fails on the first member whose key is not one of `schemas`' keys (an object that
+  /// may be one of several shapes, as `data`, passes each): with a hint when it is
+  /// another tool's name for one of ours, else a "did you mean", else the known keys.
+  func rejectUnknownKeys(_ schemas: ConfigSchema.ObjectSchema...) throws(InputError) {
+    var known: [String] = []
+    for key in schemas.flatMap(\.keys) where !known.contains(key) { known.append(key) }
+    let place = schemas.first?.place ?? .inside
     for member in members where !known.contains(member.key) {
       let plain = member.key.count <= Echo.limit && member.key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
       var message = plain ? "\(path(member.key)) is not a known key" : "\(path.isEmpty ? "the top level" : path) has the key \(Echo.quoted(member.key)), which is not a known key"
-      if let suggestion = Self.closest(to: member.key, in: known) {
+      if let hint = ConfigSchema.foreignHint(member.key, at: place) {
+        message += "; \(hint)"
+      } else if let suggestion = Self.closest(to: member.key, in: known) {
         message += "; did you mean \"\(suggestion)\"?"
       } else {
         message += "; known keys here: \(known.joined(separator: ", "))"

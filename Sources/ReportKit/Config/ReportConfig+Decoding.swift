@@ -2,7 +2,8 @@ import CairoRendering
 import MixtureModels
 
 extension ReportConfig {
-  /// Parses and validates an experiment file.
+  /// Parses and validates an experiment file: JSON, or YAML when the file name ends in
+  /// `.yaml` or `.yml` (``YAMLReader``; the same tree, so the same messages).
   /// - Parameters:
   ///   - text: The file's contents.
   ///   - file: The file's path as the user gave it: named in messages, and its folder
@@ -11,12 +12,29 @@ extension ReportConfig {
   public static func decode(_ text: String, file: String) throws(InputError) -> ReportConfig {
     let root: JSONNode
     do {
-      root = try JSONParser.parse(text)
+      root = try isYAML(file) ? YAMLReader.parse(text) : JSONParser.parse(text)
     } catch {
       throw InputError(file: file, position: error.position, message: error.message)
     }
+    return try decode(root, file: file)
+  }
+
+  /// Whether `file` names a YAML experiment file (`.yaml` or `.yml`, in any case).
+  public static func isYAML(_ file: String) -> Bool {
+    let name = file.lowercased()
+    return name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+  }
+
+  /// Validates a parsed experiment file.
+  static func decode(_ root: JSONNode, file: String) throws(InputError) -> ReportConfig {
     let top = try NodeReader(root, path: "", file: file, expected: "an object with \"experiments\"")
-    try top.rejectUnknownKeys(["title", "formats", "figure", "theme", "experiments"])
+    try top.rejectUnknownKeys(ConfigSchema.top)
+    // `$schema` is for editors: any string, ignored.
+    if let v = top.value("$schema") {
+      guard case .string = v.kind else {
+        throw top.error("$schema", v, "must be a string (the path or URL of the JSON Schema, for editors), got \(NodeReader.describe(v))")
+      }
+    }
 
     var config = ReportConfig(title: defaultTitle, formats: defaultFormats, figure: FigureSettings(), experiments: [])
     if let title = try top.string("title") { config.title = title }
@@ -105,7 +123,7 @@ extension ReportConfig {
 
   static func decodeFigure(_ node: JSONNode, file: String) throws(InputError) -> FigureSettings {
     let r = try NodeReader(node, path: "figure", file: file)
-    try r.rejectUnknownKeys(["width", "height", "dpi", "scales"])
+    try r.rejectUnknownKeys(ConfigSchema.figure)
     var settings = FigureSettings()
     for (key, limit) in [("width", 50.0), ("height", 50.0)] {
       guard let v = r.value(key) else { continue }
@@ -135,7 +153,7 @@ extension ReportConfig {
 
   static func decodeExperiment(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> ExperimentConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["name", "description", "seed", "rng", "data", "fit", "kde", "writeSamples", "figures", "titles", "boundParameter", "stepEpochs"])
+    try r.rejectUnknownKeys(ConfigSchema.experiment)
     let nameNode = try r.required("name", hint: "add \"name\": \"…\" (it names the experiment's files)")
     guard case .string(let name) = nameNode.kind, !name.allSatisfy(\.isWhitespace) else {
       throw r.error("name", nameNode, "must be a non-empty string, got \(NodeReader.describe(nameNode))")
@@ -290,7 +308,7 @@ extension ReportConfig {
     }
     if let node = r.value("boundParameter") {
       let b = try NodeReader(node, path: r.path("boundParameter"), file: r.file, expected: "an object {\"component\": k}")
-      try b.rejectUnknownKeys(["component"])
+      try b.rejectUnknownKeys(ConfigSchema.boundParameter)
       guard drawn.contains(.bound) else {
         throw r.error("boundParameter", node, "sets up the \"bound\" figure, which this experiment does not draw; \(addAdvice(.bound))")
       }
@@ -323,7 +341,7 @@ extension ReportConfig {
 
   static func decodeData(_ node: JSONNode, path: String, file: String, baseFolder: String) throws(InputError) -> DataSource {
     let r = try NodeReader(node, path: path, file: file, expected: "an object with \"generate\" or \"csv\"")
-    try r.rejectUnknownKeys(["generate", "csv", "column", "columns", "missing", "delimiter", "transform", "label", "labels"])
+    try r.rejectUnknownKeys(ConfigSchema.generatedData, ConfigSchema.csvData)
     switch (r.value("generate"), r.value("csv")) {
     case (.some, .some):
       throw InputError(file: file, position: node.position, message: "\(path) has both \"generate\" and \"csv\"; keep one")
@@ -447,7 +465,7 @@ extension ReportConfig {
 
   /// `{"mean", "sd", "count"}` or `{"mean": [d], "covariance": [[d] × d], "count"}`.
   static func decodeGroup(_ g: NodeReader, item: JSONNode, file: String) throws(InputError) -> GroupSpec {
-    try g.rejectUnknownKeys(["mean", "sd", "covariance", "count"])
+    try g.rejectUnknownKeys(ConfigSchema.group, ConfigSchema.groupVector)
     let meanNode = try g.required("mean", hint: "add \"mean\": a number (or an array of numbers, with \"covariance\")")
     let countNode = try g.required("count", hint: "add \"count\": a whole number ≥ 1")
     let count = try NodeReader.integer(countNode, path: g.path("count"), file: file, in: 1...100_000_000, what: "a whole number from 1 to 100000000")
@@ -478,6 +496,9 @@ extension ReportConfig {
       return GroupSpec(means: means, covariance: covariance, count: count)
     }
     if let covarianceNode = g.value("covariance") {
+      guard case .number = meanNode.kind else {
+        throw g.error("mean", meanNode, "must be an array of numbers (the mean vector, with \"covariance\"), got \(NodeReader.describe(meanNode))")
+      }
       throw g.error("covariance", covarianceNode, "goes with a mean vector (\"mean\": [m1, m2, …]); a one-dimensional group takes \"sd\"")
     }
     let mean = try NodeReader.number(meanNode, path: g.path("mean"), file: file)
@@ -552,7 +573,7 @@ extension ReportConfig {
     fit.dimension = d
     guard let node else { return fit }
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["components", "init", "restarts", "criterion", "covariance", "epochs", "tolerance", "regularization", "workLimit"])
+    try r.rejectUnknownKeys(ConfigSchema.fit)
     if let c = r.value("covariance") { fit.covarianceTypes = try decodeCovarianceTypes(c, path: r.path("covariance"), file: file) }
     if let c = r.value("components") {
       fit.components = try decodeComponents(c, path: r.path("components"), file: file)
@@ -612,7 +633,7 @@ extension ReportConfig {
     let limit = 1...100
     if case .object = node.kind {
       let r = try NodeReader(node, path: path, file: file)
-      try r.rejectUnknownKeys(["from", "to"])
+      try r.rejectUnknownKeys(ConfigSchema.componentRange)
       let fromNode = try r.required("from", hint: "add \"from\": the smallest K to try")
       let from = try NodeReader.integer(fromNode, path: r.path("from"), file: file, in: limit, what: "a whole number from 1 to 100")
       let toNode = try r.required("to", hint: "add \"to\": the largest K to try")
@@ -675,7 +696,7 @@ extension ReportConfig {
       return .random
     case .object:
       let r = try NodeReader(node, path: path, file: file)
-      try r.rejectUnknownKeys(["weights", "means", "sds"])
+      try r.rejectUnknownKeys(ConfigSchema.explicitStart)
       var arrays: [[Double]] = []
       for key in ["weights", "means", "sds"] {
         let v = try r.required(key, hint: "add \"\(key)\": an array of \(k) numbers")
@@ -721,7 +742,7 @@ extension ReportConfig {
     _ node: JSONNode, path: String, file: String, components k: Int, dimension d: Int, type: CovarianceType
   ) throws(InputError) -> InitSpec {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["weights", "means", "covariances"])
+    try r.rejectUnknownKeys(ConfigSchema.explicitStartVector)
     let shape: String
     switch type {
     case .full: shape = "\(k) matrices of \(d) × \(d) (one per component)"
@@ -745,6 +766,14 @@ extension ReportConfig {
     }
     let weightsNode = try r.required("weights", hint: "add \"weights\": an array of \(k) numbers")
     let weights = try numbers(weightsNode, r.path("weights"), count: k, what: "an array of \(k) numbers (one per component)")
+    // As in one dimension: each weight named, before the mixture's own check.
+    for (i, w) in weights.enumerated() where w < 0 {
+      throw InputError(file: file, position: node.position, message: "\(path).weights[\(i)] must be ≥ 0, got \(w)")
+    }
+    let total = weights.reduce(0, +)
+    guard abs(total - 1) <= 1e-9 else {
+      throw InputError(file: file, position: node.position, message: "\(path).weights must sum to 1, got \(total)")
+    }
     let meansNode = try r.required("means", hint: "add \"means\": \(k) arrays of \(d) numbers")
     var means: [[Double]] = []
     for (j, item) in try list(meansNode, r.path("means"), count: k, what: "\(k) arrays of \(d) numbers (one mean per component)").enumerated() {
@@ -798,7 +827,7 @@ extension ReportConfig {
 
   static func decodeKDE(_ node: JSONNode, path: String, file: String) throws(InputError) -> KDEConfig {
     let r = try NodeReader(node, path: path, file: file)
-    try r.rejectUnknownKeys(["bandwidth", "adjust", "gridSize", "cut", "method", "fitCurve"])
+    try r.rejectUnknownKeys(ConfigSchema.kde)
     var kde = KDEConfig()
     if let b = r.value("bandwidth") {
       switch b.kind {

@@ -31,13 +31,20 @@ package enum Interruption {
     // A closed pipe on standard output (`generate-report … | head -1`) must not kill the
     // run mid-way: writes then fail quietly and the report is still written.
     signal(SIGPIPE, SIG_IGN)
+    // Dispatch registers a source with the kernel on its own thread, after resume(); until
+    // then the ignored signal would be lost (a loaded machine showed it: a SIGHUP right
+    // after start was dropped and the run went on). So wait for every registration.
+    let registered = DispatchGroup()
     for number in [SIGINT, SIGTERM, SIGHUP] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler { stop(signal: number) }
+      registered.enter()
+      source.setRegistrationHandler { registered.leave() }
       source.resume()
       sources.append(source)
     }
+    _ = registered.wait(timeout: .now() + 10)
   }
 
   /// Runs every registered cleanup and exits; never returns.
