@@ -38,8 +38,9 @@ enum HTMLReport {
   }
 
   /// The rendered page.
-  static func render(template: MustacheTemplate, header: Header, experiments: [[String: Any]]) -> String {
+  static func render(template: MustacheTemplate, header: Header, experiments: [[String: Any]], embedded: Bool = false) -> String {
     let context: [String: Any] = [
+      "embedded": embedded,
       "title": header.title,
       "generatorName": Generator.name,
       "generatorVersion": Generator.version,
@@ -152,7 +153,7 @@ enum HTMLReport {
       // The selection figure sits beside its table; the grid has the others.
       "figures": zip(figures, figureContexts).filter { $0.0.id != "selection" }.map(\.1),
       "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
-      "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
+      "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1, "path": $0.1] },
     ]
   }
 

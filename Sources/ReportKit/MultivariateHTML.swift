@@ -139,7 +139,7 @@ extension HTMLReport {
         : "The per-sample CSV is not written for more than \(Display.count(ExperimentConfig.samplesLimit)) points; set \"writeSamples\": true in the experiment to write its \(Display.count(n)) rows.",
       "figures": zip(figures, figureContexts).filter { $0.0.id != "selection" }.map(\.1),
       "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
-      "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1] },
+      "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1, "path": $0.1] },
     ]
   }
 

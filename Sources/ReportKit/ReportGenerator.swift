@@ -14,6 +14,10 @@ public struct ReportOptions: Sendable {
   public var formats: [ImageFormat]?
   /// A Mustache template overriding the built-in one (`templates/report.html`).
   public var templatePath: String?
+  /// The pages to write, overriding the config's `report` (`--report`).
+  public var pages: [ReportPage]?
+  /// Inline every file into `index.html`, overriding the config's `embed` (`--embed`).
+  public var embed: Bool?
   /// Recompute even when the output folder is up to date (`--force`).
   public var force = false
   /// Only say whether the output folder is up to date (`--check`); write nothing.
@@ -109,6 +113,8 @@ public enum ReportGenerator {
     let (decoded, configBytes) = try load(configFile)
     var config = decoded
     if let formats = options.formats { config.formats = formats }
+    if let pages = options.pages { config.pages = pages }
+    if let embed = options.embed { config.embed = embed }
     let templatePath = options.templatePath
 
     let configName = URL(fileURLWithPath: configFile).lastPathComponent
@@ -126,7 +132,9 @@ public enum ReportGenerator {
     // already holds exactly that, nothing is recomputed or rewritten.
     func provenance() -> Provenance {
       var p = Provenance(
-        inputs: [], generatorVersion: Generator.version, formats: config.formats.map(\.rawValue), sourceDateEpoch: options.sourceDateEpoch)
+        inputs: [], generatorVersion: Generator.version,
+        formats: config.formats.map(\.rawValue) + config.pages.map { "page:\($0.rawValue)" } + (config.embed ? ["embed"] : []),
+        sourceDateEpoch: options.sourceDateEpoch)
       p.inputs.append(.init(what: "the experiment file \(configName)", shownPath: configName, sha256: SHA256.hexDigest(configBytes)))
       if let templatePath {
         let name = URL(fileURLWithPath: templatePath).lastPathComponent
@@ -281,17 +289,20 @@ public enum ReportGenerator {
       lines.append(line)
     }
 
-    let html = HTMLReport.render(
-      template: template,
-      header: HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes)),
-      experiments: contexts)
-    try staged.write(html, to: "index.html")
+    let header = HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes))
+    if config.pages.contains(.html) {
+      let pageContexts = config.embed ? Embedding.inline(contexts) { staged.contents(of: $0) } : contexts
+      try staged.write(HTMLReport.render(template: template, header: header, experiments: pageContexts, embedded: config.embed), to: "index.html")
+    }
+    if config.pages.contains(.markdown) {
+      try staged.write(MarkdownReport.render(header: header, experiments: contexts), to: "index.md")
+    }
     // results.json last: its manifest lists every file the run wrote, itself included.
     let results = try ResultsDocument.json(
       title: config.title, experiments: entries, files: staged.manifest(adding: "results.json"), inputs: provenance().json, hashes: staged.hashes, sizes: staged.sizes)
     try staged.write(results, to: "results.json")
     try staged.commit()
-    return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/index.html", experiments: lines)
+    return ReportSummary(outputFolder: outputFolder, indexPath: "\(outputFolder)/\(config.pages.contains(.html) ? "index.html" : "index.md")", experiments: lines)
   }
 
   /// Reads and decodes an experiment file (JSON, or YAML for `.yaml` and `.yml`).

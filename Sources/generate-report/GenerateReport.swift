@@ -54,6 +54,9 @@ struct GenerateReport: ParsableCommand {
                               its data and this version produce, 1 naming
                               what is stale; writes nothing.
         --force               Recompute even when the report is up to date.
+        --report html,markdown
+                              The pages to write (index.html, index.md).
+        --embed               One self-contained index.html.
 
       Exit codes:
         0   the report was written (or was up to date); validate: the file is valid;
@@ -137,6 +140,23 @@ struct Run: ParsableCommand {
   @Flag(help: "Recompute and rewrite the report even when it is up to date.")
   var force = false
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The pages to write, comma-separated, overriding the config's report.", valueName: "html,markdown"),
+    transform: { value in
+      try value.split(separator: ",").map { part in
+        let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let page = ReportPage(rawValue: name) else {
+          throw ValidationError("Unknown page \"\(part)\"; please use html or markdown, separated by commas.")
+        }
+        return page
+      }
+    })
+  var report: [ReportPage]?
+
+  @Flag(help: "Write one self-contained index.html (every figure and data file inlined).")
+  var embed = false
+
   func validate() throws {
     if let output, output.isEmpty {
       throw ValidationError("Please give a folder after --output, e.g. --output report; it cannot be empty.")
@@ -155,6 +175,8 @@ struct Run: ParsableCommand {
       configPath: config, outputFolder: output, formats: format, templatePath: template,
       sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
     options.force = force
+    options.pages = report
+    if embed { options.embed = true }
     options.checkOnly = check
     Interruption.install()
     let summary: ReportSummary
@@ -231,3 +253,4 @@ struct Schema: ParsableCommand {
 }
 
 extension ImageFormat: ExpressibleByArgument {}
+extension ReportPage: ExpressibleByArgument {}

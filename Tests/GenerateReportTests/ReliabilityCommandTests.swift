@@ -51,11 +51,14 @@ private func start(_ arguments: [String], in folder: URL) throws -> Process {
   return process
 }
 
-/// Waits (up to 30 s) until `condition` holds.
+/// Waits (up to 30 s) until `condition` holds, polling every 10 ms in real time. It blocks
+/// its thread rather than awaiting: a task asleep on a cooperative pool that other tests keep
+/// busy can wake too late and miss a staging folder's whole life (seen in full runs).
 private func eventually(_ condition: () -> Bool) async throws -> Bool {
-  for _ in 0..<300 {
+  let deadline = ContinuousClock.now + .seconds(30)
+  while ContinuousClock.now < deadline {
     if condition() { return true }
-    try await Task.sleep(for: .milliseconds(100))
+    usleep(10_000)
   }
   return condition()
 }

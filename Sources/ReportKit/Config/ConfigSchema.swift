@@ -187,6 +187,12 @@ public enum ConfigSchema {
         oneOf(
           FigureTheme.allCases.map(\.rawValue), "Light figures, dark ones under the plain names, or both (dark ones as name~dark.*).",
           default: FigureTheme.light.rawValue)),
+      Property(
+        "report",
+        array(
+          oneOf(ReportPage.allCases.map(\.rawValue)), "The pages to write: index.html, index.md (GitHub-flavoured Markdown), or both.",
+          minItems: 1, unique: true, default: .array([.string("html")]))),
+      Property("embed", Value(kind: .boolean, description: "One self-contained index.html: every figure and data file inlined as a data URI.", defaultValue: .bool(false))),
       Property("experiments", required: true, array(object(experiment), "The experiments, run in order.", minItems: 1)),
     ])
 

@@ -41,6 +41,31 @@ extension ReportConfig {
     if let formats = top.value("formats") { config.formats = try decodeFormats(formats, file: file) }
     if let figure = top.value("figure") { config.figure = try decodeFigure(figure, file: file) }
     if let theme = top.value("theme") { config.theme = try decodeTheme(theme, file: file) }
+    if let node = top.value("report") {
+      let names = ReportPage.allCases.map(\.rawValue)
+      guard case .array(let items) = node.kind, !items.isEmpty else {
+        throw top.error("report", node, "must be a non-empty array of \"html\" and \"markdown\", got \(NodeReader.describe(node))")
+      }
+      var pages: [ReportPage] = []
+      for (i, item) in items.enumerated() {
+        guard case .string(let s) = item.kind, let page = ReportPage(rawValue: s) else {
+          throw InputError(
+            file: file, position: item.position,
+            message: "report[\(i)] must be \"html\" or \"markdown\", got \(NodeReader.describe(item))\(NodeReader.suggestion(item, among: names))")
+        }
+        guard !pages.contains(page) else {
+          throw InputError(file: file, position: item.position, message: "report[\(i)] \"\(s)\" is listed twice; list each page once")
+        }
+        pages.append(page)
+      }
+      config.pages = pages
+    }
+    if let node = top.value("embed") {
+      guard case .bool(let embed) = node.kind else {
+        throw top.error("embed", node, "must be true (one self-contained index.html) or false, got \(NodeReader.describe(node))")
+      }
+      config.embed = embed
+    }
 
     let experiments = try top.required("experiments", hint: "add \"experiments\": [{\"name\": …, \"data\": …}]")
     guard case .array(let items) = experiments.kind, !items.isEmpty else {

@@ -17,6 +17,11 @@ public struct ReportConfig: Sendable, Equatable {
   public var experiments: [ExperimentConfig]
   /// The figures' colours (`theme`). Default: light.
   public var theme: FigureTheme = .light
+  /// The report pages to write (`report`): `index.html`, `index.md`, or both. Default HTML.
+  public var pages: [ReportPage] = [.html]
+  /// Whether `index.html` inlines every figure and data file (`embed`), so the one file is
+  /// the whole report.
+  public var embed = false
 
   public static let defaultTitle = "Gaussian mixture report"
   public static let defaultFormats: [ImageFormat] = [.png, .pdf]
@@ -40,6 +45,11 @@ public struct FigureSettings: Sendable, Equatable {
 
 /// Which colours the figures are drawn in (`theme`): Plotting's light theme, its dark
 /// one, or both (each figure twice, the dark one as `name~dark.png`, DocC's naming).
+/// A report page format.
+public enum ReportPage: String, Sendable, Equatable, CaseIterable {
+  case html, markdown
+}
+
 public enum FigureTheme: String, Sendable, Equatable, CaseIterable {
   case light, dark, both
 

@@ -122,6 +122,12 @@ final class ReportFolder {
     sizes[relativePath] = bytes.count
   }
 
+  /// The bytes written to `relativePath` (read back from the staging folder).
+  func contents(of relativePath: String) -> [UInt8]? {
+    guard written.contains(relativePath), let data = FileManager.default.contents(atPath: staging + "/" + relativePath) else { return nil }
+    return [UInt8](data)
+  }
+
   /// Writes UTF-8 `text` to `relativePath` inside the report.
   func write(_ text: String, to relativePath: String) throws(ReportError) {
     try write(Array(text.utf8), to: relativePath)
