@@ -142,7 +142,7 @@ enum EMFigures {
     let k = run.fitted.componentCount
     let coloring = ResponsibilityColoring(components: k, palette: Color.cycle)
     let count = o.data.count
-    let shown = count <= stepMarkLimit ? Array(0..<count) : (0..<stepMarkLimit).map { $0 * count / stepMarkLimit }
+    let shown = MultivariateFigures.shown(count, limit: stepMarkLimit)
     let jitter = shown.map { i in 0.15 + 0.7 * (Double(i) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1) }
     let xs = shown.map { o.data[$0] }
     let grid = o.grid
@@ -222,7 +222,7 @@ enum EMFigures {
     let k = run.fitted.componentCount
     let n = o.sample.count
     let coloring = ResponsibilityColoring(components: k, palette: Color.categorical)
-    let idx = n <= stepMarkLimit ? Array(0..<n) : (0..<stepMarkLimit).map { $0 * n / stepMarkLimit }
+    let idx = MultivariateFigures.shown(n, limit: stepMarkLimit)
     let xs = idx.map { o.sample.values[$0] }, ys = idx.map { o.sample.values[n + $0] }
     func padded(_ v: [Double]) -> ClosedRange<Double>? {
       guard let a = v.min(), let b = v.max(), a < b else { return nil }

@@ -28,8 +28,8 @@ enum MultivariateFigures {
   }
 
   /// The indices of the points drawn: all, or `markLimit` evenly spaced.
-  static func shown(_ n: Int) -> [Int] {
-    n <= markLimit ? Array(0..<n) : (0..<markLimit).map { $0 * n / markLimit }
+  static func shown(_ n: Int, limit: Int = markLimit) -> [Int] {
+    n <= limit ? Array(0..<n) : (0..<limit).map { $0 * n / limit }
   }
 
   static func subsampleText(_ n: Int) -> String {

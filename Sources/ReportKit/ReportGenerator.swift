@@ -130,7 +130,9 @@ public enum ReportGenerator {
     // What the report is made from (hashing the data files: done only when there is a
     // previous report to compare with, or once the run has read them). When the folder
     // already holds exactly that, nothing is recomputed or rewritten.
+    var computed: Provenance?
     func provenance() -> Provenance {
+      if let computed { return computed }
       var p = Provenance(
         inputs: [], generatorVersion: Generator.version,
         formats: config.formats.map(\.rawValue) + config.pages.map { "page:\($0.rawValue)" } + (config.embed ? ["embed"] : []),
@@ -146,6 +148,7 @@ public enum ReportGenerator {
             .init(what: "experiments[\(index)].data.csv \(Echo.quoted(path))", shownPath: path, sha256: Provenance.digest(of: resolved, files: files)))
         }
       }
+      computed = p
       return p
     }
     if options.checkOnly || !options.force {

@@ -33,7 +33,6 @@ public enum SHA256 {
     )
     var tail: [UInt8] = []
     var count: UInt64 = 0
-    let schedule = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
 
     mutating func update(_ buffer: UnsafeBufferPointer<UInt8>) {
       guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
@@ -57,7 +56,6 @@ public enum SHA256 {
 
     /// The digest; the hasher is spent.
     mutating func finish() -> [UInt8] {
-      defer { schedule.deallocate() }
       // 0x80, zeros to 56 mod 64, and the bit length (big-endian).
       var last = tail
       last.append(0x80)
@@ -77,6 +75,13 @@ public enum SHA256 {
     }
 
     mutating func compress(_ block: UnsafePointer<UInt8>) {
+      // The message schedule on the stack, read without bounds checks.
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+        compress(block, schedule: schedule)
+      }
+    }
+
+    private mutating func compress(_ block: UnsafePointer<UInt8>, schedule: UnsafeMutableBufferPointer<UInt32>) {
       for t in 0..<16 {
         schedule[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
       }
@@ -97,7 +102,7 @@ public enum SHA256 {
       }
       h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
-}
+  }
 
   /// Lowercase hex of a digest.
   static func hex(_ digest: [UInt8]) -> String {
@@ -116,15 +121,9 @@ public enum SHA256 {
   /// - Returns: 64 lowercase hex digits.
   public static func hexDigest<Bytes: Sequence>(_ bytes: Bytes) -> String
   where Bytes.Element == UInt8 {
-    let digits: [Character] = Array("0123456789abcdef")
-    var result = ""
-    result.reserveCapacity(64)
-    for byte in hash(bytes) {
-      result.append(digits[Int(byte >> 4)])
-      result.append(digits[Int(byte & 0x0F)])
-    }
-    return result
+    hex(hash(bytes))
   }
+
 
   private static let roundConstants: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5,

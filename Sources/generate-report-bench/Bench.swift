@@ -30,6 +30,25 @@ func median<T>(_ repeats: Int, _ body: () throws -> T) rethrows -> (seconds: Dou
 }
 
 /// The median.
+/// Seconds per EM iteration as compare.py times scikit-learn: (median fit of N − median fit
+/// of 1) / (N − 1), long and short fits alternating so a busy spell falls on both; a fit of N
+/// sweeps the data N + 1 times, so the fixed cost is the fit of 1 less two sweeps.
+func perIterationTiming<Model>(
+  iterations: Int, repeats: Int, fit: (Int) throws -> EMRun<Model>
+) throws -> (perIteration: Double, fitSeconds: Double, fixedSeconds: Double, result: EMRun<Model>, long: [Double], short: [Double]) {
+  var long: [Double] = [], short: [Double] = []
+  func once() throws -> EMRun<Model> {
+    let (longSeconds, longResult) = try median(1) { try fit(iterations) }
+    long.append(longSeconds)
+    short.append(try median(1) { try fit(1) }.seconds)
+    return longResult
+  }
+  var result = try once()
+  for _ in 1..<max(1, repeats) { result = try once() }
+  let perIteration = (middle(long) - middle(short)) / Double(iterations - 1)
+  return (perIteration, middle(long), middle(short) - 2 * perIteration, result, long, short)
+}
+
 func middle(_ values: [Double]) -> Double {
   let sorted = values.sorted()
   return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -91,18 +110,10 @@ struct EM: ParsableCommand {
     // scikit-learn: per iteration = (median(fit of N) − median(fit of 1)) / (N − 1), the
     // rest is the fit's fixed cost. Long and short fits alternate, so a busy spell on the
     // machine falls on both.
-    var long: [Double] = [], short: [Double] = []
-    var result: EMResult?
-    for _ in 0..<max(1, repeats) {
-      let (longSeconds, longResult) = try median(1) { try fit(iterations) }
-      long.append(longSeconds)
-      result = longResult
-      short.append(try median(1) { try fit(1) }.seconds)
-    }
-    let perIteration = (middle(long) - middle(short)) / Double(iterations - 1)
+    let t = try perIterationTiming(iterations: iterations, repeats: repeats, fit: fit)
     printJSON([
-      ("secondsPerIteration", perIteration), ("fitSeconds", middle(long)),
-      ("fixedSeconds", middle(short) - 2 * perIteration), ("logLikelihood", result!.finalLogLikelihood),
+      ("secondsPerIteration", t.perIteration), ("fitSeconds", t.fitSeconds),
+      ("fixedSeconds", t.fixedSeconds), ("logLikelihood", t.result.finalLogLikelihood),
     ])
   }
 }
@@ -149,23 +160,13 @@ struct EMMulti: ParsableCommand {
     func fit(_ epochs: Int) throws -> EMRun<MultivariateMixture> {
       try MultivariateEM.fit(sample, from: initial, options: EMOptions(maxEpochs: epochs, tolerance: 0, regularization: regularization, threads: threads))
     }
-    // As `em`: per iteration = (median(fit of N) − median(fit of 1)) / (N − 1); a fit of N
-    // sweeps the data N + 1 times, so the fixed cost (the data check and the variances,
-    // copies of the columns) is the fit of 1 less two sweeps.
-    var long: [Double] = [], short: [Double] = []
-    var result: EMRun<MultivariateMixture>?
-    for _ in 0..<max(1, repeats) {
-      let (longSeconds, longResult) = try median(1) { try fit(iterations) }
-      long.append(longSeconds)
-      result = longResult
-      short.append(try median(1) { try fit(1) }.seconds)
-    }
-    let perIteration = (middle(long) - middle(short)) / Double(iterations - 1)
+    // As `em` (the fixed cost: the data check and the variances, copies of the columns).
+    let t = try perIterationTiming(iterations: iterations, repeats: repeats, fit: fit)
     printJSON([
-      ("secondsPerIteration", perIteration), ("fitSeconds", middle(long)),
-      ("fixedSeconds", middle(short) - 2 * perIteration), ("logLikelihood", result!.finalLogLikelihood),
-      ("epochs", result!.epochs.count), ("count", sample.count), ("dimension", sample.dimension),
-      ("longRuns", long), ("shortRuns", short),
+      ("secondsPerIteration", t.perIteration), ("fitSeconds", t.fitSeconds),
+      ("fixedSeconds", t.fixedSeconds), ("logLikelihood", t.result.finalLogLikelihood),
+      ("epochs", t.result.epochs.count), ("count", sample.count), ("dimension", sample.dimension),
+      ("longRuns", t.long), ("shortRuns", t.short),
     ])
   }
 }

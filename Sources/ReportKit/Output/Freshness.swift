@@ -120,7 +120,7 @@ enum Freshness: Equatable {
     }
     // The files themselves: each one the report lists must be there with its size (a
     // size is read without reading the file; the SHA-256 in fileHashes is for readers).
-    if case .object(let sizes) = member(top, "fileSizes")?.kind, case .object(let hashes) = member(top, "fileHashes")?.kind {
+    if case .object(let sizes) = member(top, "fileSizes")?.kind {
       for entry in sizes {
         guard case .number(let size, _) = entry.value.kind else { continue }
         let attributes = try? FileManager.default.attributesOfItem(atPath: folder + "/" + entry.key)
@@ -130,24 +130,11 @@ enum Freshness: Equatable {
         }
         if actual != size { reasons.append("\(entry.key) was modified") }
       }
-      // And nothing else: a file the report did not write makes the folder not the report.
-      let listed = Set(hashes.map(\.key) + ["results.json"])
-      let folders = Set(listed.flatMap { path in
-        let parts = path.split(separator: "/").dropLast()
-        return parts.indices.map { parts[...$0].joined(separator: "/") }
-      })
-      if let walker = FileManager.default.enumerator(atPath: folder) {
-        for case let relative as String in walker {
-          var isFolder: ObjCBool = false
-          guard FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder) else { continue }
-          if isFolder.boolValue ? !folders.contains(relative) : !listed.contains(relative) {
-            reasons.append("\(relative)\(isFolder.boolValue ? "/" : "") is not part of the report")
-          }
-        }
-      }
     } else {
-      reasons.append("\(folder)/results.json records no file hashes (written by an older version)")
+      reasons.append("\(folder)/results.json records no file sizes (written by an older version)")
     }
+    // And nothing else: the rule a run uses before it replaces the folder.
+    if let foreign = ReportFolder.foreignFile(in: folder) { reasons.append("\(foreign.path) is not part of the report") }
     return reasons.isEmpty ? .upToDate : .stale(reasons)
   }
 }
