@@ -1,17 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The numerical kernels (EM's fused pass, KDE binning, vectorised exp and log) are
-// compiled with optimisation even in debug builds, where unoptimised SIMD code runs a
-// hundred times slower and would make the tests crawl, and for the building machine's
-// vector instructions (FMA, AVX2, AVX-512). Results do not depend on the instructions:
-// the kernels use only IEEE operations with explicit fused multiply-adds, in a fixed order.
-#if arch(x86_64)
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "native"])]
-#else
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
-#endif
-
 let package = Package(
   name: "generate-report",
   // Synchronization's Atomic (the EM pass hands out chunks to threads with it).
@@ -32,7 +21,7 @@ let package = Package(
       pkgConfig: "cairo",
       providers: [.apt(["libcairo2-dev"])]
     ),
-    .target(name: "MixtureModels", swiftSettings: kernelSettings),
+    .target(name: "MixtureModels"),
     .target(name: "Plotting"),
     .target(name: "CairoRendering", dependencies: ["CCairo", "Plotting"]),
     .target(

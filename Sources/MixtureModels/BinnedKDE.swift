@@ -133,8 +133,7 @@ enum BinnedKDE {
         var sum = Vector8()
         var t = 0
         while t + 8 <= b.count {
-          sum = sum.addingProduct(
-            pa.loadUnaligned(fromByteOffset: t * 8, as: Vector8.self), pb.loadUnaligned(fromByteOffset: t * 8, as: Vector8.self))
+          sum = sum + pa.loadUnaligned(fromByteOffset: t * 8, as: Vector8.self) * pb.loadUnaligned(fromByteOffset: t * 8, as: Vector8.self)
           t += 8
         }
         var total = Statistics.lanes(sum)

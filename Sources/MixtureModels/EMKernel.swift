@@ -227,7 +227,7 @@ private struct ChunkWork: @unchecked Sendable {
             let rd = r * d
             mass += r
             first += rd
-            second = second.addingProduct(rd, d)
+            second = second + rd * d
           }
           accumulators[j] += mass
           accumulators[k + j] += first

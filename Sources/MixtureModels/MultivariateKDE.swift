@@ -104,8 +104,8 @@ public struct MultivariateKDE: Sendable {
                 var q = Vector8()
                 for a in 0..<d {
                   var t = Vector8()
-                  for c in 0...a { t = t.addingProduct(e[c], l[a * d + c]) }
-                  q = q.addingProduct(t, t)
+                  for c in 0...a { t = t + e[c] * l[a * d + c] }
+                  q = q + t * t
                 }
                 var k = VectorMath.expOfNonPositive(-0.5 * q)
                 if lanes < 8 { for lane in lanes..<8 { k[lane] = 0 } }

@@ -161,13 +161,13 @@ struct MultivariateChunk: @unchecked Sendable {
               for a in 0..<d {
                 var t = Vector8()
                 let row = l + a * d
-                for p in 0...a { t = t.addingProduct(e[p], row[p]) }
-                q = q.addingProduct(t, t)
+                for p in 0...a { t = t + e[p] * row[p] }
+                q = q + t * t
               }
             } else {
               for a in 0..<d {
                 let t = (xs[a * blockSize + v] - Vector8(repeating: m[a])) * l[a * d + a]
-                q = q.addingProduct(t, t)
+                q = q + t * t
               }
             }
             let term = logNorms[j] - 0.5 * q
@@ -219,12 +219,12 @@ struct MultivariateChunk: @unchecked Sendable {
               var t = 1 + d
               for a in 0..<d {
                 for b in 0...a {
-                  acc[t] = acc[t].addingProduct(y[a], e[b])
+                  acc[t] = acc[t] + y[a] * e[b]
                   t += 1
                 }
               }
             } else {
-              for a in 0..<d { acc[1 + d + a] = acc[1 + d + a].addingProduct(y[a], e[a]) }
+              for a in 0..<d { acc[1 + d + a] = acc[1 + d + a] + y[a] * e[a] }
             }
           }
         }
@@ -299,13 +299,13 @@ enum FixedDimensionChunk<let D: Int> {
               for a in 0..<D { e[a] = x[a] - Vector8(repeating: m[a]) }
               for a in 0..<D {
                 var t = Vector8()
-                for p in 0..<(a + 1) { t = t.addingProduct(e[p], l[a * D + p]) }
-                q = q.addingProduct(t, t)
+                for p in 0..<(a + 1) { t = t + e[p] * l[a * D + p] }
+                q = q + t * t
               }
             } else {
               for a in 0..<D {
                 let t = (x[a] - Vector8(repeating: m[a])) * l[a * D + a]
-                q = q.addingProduct(t, t)
+                q = q + t * t
               }
             }
             let term = logNorms[j] - 0.5 * q
@@ -372,7 +372,7 @@ enum FixedDimensionChunk<let D: Int> {
                 first[a] += re[a]
               }
               for a in 0..<D {
-                for b in 0..<(a + 1) { second[a][b] = second[a][b].addingProduct(re[a], e[b]) }
+                for b in 0..<(a + 1) { second[a][b] = second[a][b] + re[a] * e[b] }
               }
             }
             var t = 1 + D
@@ -392,7 +392,7 @@ enum FixedDimensionChunk<let D: Int> {
                 let e = xs[a * blockSize + v] - centre[a]
                 let re = r * e
                 first[a] += re
-                squares[a] = squares[a].addingProduct(re, e)
+                squares[a] = squares[a] + re * e
               }
             }
             for a in 0..<D { acc[1 + D + a] += squares[a] }
@@ -445,7 +445,7 @@ enum FixedDimensionChunk<let D: Int> {
       guard full else {
         for a in 0..<D {
           var square = Vector8()
-          for v in 0..<vectors { square = square.addingProduct(re[a * blockSize + v], e[a * blockSize + v]) }
+          for v in 0..<vectors { square = square + re[a * blockSize + v] * e[a * blockSize + v] }
           acc[1 + D + a] += square
         }
         continue
@@ -455,7 +455,7 @@ enum FixedDimensionChunk<let D: Int> {
         var row = InlineArray<D, Vector8>(repeating: Vector8())
         for v in 0..<vectors {
           let rea = re[a * blockSize + v]
-          for b in 0..<(a + 1) { row[b] = row[b].addingProduct(rea, e[b * blockSize + v]) }
+          for b in 0..<(a + 1) { row[b] = row[b] + rea * e[b * blockSize + v] }
         }
         for b in 0..<(a + 1) {
           acc[t] += row[b]

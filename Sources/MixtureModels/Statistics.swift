@@ -137,7 +137,7 @@ public enum Statistics {
       a1 += x1
       a2 += x2
       a3 += x3
-      check = check.addingProduct(x0, 0).addingProduct(x1, 0).addingProduct(x2, 0).addingProduct(x3, 0)
+      check = (((check + x0 * 0) + x1 * 0) + x2 * 0) + x3 * 0
       i += 32
     }
     var tail = 0.0
@@ -162,8 +162,8 @@ public enum Statistics {
       let d0 = load(base!, i) - c, d1 = load(base!, i + 8) - c
       f0 += d0
       f1 += d1
-      s0 = s0.addingProduct(d0, d0)
-      s1 = s1.addingProduct(d1, d1)
+      s0 = s0 + d0 * d0
+      s1 = s1 + d1 * d1
       i += 16
     }
     var first = 0.0
@@ -171,7 +171,7 @@ public enum Statistics {
     while i < n {
       let d = base![i] - centre
       first += d
-      second = second.addingProduct(d, d)
+      second = second + d * d
       i += 1
     }
     return (lanes(f0 + f1) + first, lanes(s0 + s1) + second)

@@ -5,8 +5,10 @@ public typealias Vector8 = SIMD8<Double>
 ///
 /// glibc's scalar `exp` and `log` run at about a third of a gigaop per second, and EM
 /// spends nearly all its time in them. These are branch-free, work on eight lanes at
-/// once, and use only IEEE operations (fused multiply-adds included) in a fixed order,
-/// so every machine computes the same bits. The tests check them against the C library
+/// once, and use only IEEE additions, multiplications and divisions in a fixed order,
+/// never a fused multiply-add: without one, code built for any x86-64 or ARM processor
+/// computes the same bits, and no build needs processor-specific flags (a fused
+/// multiply-add on a processor without one is a slow library call). The tests check them against the C library
 /// over the whole range, edges included.
 public enum VectorMath {
   /// `exp` of each lane, within 1 ulp of the correctly rounded result for normal
@@ -56,31 +58,31 @@ public enum VectorMath {
   @usableFromInline @_transparent
   static func reduce(_ x: Vector8, shifter: Double) -> (t: Vector8, r: Vector8) {
     let shift = Vector8(repeating: shifter)
-    let t = shift.addingProduct(x, Vector8(repeating: 1.442_695_040_888_963_4))
+    let t = shift + x * Vector8(repeating: 1.442_695_040_888_963_4)
     let n = t - shift
-    // ln 2 = high + low, high the double nearest ln 2.
-    var r = x.addingProduct(n, Vector8(repeating: -0.693_147_180_559_945_29))
-    r = r.addingProduct(n, Vector8(repeating: -2.319_046_813_846_299_6e-17))
-    return (t, r)
+    // ln 2 = high + low (fdlibm's split): high has 32 significant bits, so n · high is
+    // exact for |n| < 2²¹ and x − n · high is exact (the two are within a factor of two
+    // of each other, Sterbenz); only the small n · low term is rounded.
+    let high = x - n * Vector8(repeating: 6.931_471_803_691_238_164_90e-01)
+    return (t, high - n * Vector8(repeating: 1.908_214_929_270_587_700_02e-10))
   }
 
   /// `exp(r)` for `|r| ≤ ln 2 / 2`: the degree-11 Chebyshev fit (mpmath's `chebyfit`),
-  /// whose error, 4.5 · 10⁻¹⁸ relative, is below 2⁻⁵⁷; Horner form with fused
-  /// multiply-adds.
+  /// whose error, 4.5 · 10⁻¹⁸ relative, is below 2⁻⁵⁷; Horner form.
   @usableFromInline @_transparent
   static func polynomial(_ r: Vector8) -> Vector8 {
     var p = Vector8(repeating: 2.511_003_760_596_377_7e-08)
-    p = Vector8(repeating: 2.763_263_963_904_103e-07).addingProduct(p, r)
-    p = Vector8(repeating: 2.755_724_091_857_897e-06).addingProduct(p, r)
-    p = Vector8(repeating: 2.480_148_548_232_849_4e-05).addingProduct(p, r)
-    p = Vector8(repeating: 1.984_126_989_004_711_3e-04).addingProduct(p, r)
-    p = Vector8(repeating: 1.388_888_895_231_477_5e-03).addingProduct(p, r)
-    p = Vector8(repeating: 8.333_333_333_319_601e-03).addingProduct(p, r)
-    p = Vector8(repeating: 4.166_666_666_648_81e-02).addingProduct(p, r)
-    p = Vector8(repeating: 1.666_666_666_666_668e-01).addingProduct(p, r)
-    p = Vector8(repeating: 5.000_000_000_000_019e-01).addingProduct(p, r)
-    p = Vector8(repeating: 1).addingProduct(p, r)
-    return Vector8(repeating: 1).addingProduct(p, r)
+    p = Vector8(repeating: 2.763_263_963_904_103e-07) + p * r
+    p = Vector8(repeating: 2.755_724_091_857_897e-06) + p * r
+    p = Vector8(repeating: 2.480_148_548_232_849_4e-05) + p * r
+    p = Vector8(repeating: 1.984_126_989_004_711_3e-04) + p * r
+    p = Vector8(repeating: 1.388_888_895_231_477_5e-03) + p * r
+    p = Vector8(repeating: 8.333_333_333_319_601e-03) + p * r
+    p = Vector8(repeating: 4.166_666_666_648_81e-02) + p * r
+    p = Vector8(repeating: 1.666_666_666_666_668e-01) + p * r
+    p = Vector8(repeating: 5.000_000_000_000_019e-01) + p * r
+    p = Vector8(repeating: 1) + p * r
+    return Vector8(repeating: 1) + p * r
   }
 
   /// `log` of each lane, within 1 ulp for positive finite values (subnormals
@@ -105,17 +107,13 @@ public enum VectorMath {
     let s = f / (2 + f)
     let z = s * s
     let w = z * z
-    let t1 = w * Vector8(repeating: 3.999_999_999_940_941_908e-01).addingProduct(
-      w, Vector8(repeating: 2.222_219_843_214_978_396e-01).addingProduct(w, Vector8(repeating: 1.531_383_769_920_937_332e-01)))
-    let t2 = z * Vector8(repeating: 6.666_666_666_666_735_130e-01).addingProduct(
-      w,
-      Vector8(repeating: 2.857_142_874_366_239_149e-01).addingProduct(
-        w, Vector8(repeating: 1.818_357_216_161_805_012e-01).addingProduct(w, Vector8(repeating: 1.479_819_860_511_658_591e-01))))
+    let t1 = w * (Vector8(repeating: 3.999_999_999_940_941_908e-01) + w * (Vector8(repeating: 2.222_219_843_214_978_396e-01) + w * Vector8(repeating: 1.531_383_769_920_937_332e-01)))
+    let t2 = z * (Vector8(repeating: 6.666_666_666_666_735_130e-01) + w * (Vector8(repeating: 2.857_142_874_366_239_149e-01) + w * (Vector8(repeating: 1.818_357_216_161_805_012e-01) + w * Vector8(repeating: 1.479_819_860_511_658_591e-01))))
     let R = t2 + t1
     var result = s * (halfSquare + R)
-    result = result.addingProduct(exponent, Vector8(repeating: 1.908_214_929_270_587_700_02e-10))
+    result = result + exponent * Vector8(repeating: 1.908_214_929_270_587_700_02e-10)
     result = result - halfSquare + f
-    result = result.addingProduct(exponent, Vector8(repeating: 6.931_471_803_691_238_164_90e-01))
+    result = result + exponent * Vector8(repeating: 6.931_471_803_691_238_164_90e-01)
     // Edges: log 0 = −∞, log ∞ = ∞, log of a negative number or NaN is NaN.
     result.replace(with: -.infinity, where: x .== 0)
     result.replace(with: .infinity, where: x .== .infinity)
