@@ -1,23 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The numerical kernels (EM's fused pass, KDE binning, vectorised exp and log) are
-// compiled with optimisation even in debug builds, where unoptimised SIMD code runs a
-// hundred times slower and would make the tests crawl, and for the building machine's
-// vector instructions (FMA, AVX2, AVX-512). Results do not depend on the instructions:
-// the kernels use only IEEE operations with explicit fused multiply-adds, in a fixed order.
-#if arch(x86_64)
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "native"])]
-#else
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
-#endif
-
 let package = Package(
   name: "generate-report",
   // Synchronization's Atomic (the EM pass hands out chunks to threads with it).
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "generate-report", targets: ["generate-report"])
+    .executable(name: "generate-report", targets: ["generate-report"]),
+    // `swift package --allow-writing-to-package-directory generate-report CONFIG …` in a
+    // package that depends on this one (README, "In a Swift package (DocC)").
+    .plugin(name: "GenerateReportPlugin", targets: ["GenerateReportPlugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,7 +24,7 @@ let package = Package(
       pkgConfig: "cairo",
       providers: [.apt(["libcairo2-dev"])]
     ),
-    .target(name: "MixtureModels", swiftSettings: kernelSettings),
+    .target(name: "MixtureModels"),
     .target(name: "Plotting"),
     .target(name: "CairoRendering", dependencies: ["CCairo", "Plotting"]),
     .target(
@@ -49,6 +41,20 @@ let package = Package(
         "ReportKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // The command plugin: builds the tool and runs it in the package's folder.
+    .plugin(
+      name: "GenerateReportPlugin",
+      capability: .command(
+        intent: .custom(
+          verb: "generate-report",
+          description: "Write a report folder (HTML, figures, data) from an experiment file."
+        ),
+        permissions: [
+          .writeToPackageDirectory(reason: "generate-report writes the report folder given by --output.")
+        ]
+      ),
+      dependencies: ["generate-report"]
     ),
     // Benchmarks (README): medians of EM, KDE, CSV and report timings beside baselines.
     .executableTarget(

@@ -1,0 +1,59 @@
+// The command plugin that a package depending on this one runs as
+//
+//     swift package --allow-writing-to-package-directory generate-report CONFIG [--output DIR] [...]
+//
+// It builds the generate-report executable in release mode (a debug build's EM kernels are
+// many times slower), runs it with the arguments as given, in the package's folder (so CONFIG
+// and --output are relative to the package, as in a terminal there), lets the tool's output
+// through, and fails with the tool's exit code when the tool fails. README: "In a Swift
+// package (DocC)"; scripts/plugin-test.sh runs it from a package that depends on a version tag.
+
+import Foundation
+import PackagePlugin
+
+@main
+struct GenerateReportPlugin: CommandPlugin {
+  func performCommand(context: PluginContext, arguments: [String]) async throws {
+    let tool = try buildTool(context: context)
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    process.currentDirectoryURL = context.package.directoryURL
+    // Standard output and error are inherited: the tool's lines reach the terminal as it
+    // prints them (SwiftPM passes a plugin's output through).
+    do {
+      try process.run()
+    } catch {
+      throw PluginFailure("could not start \(tool.path): \(error)")
+    }
+    process.waitUntilExit()
+    let status = process.terminationStatus
+    guard process.terminationReason == .exit, status == 0 else {
+      let how = process.terminationReason == .exit ? "exit code \(status)" : "signal \(status)"
+      throw PluginFailure("generate-report failed (\(how)); its message is above")
+    }
+  }
+
+  /// The release build of the generate-report product; the tool SwiftPM built for the plugin
+  /// (a debug build) when the package manager cannot build the product itself.
+  private func buildTool(context: PluginContext) throws -> URL {
+    let result = try packageManager.build(
+      .product("generate-report"),
+      parameters: .init(configuration: .release, logging: .concise, echoLogs: true)
+    )
+    guard result.succeeded else {
+      throw PluginFailure("building generate-report failed:\n\(result.logText)")
+    }
+    if let built = result.builtArtifacts.first(where: {
+      $0.kind == .executable && $0.url.lastPathComponent == "generate-report"
+    }) {
+      return built.url
+    }
+    return try context.tool(named: "generate-report").url
+  }
+}
+
+struct PluginFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
