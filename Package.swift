@@ -53,8 +53,7 @@ let package = Package(
         permissions: [
           .writeToPackageDirectory(reason: "generate-report writes the report folder given by --output.")
         ]
-      ),
-      dependencies: ["generate-report"]
+      )
     ),
     // Benchmarks (README): medians of EM, KDE, CSV and report timings beside baselines.
     .executableTarget(

@@ -44,12 +44,12 @@ struct GenerateReportPlugin: CommandPlugin {
     guard result.succeeded else {
       throw PluginFailure("building generate-report failed:\n\(result.logText)")
     }
-    if let built = result.builtArtifacts.first(where: {
+    guard let built = result.builtArtifacts.first(where: {
       $0.kind == .executable && $0.url.lastPathComponent == "generate-report"
-    }) {
-      return built.url
+    }) else {
+      throw PluginFailure("the build of generate-report made no executable: \(result.builtArtifacts.map(\.url.path))")
     }
-    return try context.tool(named: "generate-report").url
+    return built.url
   }
 }
 
