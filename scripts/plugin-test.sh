@@ -13,10 +13,11 @@
 #   4. builds the documentation with `swift package generate-documentation --target MyLib`
 #      and checks that the figure is in the archive and that the page's JSON references it.
 #
-# Usage: bash scripts/plugin-test.sh   (CI: .ci/run, after swift test). Offline: every
-# package comes from this machine (the github.com mirror). Each step that fails says which
-# and exits non-zero. About N minutes on 2 cores, most of it building the tool in release
-# mode and swift-docc-plugin's dependencies in the consumer's fresh build folder.
+# Usage: bash scripts/plugin-test.sh   (CI: .ci/run, after swift test). PLUGIN_TEST_KEEP=1
+# keeps the temporary folder and prints its path. Offline: every package comes from this
+# machine (its github.com mirror). A step that fails says which and exits 1. About three
+# minutes on 2 cores, two of them the release build of the tool in the consumer's fresh build
+# folder (the plugin's first run); swift-docc-plugin's own build is some 15 seconds more.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,7 +34,11 @@ version="$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' "$repo/Sources/R
   fail "no semantic version in Sources/ReportKit/ResultsDocument.swift (read: '$version')"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/plugin-test.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+if [[ "${PLUGIN_TEST_KEEP:-}" == 1 ]]; then
+  trap 'echo "plugin-test: kept $tmp"' EXIT
+else
+  trap 'rm -rf "$tmp"' EXIT
+fi
 
 # 1. The dependency: a clone of the committed HEAD, tagged with the version.
 step "cloning $repo at HEAD as version $version"
@@ -85,8 +90,6 @@ The number of components is chosen by BIC, as the generated figure shows:
 EOF
 cp "$tmp/generate-report/examples/galaxies.json" "$pkg/docs/em.json"
 cp "$tmp/generate-report/examples/data/galaxies.csv" "$pkg/docs/data/galaxies.csv"
-# The consumer's own ignores (not this machine's global gitignore) make no difference: it is
-# not a git repository.
 
 # SwiftPM's options: a build folder and a repository cache inside the temporary folder, so
 # nothing outlives the run and nothing from an earlier run is reused.
@@ -108,8 +111,11 @@ if out="$(cd "$tmp" && swift package "${swiftpm[@]}" --allow-writing-to-package-
   generate-report docs/missing.json --output unused 2>&1)"; then
   fail "the plugin succeeded on a missing config"
 fi
-grep -q 'docs/missing.json' <<<"$out" ||
-  fail "the plugin's failure does not show the tool's message: $out"
+sed 's/^/  | /' <<<"$out"
+grep -q 'error: docs/missing.json: cannot read the experiment file' <<<"$out" ||
+  fail "the plugin's failure does not show the tool's message"
+grep -q 'generate-report failed (exit code 74)' <<<"$out" ||
+  fail "the plugin's failure does not give the tool's exit code (74)"
 
 # 4. The documentation.
 step "building the documentation with swift-docc-plugin"

@@ -2,11 +2,13 @@
 //
 //     swift package --allow-writing-to-package-directory generate-report CONFIG [--output DIR] [...]
 //
-// It builds the generate-report executable in release mode (a debug build's EM kernels are
-// many times slower), runs it with the arguments as given, in the package's folder (so CONFIG
-// and --output are relative to the package, as in a terminal there), lets the tool's output
-// through, and fails with the tool's exit code when the tool fails. README: "In a Swift
-// package (DocC)"; scripts/plugin-test.sh runs it from a package that depends on a version tag.
+// It builds the generate-report product in release mode through the package manager (a debug
+// build's EM kernels are many times slower; the plugin declares no tool dependency, which
+// SwiftPM would build in debug mode first), runs it with the arguments as given, in the
+// package's folder (so CONFIG and --output are relative to the package, from wherever
+// `swift package` was started), lets the tool's output through, and fails naming the tool's
+// exit code when the tool fails. README: "In a Swift package (DocC)"; scripts/plugin-test.sh
+// runs it from a package that depends on a version tag.
 
 import Foundation
 import PackagePlugin
@@ -34,8 +36,7 @@ struct GenerateReportPlugin: CommandPlugin {
     }
   }
 
-  /// The release build of the generate-report product; the tool SwiftPM built for the plugin
-  /// (a debug build) when the package manager cannot build the product itself.
+  /// The release build of the generate-report product (up to date after the first run).
   private func buildTool(context: PluginContext) throws -> URL {
     let result = try packageManager.build(
       .product("generate-report"),
