@@ -21,19 +21,28 @@ struct GenerateReportPlugin: CommandPlugin {
     process.executableURL = tool
     process.arguments = arguments
     process.currentDirectoryURL = context.package.directoryURL
-    // Standard output and error are inherited: the tool's lines reach the terminal as it
-    // prints them (SwiftPM passes a plugin's output through).
+    // Standard output is inherited: the tool's lines reach the terminal as it prints them.
+    // Standard error is collected and passed on after the run, so that a failure's message
+    // is the plugin's error itself (SwiftPM prints a plugin's error and its output through
+    // different channels, in no fixed order).
+    let errors = Pipe()
+    process.standardError = errors
     do {
       try process.run()
     } catch {
       throw PluginFailure("could not start \(tool.path): \(error)")
     }
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     let status = process.terminationStatus
-    guard process.terminationReason == .exit, status == 0 else {
-      let how = process.terminationReason == .exit ? "exit code \(status)" : "signal \(status)"
-      throw PluginFailure("generate-report failed (\(how)); its message is above")
+    if process.terminationReason == .exit, status == 0 {
+      FileHandle.standardError.write(Data(text.utf8))
+      return
     }
+    var message = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if message.hasPrefix("error: ") { message.removeFirst("error: ".count) }
+    let how = process.terminationReason == .exit ? "exit code \(status)" : "signal \(status)"
+    throw PluginFailure(message.isEmpty ? "generate-report failed (\(how))" : "\(message) (generate-report: \(how))")
   }
 
   /// The release build of the generate-report product (up to date after the first run).
