@@ -15,9 +15,10 @@
 #
 # Usage: bash scripts/plugin-test.sh   (CI: .ci/run, after swift test). PLUGIN_TEST_KEEP=1
 # keeps the temporary folder and prints its path. Offline: every package comes from this
-# machine (its github.com mirror). A step that fails says which and exits 1. About three
-# minutes on 2 cores, two of them the release build of the tool in the consumer's fresh build
-# folder (the plugin's first run); swift-docc-plugin's own build is some 15 seconds more.
+# machine (its github.com mirror). A step that fails says which and exits 1. 3 to 4.5 minutes
+# on 2 cores (seen: 164 to 256 s), most of it the release build of the tool in the consumer's
+# fresh build folder (the plugin's first run: 130 to 230 s, by the machine's load);
+# swift-docc-plugin's own build is some 15 seconds more.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
