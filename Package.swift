@@ -6,7 +6,10 @@ let package = Package(
   // Synchronization's Atomic (the EM pass hands out chunks to threads with it).
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "generate-report", targets: ["generate-report"])
+    .executable(name: "generate-report", targets: ["generate-report"]),
+    // `swift package --allow-writing-to-package-directory generate-report CONFIG …` in a
+    // package that depends on this one (README, "In a Swift package (DocC)").
+    .plugin(name: "GenerateReportPlugin", targets: ["GenerateReportPlugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +41,19 @@ let package = Package(
         "ReportKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // The command plugin: builds the tool and runs it in the package's folder.
+    .plugin(
+      name: "GenerateReportPlugin",
+      capability: .command(
+        intent: .custom(
+          verb: "generate-report",
+          description: "Write a report folder (HTML, figures, data) from an experiment file."
+        ),
+        permissions: [
+          .writeToPackageDirectory(reason: "generate-report writes the report folder given by --output.")
+        ]
+      )
     ),
     // Benchmarks (README): medians of EM, KDE, CSV and report timings beside baselines.
     .executableTarget(
