@@ -57,6 +57,7 @@ enum EMDriver {
         throw .degenerate(component: 0, epoch: epoch, detail: "the log-likelihood is not finite")
       }
       records.append(EMEpoch(epoch: epoch, logLikelihood: logLikelihood, mixture: current))
+      options.observer?.epochFinished(epoch)
       if abs(logLikelihood - previous) / Double(n) < options.tolerance {
         converged = true
         break

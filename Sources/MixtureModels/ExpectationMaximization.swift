@@ -10,13 +10,37 @@ public struct EMOptions: Sendable, Equatable {
   /// The number of threads; `nil` uses one per core for large samples and one for small
   /// ones. The results are bit-identical whatever the number.
   public var threads: Int?
+  /// Told of every epoch and every finished start (a progress display). It never changes a
+  /// result, so options that differ only in their observer are equal.
+  public var observer: EMObserver?
 
   /// Creates options; the defaults are the tutorial's 20 epochs, no tolerance, no regularization.
-  public init(maxEpochs: Int = 20, tolerance: Double = 0, regularization: Double = 0, threads: Int? = nil) {
+  public init(
+    maxEpochs: Int = 20, tolerance: Double = 0, regularization: Double = 0, threads: Int? = nil, observer: EMObserver? = nil
+  ) {
     self.maxEpochs = maxEpochs
     self.tolerance = tolerance
     self.regularization = regularization
     self.threads = threads
+    self.observer = observer
+  }
+
+  public static func == (a: EMOptions, b: EMOptions) -> Bool {
+    a.maxEpochs == b.maxEpochs && a.tolerance == b.tolerance && a.regularization == b.regularization && a.threads == b.threads
+  }
+}
+
+/// Watches EM as it runs: called on the fitting thread, after each epoch of each start and
+/// after each start (``Selection``'s restarts). It should return at once.
+public struct EMObserver: Sendable {
+  /// After epoch `epoch` (1-based) of the current start.
+  public var epochFinished: @Sendable (_ epoch: Int) -> Void
+  /// After a start, with the number of epochs it ran.
+  public var startFinished: @Sendable (_ epochs: Int) -> Void
+
+  public init(epochFinished: @escaping @Sendable (Int) -> Void, startFinished: @escaping @Sendable (Int) -> Void) {
+    self.epochFinished = epochFinished
+    self.startFinished = startFinished
   }
 }
 

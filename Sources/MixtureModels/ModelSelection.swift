@@ -153,6 +153,7 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
             var result = try run(k, type, settings, &random)
             if closedForm && !result.epochs.isEmpty { result.converged = true }
             runs.append(result)
+            options.observer?.startFinished(result.epochs.count)
           } catch {
             throw .inRun(components: k, restart: r, error)
           }

@@ -51,7 +51,9 @@ public struct ExperimentOutcome: Sendable {
 enum ExperimentRunner {
   /// Runs the experiment at `index` of the config in `configFile`.
   /// - Throws: ``ReportError`` for unreadable or invalid data, or a fit that breaks down.
-  static func run(_ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess) throws(ReportError) -> ExperimentOutcome {
+  static func run(
+    _ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess, observer: EMObserver? = nil
+  ) throws(ReportError) -> ExperimentOutcome {
     let path = "experiments[\(index)]"
     var data: [Double]
     var trueMixture: GaussianMixture?
@@ -149,7 +151,7 @@ enum ExperimentRunner {
     do {
       selection = try ModelSelection.fit(
         data, components: fit.components, start: start, restarts: fit.restarts, seed: experiment.seed,
-        options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization),
+        options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization, observer: observer),
         criterion: fit.criterion, types: fit.covarianceTypes)
     } catch {
       // A single run needs no "K = …, start …" prefix.

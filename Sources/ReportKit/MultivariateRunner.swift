@@ -43,7 +43,9 @@ enum MultivariateRunner {
   /// Points per axis of the 2-D grid.
   static let gridSide = 100
 
-  static func run(_ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess) throws(ReportError) -> MultivariateOutcome {
+  static func run(
+    _ experiment: ExperimentConfig, index: Int, configFile: String, files: FileAccess, observer: EMObserver? = nil
+  ) throws(ReportError) -> MultivariateOutcome {
     let path = "experiments[\(index)]"
     let d = experiment.dimension
     var groupLabels: [Int32]?
@@ -172,7 +174,7 @@ enum MultivariateRunner {
       selection = try Selection.fit(
         sample, components: fit.components, types: fit.covarianceTypes, start: start, restarts: fit.restarts,
         seed: experiment.seed,
-        options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization),
+        options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization, observer: observer),
         criterion: fit.criterion)
     } catch {
       if case .inRun(_, _, let inner) = error, !fit.selects, fit.restarts == 1 { throw failure(inner, at: "fit") }

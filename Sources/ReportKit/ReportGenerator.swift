@@ -24,6 +24,8 @@ public struct ReportOptions: Sendable {
   public var checkOnly = false
   /// The PDF creation date, seconds since 1970 (`SOURCE_DATE_EPOCH`); a fixed date when nil.
   public var sourceDateEpoch: Int?
+  /// Told where each fit is while it runs (the command line's progress line); `nil`: nothing.
+  public var fitProgress: (@Sendable (FitProgress) -> Void)?
 
   public init(
     configPath: String, outputFolder: String? = nil, formats: [ImageFormat]? = nil, templatePath: String? = nil,
@@ -245,8 +247,9 @@ public enum ReportGenerator {
       let epochsRun: Int, converged: Bool, finalLogLikelihood: Double, dropped: Int, warnings: [String]
       var type: CovarianceType? = nil
       var collapsedStarts = 0, startsRun = 0
+      let observer = options.fitProgress.map { FitWatch(experiment: experiment.name, fit: fit, report: $0).observer }
       if experiment.dimension == 1 {
-        let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files)
+        let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files, observer: observer)
         let written = try write(ExperimentFigures.make(outcome, size: size), stem: stem)
         var tables: [(String, String)] = []
         if experiment.writesSamples(n: outcome.data.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }
@@ -260,7 +263,7 @@ public enum ReportGenerator {
         (collapsedStarts, startsRun) = ResultsDocument.startCounts(outcome.selection)
         if fit.covarianceTypes.count > 1 { type = outcome.chosenFit.covarianceType }
       } else {
-        let outcome = try MultivariateRunner.run(experiment, index: index, configFile: configFile, files: files)
+        let outcome = try MultivariateRunner.run(experiment, index: index, configFile: configFile, files: files, observer: observer)
         let written = try write(MultivariateFigures.make(outcome, size: size), stem: stem)
         var tables: [(String, String)] = []
         if experiment.writesSamples(n: outcome.sample.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }

@@ -178,22 +178,28 @@ struct Run: ParsableCommand {
     options.pages = report
     if embed { options.embed = true }
     options.checkOnly = check
+    let terminal = check ? nil : TerminalProgress.forStandardError(quiet: quiet)
+    if let terminal { options.fitProgress = { terminal.update($0) } }
+    defer { terminal?.clear() }
     Interruption.install()
     let summary: ReportSummary
     do {
       summary = try ReportGenerator.run(
         options,
         progress: { line in
+          terminal?.clear()
           if !quiet { print(line.description) }
           // Warnings go to standard error even with --quiet: a build log should show them.
           for warning in line.warningLines {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
           }
         },
-        waiting: { notice in if !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) } })
+        waiting: { notice in terminal?.clear(); if !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) } })
     } catch {
+      terminal?.clear()
       throw GenerateReport.fail(error)
     }
+    terminal?.clear()
     if check {
       guard summary.upToDate else {
         FileHandle.standardError.write(Data("stale: \(summary.outputFolder): \(summary.staleReasons.joined(separator: "; "))\n".utf8))
