@@ -113,7 +113,7 @@ public struct FigureRenderer: Sendable {
     }
 
     do {
-      let canvas = try CairoCanvas(surface: surface, scale: scale)
+      let canvas = try CairoCanvas(surface: surface, scale: scale, dotsAsRoundCaps: format == .pdf)
       paint(canvas)
       try canvas.checkStatus()
     }

@@ -24,6 +24,9 @@ public struct ReportOptions: Sendable {
   public var checkOnly = false
   /// The PDF creation date, seconds since 1970 (`SOURCE_DATE_EPOCH`); a fixed date when nil.
   public var sourceDateEpoch: Int?
+  /// The threads rendering figure files; nil: one per processor. The bytes are the same
+  /// for any number.
+  public var renderThreads: Int?
 
   public init(
     configPath: String, outputFolder: String? = nil, formats: [ImageFormat]? = nil, templatePath: String? = nil,
@@ -165,7 +168,10 @@ public enum ReportGenerator {
       }
     }
 
-    let (template, _) = try loadTemplate(options)
+    // The built-in template (which cannot fail but on a broken build) is parsed on another
+    // thread while the experiments run; a custom one first, so its errors come before any work.
+    let builtInTemplate = options.templatePath == nil ? Background { Result { () throws(ReportError) in try loadTemplate(options).0 } } : nil
+    let customTemplate = options.templatePath == nil ? nil : try loadTemplate(options).0
     let staged = try ReportFolder(destination: outputFolder, inputs: inputs) { folder in
       waiting("another generate-report run is writing \(folder); waiting for it to finish")
     }
@@ -225,7 +231,7 @@ public enum ReportGenerator {
         }
         written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.title ?? figure.id, files: files))
       }
-      for (job, result) in zip(jobs, FigureJobs.run(jobs)) {
+      for (job, result) in zip(jobs, FigureJobs.run(jobs, threads: options.renderThreads.map { max(1, $0) })) {
         switch result {
         case .success(let file): try staged.write(file.bytes, to: job.path, sha256: file.sha256)
         case .failure(let error): throw .internal("rendering \(job.path): \(error)")
@@ -300,6 +306,8 @@ public enum ReportGenerator {
     }
 
     let header = HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes))
+    let template: MustacheTemplate
+    if let customTemplate { template = customTemplate } else { template = try builtInTemplate!.value.get() }
     if config.pages.contains(.html) {
       let pageContexts = config.embed ? Embedding.inline(contexts) { staged.contents(of: $0) } : contexts
       try staged.write(HTMLReport.render(template: template, header: header, experiments: pageContexts, embedded: config.embed), to: "index.html")

@@ -36,29 +36,14 @@ enum FigureJobs {
   /// job, most costly first, until none is left (on a shared machine a thread whose core
   /// is busy then does fewer jobs instead of holding up the rest).
   static func run(_ jobs: [FigureJob], threads: Int? = nil) -> [Result<RenderedFile, CairoError>] {
-    let threads = threads ?? threadCount(jobs: jobs.count)
     // Stable: equal costs keep the jobs' order.
     let order = jobs.indices.sorted { (jobs[$0].cost, $1) > (jobs[$1].cost, $0) }
-    let results = ResultSlots(count: jobs.count)
-    let next = Atomic<Int>(0)
-    let work: @Sendable (Int) -> Void = { _ in
-      while true {
-        let claimed = next.add(1, ordering: .relaxed).oldValue
-        guard claimed < order.count else { return }
-        let index = order[claimed]
-        let result = Result { () throws(CairoError) -> RenderedFile in
-          let bytes = try jobs[index].render()
-          return RenderedFile(bytes: bytes, sha256: SHA256.hexDigest(bytes))
-        }
-        results.store(result, at: index)
+    return Concurrently.map(jobs.count, threads: threads ?? threadCount(jobs: jobs.count), order: order) { index in
+      Result { () throws(CairoError) -> RenderedFile in
+        let bytes = try jobs[index].render()
+        return RenderedFile(bytes: bytes, sha256: SHA256.hexDigest(bytes))
       }
     }
-    if threads <= 1 {
-      work(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: threads, execute: work)
-    }
-    return results.values()
   }
 
   /// A rough cost of drawing `layers` in `format`: a point or marker is a path of its own
@@ -80,10 +65,41 @@ enum FigureJobs {
   }
 }
 
-/// One slot per job, each written by exactly one thread (the one that claimed the job)
-/// and read after all threads are done.
-private final class ResultSlots: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<Result<RenderedFile, CairoError>?>
+/// Work spread over threads with results in a fixed order.
+enum Concurrently {
+  /// `body(i)` for every `i` in `0..<count`, in that order, computed on `threads` threads
+  /// (default: one per processor, at most `count`) that each take the next unclaimed index of
+  /// `order` (default: ascending) until none is left. `body` must not depend on which thread
+  /// runs it; the result then does not depend on the number of threads.
+  static func map<T: Sendable>(_ count: Int, threads: Int? = nil, order: [Int]? = nil, _ body: @Sendable (Int) -> T) -> [T] {
+    let threads = threads ?? FigureJobs.threadCount(jobs: count)
+    let order = order ?? Array(0..<count)
+    precondition(order.count == count, "order must list every index once")
+    if threads <= 1 || count <= 1 { return inOrder(count, order, body) }
+    let results = ResultSlots<T>(count: count)
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: Swift.min(threads, count)) { _ in
+      while true {
+        let claimed = next.add(1, ordering: .relaxed).oldValue
+        guard claimed < order.count else { return }
+        results.store(body(order[claimed]), at: order[claimed])
+      }
+    }
+    return results.values()
+  }
+
+  /// On one thread, in `order` (the order a failure or a side effect would show).
+  private static func inOrder<T>(_ count: Int, _ order: [Int], _ body: (Int) -> T) -> [T] {
+    var results = [T?](repeating: nil, count: count)
+    for i in order { results[i] = body(i) }
+    return results.map { $0! }
+  }
+}
+
+/// One slot per index, each written by exactly one thread (the one that claimed it) and
+/// read after all threads are done.
+private final class ResultSlots<T>: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<T?>
 
   init(count: Int) {
     slots = .allocate(capacity: count)
@@ -95,9 +111,30 @@ private final class ResultSlots: @unchecked Sendable {
     slots.deallocate()
   }
 
-  func store(_ result: Result<RenderedFile, CairoError>, at index: Int) { slots[index] = result }
+  func store(_ result: T, at index: Int) { slots[index] = result }
 
   /// Every result; called after the threads have finished (concurrentPerform returns only
   /// then, which orders their writes before these reads).
-  func values() -> [Result<RenderedFile, CairoError>] { slots.map { $0! } }
+  func values() -> [T] { slots.map { $0! } }
+}
+
+/// A value computed on a thread of its own, started at once; ``value`` waits for it.
+final class Background<T: Sendable>: @unchecked Sendable {
+  private var result: T?
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ body: @escaping @Sendable () -> T) {
+    let thread = Thread { [self] in
+      result = body()
+      done.signal()
+    }
+    thread.start()
+  }
+
+  /// The result (the semaphore orders the thread's write before this read).
+  var value: T {
+    done.wait()
+    done.signal()
+    return result!
+  }
 }
