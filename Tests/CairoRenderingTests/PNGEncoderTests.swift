@@ -30,13 +30,13 @@ import Testing
   static func translucentSurface() throws -> CairoSurface {
     func disk(_ x: Double, _ y: Double, _ r: Double) -> Path {
       var path = Path()
-      path.addCircle(center: Point(x: x, y: y), radius: r)
+      path.addCircle(center: Point(x, y), radius: r)
       return path
     }
     return try surface(width: 120, height: 90, scale: 1) { canvas in
       canvas.fill(disk(40, 40, 30), color: Color(hex: 0x1F77B4).withAlpha(0.7))
       canvas.fill(disk(70, 50, 25), color: Color(hex: 0xFF7F0E).withAlpha(0.4))
-      canvas.stroke(Path(polyline: [Point(x: 5, y: 85), Point(x: 115, y: 3)]), style: StrokeStyle(color: .red, width: 1.3))
+      canvas.stroke(Path(polyline: [Point(5, 85), Point(115, 3)]), style: StrokeStyle(color: .red, width: 1.3))
       canvas.fill(disk(100, 75, 6), color: .green)
     }
   }
@@ -138,7 +138,7 @@ import Testing
     #expect(types == ["IHDR", "bKGD", "IDAT", "IEND"])
   }
 
-  @Test func everyPixelValueSurvivesUnpremultiplying() {
+  @Test func everyPixelValueSurvivesUnpremultiplying() throws {
     // Every valid premultiplied (colour ≤ alpha) value in one row per alpha, encoded and
     // decoded: the un-premultiplied bytes cairo writes premultiply back to the same pixel.
     var pixels: [UInt32] = []
@@ -203,18 +203,18 @@ import Testing
 
   @Test func onlyPathsOfEqualCirclesAreDots() {
     var equal = Path()
-    equal.addCircle(center: Point(x: 1, y: 1), radius: 2)
-    equal.addCircle(center: Point(x: 5, y: 1), radius: 2)
+    equal.addCircle(center: Point(1, 1), radius: 2)
+    equal.addCircle(center: Point(5, 1), radius: 2)
     #expect(CairoCanvas.equalCircles(equal) == 2)
     var mixed = equal
-    mixed.addCircle(center: Point(x: 9, y: 1), radius: 3)
+    mixed.addCircle(center: Point(9, 1), radius: 3)
     #expect(CairoCanvas.equalCircles(mixed) == nil)
     var withLine = equal
-    withLine.line(to: Point(x: 0, y: 0))
+    withLine.line(to: Point(0, 0))
     #expect(CairoCanvas.equalCircles(withLine) == nil)
     #expect(CairoCanvas.equalCircles(Path()) == nil)
     var zero = Path()
-    zero.addCircle(center: Point(x: 1, y: 1), radius: 0)
+    zero.addCircle(center: Point(1, 1), radius: 0)
     #expect(CairoCanvas.equalCircles(zero) == nil)
   }
 }

@@ -1,4 +1,4 @@
-import CairoRendering
+@testable import CairoRendering
 import Foundation
 import Testing
 
