@@ -10,8 +10,8 @@ internal import CLibDeflate
 /// adaptive filters. On the article's six figures (BENCHMARKS.md, "A whole report"), filter
 /// None was the smallest filter type at libdeflate's level 6 on four and within 3 % of the
 /// smallest (adaptive, minimum sum of absolute differences) on the other two, at no
-/// filtering cost; level 6 is 1.5–8× faster than levels 7–9, which gain under 1 %, and every
-/// file is 2–15 % smaller than cairo's.
+/// filtering cost; level 6 is 1.4–8× faster than levels 7–9, which gain under 1 %, and every
+/// file is 2–16 % smaller than cairo's.
 enum PNGEncoder {
   /// libdeflate's compression level.
   static let level: Int32 = 6
