@@ -24,9 +24,15 @@ let package = Package(
       pkgConfig: "cairo",
       providers: [.apt(["libcairo2-dev"])]
     ),
+    // System library: libdeflate (the PNG encoder's DEFLATE and CRC-32); Debian's libdeflate-dev.
+    .systemLibrary(
+      name: "CLibDeflate",
+      pkgConfig: "libdeflate",
+      providers: [.apt(["libdeflate-dev"])]
+    ),
     .target(name: "MixtureModels"),
     .target(name: "Plotting"),
-    .target(name: "CairoRendering", dependencies: ["CCairo", "Plotting"]),
+    .target(name: "CairoRendering", dependencies: ["CCairo", "CLibDeflate", "Plotting"]),
     .target(
       name: "ReportKit",
       dependencies: [

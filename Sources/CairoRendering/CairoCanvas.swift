@@ -8,9 +8,13 @@ import Plotting
 final class CairoCanvas: Canvas {
   private let surface: CairoSurface
   let context: OpaquePointer
+  /// Whether a fill of equal circles is written as round dots (``fill(_:color:)``): for
+  /// PDF, where cairo writes each circle as Bézier curves.
+  let dotsAsRoundCaps: Bool
 
-  /// A canvas on `surface`, scaled by `scale` device units per point.
-  init(surface: CairoSurface, scale: Double) throws(CairoError) {
+  /// A canvas on `surface`, scaled by `scale` device units per point; `dotsAsRoundCaps`
+  /// for a vector (PDF) surface.
+  init(surface: CairoSurface, scale: Double, dotsAsRoundCaps: Bool = false) throws(CairoError) {
     guard let cr = cairo_create(surface.pointer) else {
       throw CairoError(call: "cairo_create", reason: "returned NULL", status: -1)
     }
@@ -21,6 +25,7 @@ final class CairoCanvas: Canvas {
       throw error
     }
     self.surface = surface
+    self.dotsAsRoundCaps = dotsAsRoundCaps
     context = cr
     cairo_scale(cr, scale, scale)
     CairoCanvas.configureText(cr)
@@ -84,10 +89,38 @@ final class CairoCanvas: Canvas {
   }
 
   func fill(_ path: Path, color: Plotting.Color) {
+    if dotsAsRoundCaps, let radius = Self.equalCircles(path) {
+      // Each disk as a zero-length line with round caps as wide as the disk: PDF paints
+      // such a subpath as a filled circle of that diameter (ISO 32000-1, 8.5.3.2), exactly
+      // round, in about 40 bytes where cairo's two Bézier curves take 130 (a scatter of
+      // thousands of points was mostly circle text to format and deflate).
+      cairo_new_path(context)
+      for case .circle(let c, _) in path.elements {
+        cairo_move_to(context, c.x, c.y)
+        cairo_line_to(context, c.x, c.y)
+      }
+      setColor(color)
+      cairo_set_line_width(context, 2 * radius)
+      cairo_set_line_cap(context, CAIRO_LINE_CAP_ROUND)
+      cairo_set_dash(context, nil, 0, 0)
+      cairo_stroke(context)
+      cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
+      return
+    }
     append(path)
     setColor(color)
     cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
     cairo_fill(context)
+  }
+
+  /// The radius when `path` is only circles, all of one positive finite radius.
+  static func equalCircles(_ path: Path) -> Double? {
+    var radius: Double?
+    for element in path.elements {
+      guard case .circle(_, let r) = element, r > 0, r.isFinite, radius == nil || radius == r else { return nil }
+      radius = r
+    }
+    return radius
   }
 
   func stroke(_ path: Path, style: StrokeStyle) {

@@ -113,19 +113,18 @@ public struct FigureRenderer: Sendable {
     }
 
     do {
-      let canvas = try CairoCanvas(surface: surface, scale: scale)
+      let canvas = try CairoCanvas(surface: surface, scale: scale, dotsAsRoundCaps: format == .pdf)
       paint(canvas)
       try canvas.checkStatus()
     }
     guard let sink = surface.sink else {
-      // An image surface: encode it as PNG through the same kind of sink.
+      // An image surface: encode its pixels as PNG (``PNGEncoder``: cairo's pixels,
+      // libdeflate's compression).
       cairo_surface_flush(surface.pointer)
-      let png = ByteSink()
-      try check(
-        cairo_surface_write_to_png_stream(surface.pointer, appendToSink, Unmanaged.passUnretained(png).toOpaque()),
-        "cairo_surface_write_to_png_stream")
+      try check(cairo_surface_status(surface.pointer), "cairo_surface_flush")
+      let png = try PNGEncoder.encode(surface.pointer)
       try surface.finish()
-      return png.bytes
+      return png
     }
     try surface.finish()
     return sink.bytes

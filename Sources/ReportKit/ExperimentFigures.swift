@@ -2,7 +2,7 @@ import MixtureModels
 import Plotting
 
 /// One figure of an experiment, with the name its files carry and its caption.
-struct NamedFigure {
+struct NamedFigure: Sendable {
   /// `density`, `log-likelihood`, `fit`, `components`, `selection`, `clusters`,
   /// `uncertainty` or `pairs`.
   var id: String
@@ -10,7 +10,7 @@ struct NamedFigure {
   var drawing: Drawing
 
   /// A one-panel figure of the one-dimensional report, or a figure of panels.
-  enum Drawing {
+  enum Drawing: Sendable {
     case single(Figure)
     case panels(PanelFigure)
   }
@@ -64,13 +64,15 @@ struct NamedFigure {
     }
   }
 
-  /// The figures in `ids`' order, built by `build`, with the experiment's own titles.
-  static func chosen(_ ids: [FigureID], titles: [FigureID: String], build: (FigureID) -> NamedFigure?) -> [NamedFigure] {
-    ids.compactMap { id in
-      guard var figure = build(id) else { return nil }
-      if let title = titles[id] { figure.title = title }
+  /// The figures in `ids`' order, built by `build`, with the experiment's own titles. The
+  /// figures are built concurrently (``Concurrently``; a figure's data, such as the lower
+  /// bound's curves or the steps' mixtures, is computed by its builder).
+  static func chosen(_ ids: [FigureID], titles: [FigureID: String], build: @Sendable (FigureID) -> NamedFigure?) -> [NamedFigure] {
+    Concurrently.map(ids.count) { i in
+      guard var figure = build(ids[i]) else { return nil }
+      if let title = titles[ids[i]] { figure.title = title }
       return figure
-    }
+    }.compactMap { $0 }
   }
 }
 

@@ -26,6 +26,9 @@ public struct ReportOptions: Sendable {
   public var sourceDateEpoch: Int?
   /// Told where each fit is while it runs (the command line's progress line); `nil`: nothing.
   public var fitProgress: (@Sendable (FitProgress) -> Void)?
+  /// The threads rendering figure files; nil: one per processor. The bytes are the same
+  /// for any number.
+  public var renderThreads: Int?
 
   public init(
     configPath: String, outputFolder: String? = nil, formats: [ImageFormat]? = nil, templatePath: String? = nil,
@@ -167,7 +170,10 @@ public enum ReportGenerator {
       }
     }
 
-    let (template, _) = try loadTemplate(options)
+    // The built-in template (which cannot fail but on a broken build) is parsed on another
+    // thread while the experiments run; a custom one first, so its errors come before any work.
+    let builtInTemplate = options.templatePath == nil ? Background { Result { () throws(ReportError) in try loadTemplate(options).0 } } : nil
+    let customTemplate = options.templatePath == nil ? nil : try loadTemplate(options).0
     let staged = try ReportFolder(destination: outputFolder, inputs: inputs) { folder in
       waiting("another generate-report run is writing \(folder); waiting for it to finish")
     }
@@ -187,44 +193,51 @@ public enum ReportGenerator {
     var entries: [JSONOutput] = []
     var lines: [ExperimentLine] = []
     /// Renders `named` in every format, theme variant and (PNG) scale into the staging
-    /// folder: `figures/<stem>-<id>[~dark][@<s>x].<ext>`, DocC's names.
+    /// folder: `figures/<stem>-<id>[~dark][@<s>x].<ext>`, DocC's names. The files are
+    /// rendered concurrently (``FigureJobs``) and written in this order.
     func write(_ named: [NamedFigure], stem: String) throws(ReportError) -> [FigureFiles] {
       var written: [FigureFiles] = []
+      var jobs: [FigureJob] = []
       for figure in named {
         var files: [FigureFile] = []
         // Each variant laid out once, with cairo's metrics, and drawn in every format.
         let variants = config.theme.variants.map { variant in
-          let render: (ImageFormat, FigureRenderer) throws(CairoError) -> [UInt8]
+          let render: @Sendable (ImageFormat, FigureRenderer) throws(CairoError) -> [UInt8]
+          let layers: [Layer]
           switch figure.drawing(in: variant.theme) {
           case .single(let f):
             let l = f.layout(measuring: measurer)
             render = { (format, renderer) throws(CairoError) in try renderer.render(f, layout: l, as: format) }
+            layers = f.layers
           case .panels(let p):
             let l = p.layout(measuring: measurer)
             render = { (format, renderer) throws(CairoError) in try renderer.render(p, layout: l, as: format) }
+            layers = p.panels.flatMap { $0?.layers ?? [] }
           }
-          return (variant, render)
+          return (variant, render, layers)
         }
         for format in config.formats {
-          for (variant, render) in variants {
+          for (variant, render, layers) in variants {
             // A scale multiplies the PNG's dpi; PDF and SVG are vector, written once.
             for scale in format == .png ? config.figure.scales : [1] {
               let suffix = variant.suffix + (scale == 1 ? "" : "@\(scale)x")
               let path = "figures/\(stem)-\(figure.id)\(suffix).\(format.fileExtension)"
-              var scaled = renderer
-              scaled.dpi = renderer.dpi * Double(scale)
-              let bytes: [UInt8]
-              do {
-                bytes = try render(format, scaled)
-              } catch {
-                throw .internal("rendering \(path): \(error)")
-              }
-              try staged.write(bytes, to: path)
+              var scaledRenderer = renderer
+              scaledRenderer.dpi = renderer.dpi * Double(scale)
+              let scaled = scaledRenderer
+              let cost = FigureJobs.cost(layers, format: format) * (format == .png ? scale * scale : 1)
+              jobs.append(FigureJob(path: path, cost: cost) { () throws(CairoError) in try render(format, scaled) })
               files.append(FigureFile(format: format, path: path, scale: scale, isDark: variant.isDarkVariant))
             }
           }
         }
         written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.title ?? figure.id, files: files))
+      }
+      for (job, result) in zip(jobs, FigureJobs.run(jobs, threads: options.renderThreads.map { max(1, $0) })) {
+        switch result {
+        case .success(let file): try staged.write(file.bytes, to: job.path, sha256: file.sha256)
+        case .failure(let error): throw .internal("rendering \(job.path): \(error)")
+        }
       }
       return written
     }
@@ -296,6 +309,8 @@ public enum ReportGenerator {
     }
 
     let header = HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes))
+    let template: MustacheTemplate
+    if let customTemplate { template = customTemplate } else { template = try builtInTemplate!.value.get() }
     if config.pages.contains(.html) {
       let pageContexts = config.embed ? Embedding.inline(contexts) { staged.contents(of: $0) } : contexts
       try staged.write(HTMLReport.render(template: template, header: header, experiments: pageContexts, embedded: config.embed), to: "index.html")

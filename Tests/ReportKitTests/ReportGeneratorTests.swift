@@ -1,4 +1,4 @@
-import CairoRendering
+@testable import CairoRendering
 import Foundation
 import Testing
 
@@ -136,6 +136,54 @@ func localReferences(in html: String) -> [String] {
     #expect(a.keys.sorted() == b.keys.sorted())
     for (name, bytes) in a {
       #expect(bytes == b[name], "\(name) differs between runs")
+    }
+  }
+
+  /// Figures are rendered concurrently (FigureJobs): one thread, two and five write the
+  /// same bytes, the dark variants and a 2× scale included.
+  @Test func anyNumberOfRenderingThreadsGivesTheSameBytes() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try String(contentsOfFile: repositoryPath("examples/article.json"), encoding: .utf8)
+      .replacingOccurrences(of: #""figure": {"width": 6.4, "height": 4.8, "dpi": 100}"#, with: #""theme": "both", "figure": {"width": 6.4, "height": 4.8, "dpi": 50, "scales": [1, 2]}"#)
+    #expect(config.contains(#""theme": "both""#))
+    let path = try write(config, to: "article.json", in: folder)
+    var reports: [[String: Data]] = []
+    for threads in [1, 2, 5] {
+      let output = folder.appendingPathComponent("out-\(threads)")
+      var o = options(path, output: output, formats: [.png, .pdf, .svg])
+      o.renderThreads = threads
+      _ = try ReportGenerator.run(o)
+      reports.append(try snapshot(output))
+    }
+    // 6 figures × 2 themes × (2 PNG scales + PDF + SVG), index.html, results.json, 3 CSVs.
+    #expect(reports[0].count == 6 * 2 * 4 + 5)
+    for report in reports.dropFirst() {
+      #expect(report.keys.sorted() == reports[0].keys.sorted())
+      for (name, bytes) in reports[0] { #expect(bytes == report[name], "\(name) differs with another number of threads") }
+    }
+  }
+
+  /// The jobs' results come back in the jobs' order whatever order the threads take them
+  /// in (most costly first), and a failing job is reported in its place.
+  @Test func figureJobsKeepTheirOrder() {
+    let jobs = (0..<40).map { i in
+      FigureJob(path: "f\(i)", cost: (i * 7919) % 13) { () throws(CairoError) -> [UInt8] in
+        if i == 17 { throw CairoError(call: "test", reason: "job 17", status: -1) }
+        return Array(repeating: UInt8(i), count: i + 1)
+      }
+    }
+    for threads in [1, 2, 7] {
+      let results = FigureJobs.run(jobs, threads: threads)
+      #expect(results.count == 40)
+      for (i, result) in results.enumerated() {
+        switch result {
+        case .success(let file):
+          #expect(i != 17 && file.bytes == Array(repeating: UInt8(i), count: i + 1))
+          #expect(file.sha256 == SHA256.hexDigest(file.bytes))
+        case .failure(let error): #expect(i == 17 && error.reason == "job 17")
+        }
+      }
     }
   }
 

@@ -1,0 +1,140 @@
+import CairoRendering
+import Dispatch
+import Foundation
+import Plotting
+import Synchronization
+
+/// One file of a figure to render: where it goes and how to make its bytes.
+struct FigureJob: Sendable {
+  var path: String
+  /// A rough relative cost (see ``FigureJobs/cost(_:format:)``), only to start the slowest
+  /// jobs first; it never changes a byte.
+  var cost: Int
+  var render: @Sendable () throws(CairoError) -> [UInt8]
+}
+
+/// A rendered file: its bytes and their SHA-256 (hashed on the rendering thread).
+struct RenderedFile: Sendable {
+  var bytes: [UInt8]
+  var sha256: String
+}
+
+/// Renders a report's figure files concurrently, each on its own cairo surface.
+///
+/// Every job only reads its figure and layout and draws on a surface of its own (cairo is
+/// safe to use from several threads as long as no surface or context is shared), so its
+/// bytes do not depend on which thread ran it, when, or how many threads there were. The
+/// results come back in the jobs' order, and the caller writes them in that order: the
+/// report is byte for byte the one a single thread writes.
+enum FigureJobs {
+  /// The threads to use: the processors this process may run on, at most one per job.
+  static func threadCount(jobs: Int) -> Int {
+    Swift.max(1, Swift.min(jobs, ProcessInfo.processInfo.activeProcessorCount))
+  }
+
+  /// Runs every job; the results are in `jobs`' order. Threads take the next unclaimed
+  /// job, most costly first, until none is left (on a shared machine a thread whose core
+  /// is busy then does fewer jobs instead of holding up the rest).
+  static func run(_ jobs: [FigureJob], threads: Int? = nil) -> [Result<RenderedFile, CairoError>] {
+    // Stable: equal costs keep the jobs' order.
+    let order = jobs.indices.sorted { (jobs[$0].cost, $1) > (jobs[$1].cost, $0) }
+    return Concurrently.map(jobs.count, threads: threads ?? threadCount(jobs: jobs.count), order: order) { index in
+      Result { () throws(CairoError) -> RenderedFile in
+        let bytes = try jobs[index].render()
+        return RenderedFile(bytes: bytes, sha256: SHA256.hexDigest(bytes))
+      }
+    }
+  }
+
+  /// A rough cost of drawing `layers` in `format`: a point or marker is a path of its own
+  /// (and in a PDF about 170 bytes of text to format and compress), a line vertex much less.
+  static func cost(_ layers: [Layer], format: ImageFormat) -> Int {
+    let perMark = format == .pdf ? 24 : 8
+    var cost = 0
+    for layer in layers {
+      switch layer {
+      case .points(let s): cost += perMark * s.xs.count
+      case .markers(let s): cost += perMark * s.xs.count
+      case .line(let s): cost += s.xs.count
+      case .polygon(let s): cost += s.outline.xs.count
+      case .contour(let s): cost += s.levels.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.xs.count } }
+      }
+    }
+    // Axes, ticks and text, and a raster's encoding.
+    return cost + (format == .png ? 4000 : 1000)
+  }
+}
+
+/// Work spread over threads with results in a fixed order.
+enum Concurrently {
+  /// `body(i)` for every `i` in `0..<count`, in that order, computed on `threads` threads
+  /// (default: one per processor, at most `count`) that each take the next unclaimed index of
+  /// `order` (default: ascending) until none is left. `body` must not depend on which thread
+  /// runs it; the result then does not depend on the number of threads.
+  static func map<T: Sendable>(_ count: Int, threads: Int? = nil, order: [Int]? = nil, _ body: @Sendable (Int) -> T) -> [T] {
+    let threads = threads ?? FigureJobs.threadCount(jobs: count)
+    let order = order ?? Array(0..<count)
+    precondition(order.count == count, "order must list every index once")
+    if threads <= 1 || count <= 1 { return inOrder(count, order, body) }
+    let results = ResultSlots<T>(count: count)
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: Swift.min(threads, count)) { _ in
+      while true {
+        let claimed = next.add(1, ordering: .relaxed).oldValue
+        guard claimed < order.count else { return }
+        results.store(body(order[claimed]), at: order[claimed])
+      }
+    }
+    return results.values()
+  }
+
+  /// On one thread, in `order` (the order a failure or a side effect would show).
+  private static func inOrder<T>(_ count: Int, _ order: [Int], _ body: (Int) -> T) -> [T] {
+    var results = [T?](repeating: nil, count: count)
+    for i in order { results[i] = body(i) }
+    return results.map { $0! }
+  }
+}
+
+/// One slot per index, each written by exactly one thread (the one that claimed it) and
+/// read after all threads are done.
+private final class ResultSlots<T>: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<T?>
+
+  init(count: Int) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil)
+  }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+
+  func store(_ result: T, at index: Int) { slots[index] = result }
+
+  /// Every result; called after the threads have finished (concurrentPerform returns only
+  /// then, which orders their writes before these reads).
+  func values() -> [T] { slots.map { $0! } }
+}
+
+/// A value computed on a thread of its own, started at once; ``value`` waits for it.
+final class Background<T: Sendable>: @unchecked Sendable {
+  private var result: T?
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ body: @escaping @Sendable () -> T) {
+    let thread = Thread { [self] in
+      result = body()
+      done.signal()
+    }
+    thread.start()
+  }
+
+  /// The result (the semaphore orders the thread's write before this read).
+  var value: T {
+    done.wait()
+    done.signal()
+    return result!
+  }
+}
