@@ -1,0 +1,309 @@
+/// A d-dimensional sample whose rows may miss coordinates (NaN), grouped by which
+/// coordinates each row observes (its pattern), for ``MissingDataEM``.
+///
+/// Rows that observe nothing carry no information and are dropped (``droppedRows``); the
+/// rows observing everything stay one column-major ``Sample`` for the fused kernel.
+public struct IncompleteSample: Sendable, Equatable {
+  /// Which coordinates a group of rows observes, and those rows' observed values.
+  struct Pattern: Sendable, Equatable {
+    /// The observed coordinates, increasing (at least one, not all).
+    var observed: [Int]
+    /// The missing coordinates, increasing.
+    var missing: [Int]
+    /// The rows (0-based, among all the sample's rows), increasing.
+    var rows: [Int]
+    /// Row after row, the observed values: `values[r · observed.count + a]`.
+    var values: [Double]
+  }
+
+  /// The number of coordinates.
+  public let dimension: Int
+  /// Rows with at least one observed coordinate (0-based, among all rows), increasing.
+  public let keptRows: [Int]
+  /// Rows with no observed coordinate, dropped (0-based), increasing.
+  public let droppedRows: [Int]
+  /// Missing cells in the kept rows.
+  public let missingCells: Int
+  /// The rows that observe every coordinate, in order.
+  let complete: Sample
+  /// The rows that miss some coordinates, by pattern; patterns in the order of their first row.
+  let patterns: [Pattern]
+  /// Per coordinate, the variance (ddof 0) of its observed values.
+  let variances: [Double]
+
+  /// The number of rows kept.
+  public var count: Int { keptRows.count }
+  /// The number of distinct patterns of the kept rows, the complete one included.
+  public var patternCount: Int { patterns.count + (complete.count > 0 ? 1 : 0) }
+  /// Whether no kept row misses a coordinate.
+  public var isComplete: Bool { patterns.isEmpty }
+
+  /// Groups `sample`'s rows (NaN marks a missing cell).
+  /// - Throws: ``MixtureError/invalidData(_:)`` when a coordinate has no observed value,
+  ///   fewer than two rows observe anything, a value is infinite, or a coordinate's observed
+  ///   values have no usable spread.
+  public init(_ sample: Sample) throws(MixtureError) {
+    let n = sample.count, d = sample.dimension
+    var kept: [Int] = [], dropped: [Int] = [], completeRows: [Int] = []
+    var missingCells = 0
+    var byMask: [[Bool]: Int] = [:]
+    var patterns: [Pattern] = []
+    for i in 0..<n {
+      var observed: [Int] = [], missing: [Int] = []
+      for j in 0..<d {
+        let x = sample.values[j * n + i]
+        if x.isNaN {
+          missing.append(j)
+        } else if !x.isFinite {
+          throw .invalidData("data must be finite or missing, got \(x) in row \(i + 1), coordinate \(j + 1)")
+        } else {
+          observed.append(j)
+        }
+      }
+      if observed.isEmpty {
+        dropped.append(i)
+        continue
+      }
+      kept.append(i)
+      if missing.isEmpty {
+        completeRows.append(i)
+        continue
+      }
+      missingCells += missing.count
+      let mask = (0..<d).map { sample.values[$0 * n + i].isNaN }
+      let p: Int
+      if let existing = byMask[mask] {
+        p = existing
+      } else {
+        p = patterns.count
+        byMask[mask] = p
+        patterns.append(Pattern(observed: observed, missing: missing, rows: [], values: []))
+      }
+      patterns[p].rows.append(i)
+      for j in observed { patterns[p].values.append(sample.values[j * n + i]) }
+    }
+    guard kept.count >= 2 else {
+      throw .invalidData("EM needs at least 2 rows with an observed value, got \(kept.count) (\(dropped.count == 1 ? "1 row observes" : "\(dropped.count) rows observe") nothing)")
+    }
+    var variances: [Double] = []
+    for j in 0..<d {
+      let values = kept.map { sample.values[j * n + $0] }.filter { !$0.isNaN }
+      guard !values.isEmpty else {
+        throw .invalidData("coordinate \(j + 1) has no observed value, so nothing about it can be fitted; leave it out")
+      }
+      let variance = Statistics.variance(values, ddof: 0)
+      if !(variance > 0 && variance.isFinite) {
+        if let problem = Statistics.spreadProblem(values, variance: variance) { throw .invalidData("coordinate \(j + 1): \(problem)") }
+        throw .invalidData("coordinate \(j + 1) has the same observed value in every row, so no covariance of it can be fitted; leave it out")
+      }
+      variances.append(variance)
+    }
+    self.dimension = d
+    self.keptRows = kept
+    self.droppedRows = dropped
+    self.missingCells = missingCells
+    self.complete = sample.rows(completeRows)
+    self.patterns = patterns
+    self.variances = variances
+  }
+}
+
+/// Expectation-Maximization for d-dimensional mixtures fitted to rows with missing
+/// coordinates, by the observed-data likelihood (Ghahramani and Jordan 1994; Little and
+/// Rubin, ch. 8 and 11).
+///
+/// For row i with observed coordinates o and missing m, and component k:
+/// - the responsibility comes from `w_k N(x_o | μ_k,o, Σ_k,oo)`;
+/// - the missing coordinates' conditional mean is `x̂_m = μ_k,m + Σ_k,mo Σ_k,oo⁻¹ (x_o − μ_k,o)`
+///   and their conditional covariance `C = Σ_k,mm − Σ_k,mo Σ_k,oo⁻¹ Σ_k,om`;
+/// - the M-step is the complete-data one (``MultivariateEM``, every covariance type) on the
+///   expected sufficient statistics: `Σ r x̂` and `Σ r (x̂ x̂ᵀ + C)`, C on the missing block.
+///   Without C it would be "impute, then refit", which shrinks the covariances.
+///
+/// The recorded log-likelihood is the observed-data one, `Σᵢ log Σ_k w_k N(x_i,o | μ_k,o, Σ_k,oo)`,
+/// which EM never lowers. Rows that observe everything go through the fused kernel; each
+/// pattern's factorisations are made once per component per epoch. With no missing cell
+/// the fit is ``MultivariateEM``'s, bit for bit.
+public enum MissingDataEM {
+  /// Fits a mixture to the kept rows of `sample` from `initial`.
+  /// - Throws: ``MixtureError/invalidParameters(_:)`` when `initial` does not match the
+  ///   sample's dimension, ``MixtureError/degenerate(component:epoch:detail:)`` when a
+  ///   covariance stops being positive definite.
+  public static func fit(
+    _ sample: IncompleteSample, from initial: MultivariateMixture, options: EMOptions = EMOptions()
+  ) throws(MixtureError) -> EMRun<MultivariateMixture> {
+    guard initial.dimension == sample.dimension else {
+      throw .invalidParameters("the start has \(initial.dimension) coordinates but the data has \(sample.dimension)")
+    }
+    if sample.isComplete {
+      return try MultivariateEM.fit(checked: sample.complete, variances: sample.variances, from: initial, options: options)
+    }
+    let result: Result<EMRun<MultivariateMixture>, MixtureError> = sample.complete.values.withUnsafeBufferPointer { buffer in
+      let pass = IncompletePass(
+        sample: sample, complete: buffer, threads: options.threads, regularization: options.regularization,
+        floors: sample.variances.map { max(options.regularization, Collapse.relativeFloor * $0) })
+      do throws(MixtureError) {
+        return .success(try EMDriver.run(pass, from: initial, options: options))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// The observed-data log-likelihood of the kept rows at `mixture`.
+  public static func logLikelihood(_ sample: IncompleteSample, at mixture: MultivariateMixture) -> Double {
+    sample.complete.values.withUnsafeBufferPointer { buffer in
+      IncompletePass(sample: sample, complete: buffer, threads: nil, regularization: 0, floors: []).sweep(mixture).logLikelihood
+    }
+  }
+
+  /// The complete rows' sums from the fused kernel plus every pattern's, as the driver's pass.
+  struct IncompletePass: EMPass {
+    let sample: IncompleteSample
+    let complete: UnsafeBufferPointer<Double>
+    let threads: Int?
+    let regularization: Double
+    let floors: [Double]
+    var sampleCount: Int { sample.count }
+
+    func sweep(_ model: MultivariateMixture) -> MultivariateSums {
+      let k = model.componentCount, d = model.dimension
+      let s = MultivariateKernel.secondCount(model.covarianceType, dimension: d)
+      var sums =
+        sample.complete.count > 0
+        ? MultivariateKernel.pass(complete, count: sample.complete.count, model, threads: threads)
+        : MultivariateSums(
+          logLikelihood: 0, mass: [Double](repeating: 0, count: k), first: [Double](repeating: 0, count: k * d),
+          second: [Double](repeating: 0, count: k * s))
+      for pattern in sample.patterns { MissingDataEM.add(pattern, at: model, to: &sums) }
+      return sums
+    }
+
+    func logLikelihood(_ sums: MultivariateSums) -> Double { sums.logLikelihood }
+
+    func mStep(_ sums: MultivariateSums, from model: MultivariateMixture, epoch: Int) throws(MixtureError) -> (MultivariateMixture, [Collapse.Reason?]) {
+      try MultivariateEM.mStep(sums, model, regularization: regularization, floors: floors, epoch: epoch)
+    }
+  }
+
+  /// One component's view of one pattern: the observed block's factor and what the
+  /// conditional distribution of the missing coordinates needs.
+  struct Conditional {
+    /// `L`, the Cholesky factor of `Σ_oo` (`o × o`, row-major).
+    var factor: [Double]
+    /// `W = L⁻¹ Σ_om` (`o × m`): the conditional mean offset is `Wᵀ L⁻¹ (x_o − μ_o)`.
+    var w: [Double]
+    /// `C = Σ_mm − Wᵀ W` (`m × m`), the conditional covariance.
+    var covariance: [Double]
+    /// `log w_k − ½ log det Σ_oo − (o/2) log 2π`.
+    var constant: Double
+  }
+
+  static func conditional(_ model: MultivariateMixture, component j: Int, observed: [Int], missing: [Int]) -> Conditional? {
+    let d = model.dimension, o = observed.count, m = missing.count
+    let sigma = model.flatCovariances[(j * d * d)..<((j + 1) * d * d)]
+    func entry(_ a: Int, _ b: Int) -> Double { sigma[sigma.startIndex + a * d + b] }
+    var block = [Double](repeating: 0, count: o * o)
+    for a in 0..<o { for b in 0..<o { block[a * o + b] = entry(observed[a], observed[b]) } }
+    guard case .success(let l) = LinearAlgebra.cholesky(block, dimension: o) else { return nil }
+    // W = L⁻¹ Σ_om by forward substitution, column by column.
+    var w = [Double](repeating: 0, count: o * m)
+    for c in 0..<m {
+      for a in 0..<o {
+        var t = entry(observed[a], missing[c])
+        for p in 0..<a { t -= l[a * o + p] * w[p * m + c] }
+        w[a * m + c] = t / l[a * o + a]
+      }
+    }
+    var covariance = [Double](repeating: 0, count: m * m)
+    for a in 0..<m {
+      for b in 0..<m {
+        var t = entry(missing[a], missing[b])
+        for p in 0..<o { t -= w[p * m + a] * w[p * m + b] }
+        covariance[a * m + b] = t
+      }
+    }
+    var halfLogDet = 0.0
+    for a in 0..<o { halfLogDet += VectorMath.log(Vector8(repeating: l[a * o + a]))[0] }
+    let logTwoPi = 1.837_877_066_409_345_5
+    let constant = VectorMath.log(Vector8(repeating: model.weights[j]))[0] - halfLogDet - 0.5 * Double(o) * logTwoPi
+    return Conditional(factor: l, w: w, covariance: covariance, constant: constant)
+  }
+
+  /// Adds one pattern's rows to the shifted sums (about the model's current means, as
+  /// ``MultivariateKernel`` makes them): `Σ r`, `Σ r e` and `Σ r (e eᵀ + C)` with `e = x̂ − μ_k`,
+  /// and the observed-data log-likelihood.
+  static func add(_ pattern: IncompleteSample.Pattern, at model: MultivariateMixture, to sums: inout MultivariateSums) {
+    let k = model.componentCount, d = model.dimension, type = model.covarianceType
+    let s = MultivariateKernel.secondCount(type, dimension: d)
+    let observed = pattern.observed, missing = pattern.missing
+    let o = observed.count, m = missing.count
+    let conditionals = (0..<k).map { conditional(model, component: $0, observed: observed, missing: missing) }
+    var logs = [Double](repeating: 0, count: k)
+    var z = [Double](repeating: 0, count: k * o)
+    var e = [Double](repeating: 0, count: d)
+    var responsibilities = [Double](repeating: 0, count: k)
+    for r in pattern.rows.indices {
+      let x = pattern.values[(r * o)..<((r + 1) * o)]
+      for j in 0..<k {
+        guard let c = conditionals[j] else {
+          logs[j] = -.infinity
+          continue
+        }
+        var quadratic = 0.0
+        for a in 0..<o {
+          var t = x[x.startIndex + a] - model.flatMeans[j * d + observed[a]]
+          for p in 0..<a { t -= c.factor[a * o + p] * z[j * o + p] }
+          let value = t / c.factor[a * o + a]
+          z[j * o + a] = value
+          quadratic += value * value
+        }
+        logs[j] = c.constant - 0.5 * quadratic
+      }
+      let largest = logs.max() ?? -.infinity
+      var total = 0.0
+      for start in stride(from: 0, to: k, by: 8) {
+        var lanes = Vector8(repeating: -.infinity)
+        for lane in 0..<min(8, k - start) { lanes[lane] = logs[start + lane] - largest }
+        let exps = VectorMath.expOfNonPositive(lanes.replacing(with: -1000, where: lanes .< -1000))
+        for lane in 0..<min(8, k - start) {
+          responsibilities[start + lane] = logs[start + lane] == -.infinity ? 0 : exps[lane]
+          total += responsibilities[start + lane]
+        }
+      }
+      sums.logLikelihood += largest + VectorMath.log(Vector8(repeating: total))[0]
+      for j in 0..<k {
+        let weight = responsibilities[j] / total
+        guard weight > 0, let c = conditionals[j] else { continue }
+        // e: x_o − μ_o on the observed coordinates, Wᵀ z on the missing ones.
+        for a in 0..<o { e[observed[a]] = x[x.startIndex + a] - model.flatMeans[j * d + observed[a]] }
+        for b in 0..<m {
+          var t = 0.0
+          for p in 0..<o { t += c.w[p * m + b] * z[j * o + p] }
+          e[missing[b]] = t
+        }
+        sums.mass[j] += weight
+        for a in 0..<d { sums.first[j * d + a] += weight * e[a] }
+        if type.needsCrossProducts {
+          var t = 0
+          for a in 0..<d {
+            for b in 0...a {
+              sums.second[j * s + t] += weight * e[a] * e[b]
+              t += 1
+            }
+          }
+          for a in 0..<m {
+            for b in 0...a {
+              let (u, v) = (missing[a], missing[b])  // u ≥ v
+              sums.second[j * s + u * (u + 1) / 2 + v] += weight * c.covariance[a * m + b]
+            }
+          }
+        } else {
+          for a in 0..<d { sums.second[j * s + a] += weight * e[a] * e[a] }
+          for a in 0..<m { sums.second[j * s + missing[a]] += weight * c.covariance[a * m + a] }
+        }
+      }
+    }
+  }
+}
