@@ -30,6 +30,11 @@ public struct IncompleteSample: Sendable, Equatable {
   let patterns: [Pattern]
   /// Per coordinate, the variance (ddof 0) of its observed values.
   let variances: [Double]
+  /// Per coordinate, the mean of its observed values.
+  public let observedMeans: [Double]
+  /// The kept rows with every missing cell replaced by its coordinate's observed mean: where
+  /// starts are made (k-means++, random, groups), and the "mean imputation" baseline.
+  public let meanImputed: Sample
 
   /// The number of rows kept.
   public var count: Int { keptRows.count }
@@ -85,7 +90,7 @@ public struct IncompleteSample: Sendable, Equatable {
     guard kept.count >= 2 else {
       throw .invalidData("EM needs at least 2 rows with an observed value, got \(kept.count) (\(dropped.count == 1 ? "1 row observes" : "\(dropped.count) rows observe") nothing)")
     }
-    var variances: [Double] = []
+    var variances: [Double] = [], means: [Double] = []
     for j in 0..<d {
       let values = kept.map { sample.values[j * n + $0] }.filter { !$0.isNaN }
       guard !values.isEmpty else {
@@ -97,6 +102,14 @@ public struct IncompleteSample: Sendable, Equatable {
         throw .invalidData("coordinate \(j + 1) has the same observed value in every row, so no covariance of it can be fitted; leave it out")
       }
       variances.append(variance)
+      means.append(Statistics.mean(values))
+    }
+    var imputed = [Double](repeating: 0, count: kept.count * d)
+    for j in 0..<d {
+      for (r, i) in kept.enumerated() {
+        let x = sample.values[j * n + i]
+        imputed[j * kept.count + r] = x.isNaN ? means[j] : x
+      }
     }
     self.dimension = d
     self.keptRows = kept
@@ -105,6 +118,34 @@ public struct IncompleteSample: Sendable, Equatable {
     self.complete = sample.rows(completeRows)
     self.patterns = patterns
     self.variances = variances
+    self.observedMeans = means
+    self.meanImputed = Sample(count: kept.count, dimension: d, columnMajor: imputed)
+  }
+}
+
+extension Selection where Model == MultivariateMixture {
+  /// ``fit(_:components:types:start:restarts:seed:options:criterion:)`` for rows with
+  /// missing coordinates: every start is made on the mean-imputed rows (``IncompleteSample/meanImputed``;
+  /// group labels are per kept row) and fitted by ``MissingDataEM``. With no missing cell it
+  /// is the complete-data selection.
+  public static func fit(
+    _ sample: IncompleteSample, components: ClosedRange<Int>, types: [CovarianceType], start: MultivariateStart, restarts: Int,
+    seed: UInt64, options: EMOptions, criterion: InformationCriterion = .bic
+  ) throws(MixtureError) -> Selection<MultivariateMixture> {
+    if sample.isComplete {
+      return try fit(
+        sample.complete, components: components, types: types, start: start, restarts: restarts, seed: seed, options: options, criterion: criterion)
+    }
+    guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
+    return try select(
+      components: components, types: types, restarts: restarts, seed: seed, criterion: criterion, options: options, compact: true,
+      oneIsClosedForm: false
+    ) {
+      (k, type, options, random) throws(MixtureError) in
+      let initial = try start.start(
+        sample.meanImputed, components: k, type: type, random: &random, regularization: options.regularization, variances: sample.variances)
+      return try MissingDataEM.fit(sample, from: initial, options: options)
+    }.compacted()
   }
 }
 
@@ -156,6 +197,68 @@ public enum MissingDataEM {
     sample.complete.values.withUnsafeBufferPointer { buffer in
       IncompletePass(sample: sample, complete: buffer, threads: nil, regularization: 0, floors: []).sweep(mixture).logLikelihood
     }
+  }
+
+  /// A missing cell's conditional distribution given its row's observed cells at a fitted
+  /// mixture: a mixture of the components' conditionals, weighted by the row's
+  /// responsibilities from its observed cells.
+  public struct ImputedCell: Sendable, Equatable {
+    /// The row, 0-based among all the sample's rows.
+    public var row: Int
+    /// The 0-based coordinate.
+    public var coordinate: Int
+    /// `Σ_k r_k x̂_k`, the conditional mean.
+    public var mean: Double
+    /// The conditional standard deviation: `√(Σ_k r_k (C_k + (x̂_k − mean)²))`.
+    public var sd: Double
+  }
+
+  /// Every missing cell of the kept rows, by row, then coordinate.
+  public static func impute(_ sample: IncompleteSample, at model: MultivariateMixture) -> [ImputedCell] {
+    let k = model.componentCount, d = model.dimension
+    var cells: [ImputedCell] = []
+    cells.reserveCapacity(sample.missingCells)
+    for pattern in sample.patterns {
+      let observed = pattern.observed, missing = pattern.missing
+      let o = observed.count, m = missing.count
+      let conditionals = (0..<k).map { conditional(model, component: $0, observed: observed, missing: missing) }
+      for (r, row) in pattern.rows.enumerated() {
+        var logs = [Double](repeating: -.infinity, count: k)
+        var offsets = [[Double]](repeating: [Double](repeating: 0, count: m), count: k)
+        for j in 0..<k {
+          guard let c = conditionals[j] else { continue }
+          var z = [Double](repeating: 0, count: o)
+          var quadratic = 0.0
+          for a in 0..<o {
+            var t = pattern.values[r * o + a] - model.flatMeans[j * d + observed[a]]
+            for p in 0..<a { t -= c.factor[a * o + p] * z[p] }
+            z[a] = t / c.factor[a * o + a]
+            quadratic += z[a] * z[a]
+          }
+          logs[j] = c.constant - 0.5 * quadratic
+          for b in 0..<m {
+            var t = model.flatMeans[j * d + missing[b]]
+            for p in 0..<o { t += c.w[p * m + b] * z[p] }
+            offsets[j][b] = t
+          }
+        }
+        let largest = logs.max() ?? -.infinity
+        let weights = logs.map { $0 == -.infinity ? 0 : VectorMath.expOfNonPositive(Vector8(repeating: max($0 - largest, -1000)))[0] }
+        let total = weights.reduce(0, +)
+        for b in 0..<m {
+          var mean = 0.0, variance = 0.0
+          for j in 0..<k where weights[j] > 0 { mean += weights[j] / total * offsets[j][b] }
+          // About the mean, not E[x²] − mean², which cancels for data far from 0.
+          for j in 0..<k where weights[j] > 0 {
+            let spread = offsets[j][b] - mean
+            variance += weights[j] / total * ((conditionals[j]?.covariance[b * m + b] ?? 0) + spread * spread)
+          }
+          cells.append(ImputedCell(row: row, coordinate: missing[b], mean: mean, sd: max(0, variance).squareRoot()))
+        }
+      }
+    }
+    cells.sort { ($0.row, $0.coordinate) < ($1.row, $1.coordinate) }
+    return cells
   }
 
   /// The complete rows' sums from the fused kernel plus every pattern's, as the driver's pass.

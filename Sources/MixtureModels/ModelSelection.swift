@@ -124,7 +124,8 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
   ///
   /// K = 1 has a closed form (weight 1, the sample's mean and covariance of the type, plus
   /// the regularization), which one EM step reaches exactly from any start: it runs one
-  /// start for one epoch (`options.maxEpochs` 1), marked converged.
+  /// start for one epoch (`options.maxEpochs` 1), marked converged; not with missing values
+  /// (`oneIsClosedForm` false), where even one normal needs EM.
   ///
   /// Start `r` (1-based) of every `K` and type draws from `RandomSource(seed: seed, stream: r)`,
   /// so a run is reproduced from the seed, `K` and `r` alone (and every type starts from the
@@ -135,7 +136,7 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
   ///   ``MixtureError/inRun(components:restart:_:)`` wrapping the first run's error.
   static func select(
     components: ClosedRange<Int>, types: [CovarianceType], restarts: Int, seed: UInt64, criterion: InformationCriterion,
-    options: EMOptions, compact: Bool = false,
+    options: EMOptions, compact: Bool = false, oneIsClosedForm: Bool = true,
     run: (_ k: Int, _ type: CovarianceType, _ options: EMOptions, _ random: inout RandomSource) throws(MixtureError) -> EMRun<Model>
   ) throws(MixtureError) -> Selection<Model> {
     guard restarts >= 1 else { throw .invalidParameters("restarts must be ≥ 1, got \(restarts)") }
@@ -144,7 +145,7 @@ public struct Selection<Model: MixtureModel>: Sendable, Equatable {
     for type in types {
       for k in components {
         var runs: [EMRun<Model>] = []
-        let closedForm = k == 1
+        let closedForm = k == 1 && oneIsClosedForm
         var settings = options
         if closedForm { settings.maxEpochs = Swift.min(options.maxEpochs, 1) }
         for r in 1...(closedForm ? 1 : restarts) {

@@ -312,12 +312,15 @@ enum CSVReader {
               case .value(let read):
                 value = read
               case .missing(let what):
-                if missing == .drop {
+                if missing == .model {
+                  // Kept as NaN: EM with missing values fits the row's observed cells.
+                  rowValues[slot] = .nan
+                } else if missing == .drop {
                   dropRow = true
                 } else {
                   pending = InputError(
                     file: file, position: SourcePosition(line: recordLine, column: s.column(from: cellLineStarts[slot], to: cell.start)),
-                    message: "missing value (\(what)) in column \(Echo.quoted(columnNames[slot])); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows")
+                    message: "missing value (\(what)) in column \(Echo.quoted(columnNames[slot])); fill it in, remove the row, or set \"missing\": \"drop\" in the experiment's data to skip such rows\(columnNames.count > 1 ? " (or \"model\" to fit the rows' observed cells)" : "")")
                 }
                 continue
               case .invalid(let message):

@@ -44,7 +44,7 @@ import Testing
   @Test func everyObjectOfTheFileIsInTheSchemaOnce() {
     #expect(
       ConfigSchema.objects.map(\.id) == [
-        "top", "figure", "experiment", "generatedData", "group", "groupVector", "csvData", "fit", "componentRange", "explicitStart",
+        "top", "figure", "experiment", "generatedData", "group", "groupVector", "hide", "csvData", "fit", "componentRange", "explicitStart",
         "explicitStartVector", "kde", "titles", "boundParameter",
       ])
   }
@@ -100,6 +100,7 @@ import Testing
     "csvData": [("csv", #""x.csv""#)],
     "group": [("mean", "0"), ("sd", "1"), ("count", "100")],
     "groupVector": [("mean", "[0, 0]"), ("covariance", "[[1, 0], [0, 1]]"), ("count", "100")],
+    "hide": [("fraction", "0.2")],
     "fit": [],
     "componentRange": [("from", "1"), ("to", "100")],
     "explicitStart": [("weights", "[0.5, 0.5]"), ("means", "[0, 1]"), ("sds", "[1, 1]")],
@@ -156,8 +157,17 @@ import Testing
       return file(experiment: setting(experimentBase, "data", render(data)))
     case "csvData":
       var data = members
-      if key == "labels" { data = setting(data, "columns", "[0, 1]") }
+      if key == "labels" || key == "missing" { data = setting(data, "columns", "[0, 1]") }
       return file(experiment: setting(experimentBase, "data", render(data)))
+    case "hide":
+      // As many coordinates as an experiment may have, so that every coordinate the schema
+      // allows in "columns" exists.
+      let d = ReportConfig.maximumDimension
+      let identity = "[" + (0..<d).map { i in "[" + (0..<d).map { $0 == i ? "1" : "0" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+      let group = #"{"mean": [\#((0..<d).map { _ in "0" }.joined(separator: ", "))], "covariance": \#(identity), "count": 100}"#
+      // "mar" needs a column that is never hidden.
+      let hide = key == "mechanism" && object.hasPrefix("{") ? #"{"columns": [0], "# + object.dropFirst() : object
+      return file(experiment: setting(experimentBase, "data", #"{"generate": [\#(group)], "hide": \#(hide)}"#))
     case "group", "groupVector":
       let other = id == "group" ? #"{"mean": 5, "sd": 1, "count": 100}"# : #"{"mean": [5, 5], "covariance": [[1, 0], [0, 1]], "count": 100}"#
       // A count at its upper bound alone; 1 needs another group for two points in all.
@@ -228,6 +238,10 @@ import Testing
         if let m = rule.exclusiveMinimum {
           inside.append(m + 0.5)
           invalid += [literal(m, integer: integer), beyond(m, -1)]
+        }
+        if let m = rule.exclusiveMaximum {
+          inside.append(m - 0.5)
+          invalid += [literal(m, integer: integer), beyond(m, 1)]
         }
         if let m = rule.maximum {
           inside.append(m)

@@ -41,6 +41,7 @@ extension ConfigSchema {
       func bound(_ x: Double) -> JSONOutput { rule.integer ? .int(Int(x)) : .number(x) }
       if let x = rule.minimum { out.append(JSONOutputMember("minimum", bound(x))) }
       if let x = rule.exclusiveMinimum { out.append(JSONOutputMember("exclusiveMinimum", bound(x))) }
+      if let x = rule.exclusiveMaximum { out.append(JSONOutputMember("exclusiveMaximum", bound(x))) }
       if let x = rule.maximum { out.append(JSONOutputMember("maximum", bound(x))) }
     case .boolean:
       out.append(JSONOutputMember("type", .string("boolean")))

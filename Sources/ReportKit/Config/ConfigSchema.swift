@@ -73,6 +73,7 @@ public enum ConfigSchema {
     var minimum: Double? = nil
     var maximum: Double? = nil
     var exclusiveMinimum: Double? = nil
+    var exclusiveMaximum: Double? = nil
   }
 
   struct ArrayRule: Sendable {
@@ -137,10 +138,11 @@ public enum ConfigSchema {
   }
 
   static func number(
-    _ description: String? = nil, minimum: Double? = nil, maximum: Double? = nil, above: Double? = nil, default value: Double? = nil
+    _ description: String? = nil, minimum: Double? = nil, maximum: Double? = nil, above: Double? = nil, below: Double? = nil,
+    default value: Double? = nil
   ) -> Value {
     Value(
-      kind: .number(NumberRule(minimum: minimum, maximum: maximum, exclusiveMinimum: above)), description: description,
+      kind: .number(NumberRule(minimum: minimum, maximum: maximum, exclusiveMinimum: above, exclusiveMaximum: below)), description: description,
       defaultValue: value.map { .number($0) })
   }
 
@@ -258,8 +260,23 @@ public enum ConfigSchema {
     properties: [
       Property(
         "generate", required: true,
-        array(anyOf([object(group), object(groupVector)]), "The groups, all of one dimension.", minItems: 1))
+        array(anyOf([object(group), object(groupVector)]), "The groups, all of one dimension.", minItems: 1)),
+      Property("hide", object(hide, "Hide cells of the generated data (d ≥ 2), to fit them with EM with missing values.")),
     ] + dataCommon)
+
+  static let hide = ObjectSchema(
+    id: "hide", title: "Hidden cells", description: "Which cells of generated data to hide, and how.", place: .inside,
+    properties: [
+      Property("fraction", required: true, number("The share of the hidden columns' cells to hide, in [0, 1).", minimum: 0, below: 1)),
+      Property(
+        "columns",
+        array(integer(nil, 0...(ReportConfig.maximumDimension - 1)), "The 0-based coordinates that may lose cells; all when left out.", minItems: 1, unique: true)),
+      Property(
+        "mechanism",
+        oneOf(
+          HideSpec.Mechanism.allCases.map(\.rawValue),
+          "mcar: every cell alike; mar: more likely the larger the row's value of the first column never hidden.", default: HideSpec.Mechanism.mcar.rawValue)),
+    ])
 
   static let group = ObjectSchema(
     id: "group", title: "A one-dimensional group", description: "count draws from N(mean, sd²); |mean| + 9 sd ≤ 1e150.", place: .inside,
@@ -290,7 +307,7 @@ public enum ConfigSchema {
       Property(
         "missing",
         oneOf(
-          MissingValues.allCases.map(\.rawValue), "What an empty or NA cell does: stop with its place, or drop the row.", default: MissingValues.error.rawValue)),
+          MissingValues.allCases.map(\.rawValue), "What an empty or NA cell does: stop with its place, drop the row, or (d ≥ 2) keep the row and fit its observed cells.", default: MissingValues.error.rawValue)),
       Property("delimiter", oneOf([",", ";", "\t", "auto"], "What separates the fields; auto sniffs it from the header line.", default: "auto")),
     ] + dataCommon,
     conflicts: [["column", "columns"]])

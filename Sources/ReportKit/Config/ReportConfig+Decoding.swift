@@ -202,6 +202,7 @@ extension ReportConfig {
     var experiment = ExperimentConfig(name: name, description: description, seed: UInt64(seed), data: data, fit: fit, kde: kde)
     experiment.delimiter = delimiter
     experiment.transform = transform
+    experiment.hide = try decodeHide(dataNode, path: r.path("data"), file: file, dimension: data.dimension)
     if let rngNode = r.value("rng") {
       let names = DataGenerator.allCases.map(\.rawValue)
       guard case .string(let name) = rngNode.kind, let generator = DataGenerator(rawValue: name) else {
@@ -374,7 +375,9 @@ extension ReportConfig {
       throw InputError(file: file, position: node.position, message: "\(path) needs \"generate\": [groups] or \"csv\": \"file.csv\"")
     case (.some(let generate), .none):
       for key in ["column", "columns", "missing", "delimiter"] {
-        if let v = r.value(key) { throw r.error(key, v, "only goes with \"csv\"; remove it") }
+        if let v = r.value(key) {
+          throw r.error(key, v, key == "missing" ? "only goes with \"csv\" (generated data has no missing cells; to hide some, add \"hide\": {\"fraction\": 0.2})" : "only goes with \"csv\"; remove it")
+        }
       }
       guard case .array(let items) = generate.kind, !items.isEmpty else {
         throw r.error("generate", generate, "must be a non-empty array of {\"mean\", \"sd\", \"count\"}, got \(NodeReader.describe(generate))")
@@ -434,6 +437,14 @@ extension ReportConfig {
             "must be \"error\" (stop at an NA, NaN or empty cell) or \"drop\" (skip those rows), got \(NodeReader.describe(m))\(NodeReader.suggestion(m, among: MissingValues.allCases.map(\.rawValue)))")
         }
         missing = policy
+        if policy == .model && columns.count == 1 {
+          throw r.error(
+            "missing", m,
+            "\"model\" fits the observed coordinates of rows that miss some, which needs two or more columns: a one-dimensional row with a missing value carries nothing, so \"drop\" is the same; write \"drop\"")
+        }
+      }
+      if let h = r.value("hide") {
+        throw r.error("hide", h, "only goes with \"generate\": a CSV file's missing cells are its own; to fit rows that miss some, set \"missing\": \"model\"")
       }
       let resolved = csvPath.hasPrefix("/") || baseFolder.isEmpty ? csvPath : "\(baseFolder)/\(csvPath)"
       return .csv(path: csvPath, resolvedPath: resolved, columns: columns, missing: missing, position: csvNode.position)
@@ -472,6 +483,53 @@ extension ReportConfig {
       transform = chosen
     }
     return (delimiter, transform)
+  }
+
+  /// `data.hide` of generated data (``decodeData`` has refused it for CSV data).
+  static func decodeHide(_ node: JSONNode, path: String, file: String, dimension d: Int) throws(InputError) -> HideSpec? {
+    let data = try NodeReader(node, path: path, file: file)
+    guard let h = data.value("hide") else { return nil }
+    guard d >= 2 else {
+      throw data.error(
+        "hide", h, "hides cells for EM with missing values, which needs two or more coordinates: a one-dimensional row with a hidden value carries nothing; remove it")
+    }
+    let r = try NodeReader(h, path: data.path("hide"), file: file, expected: "an object such as {\"fraction\": 0.2, \"mechanism\": \"mcar\"}")
+    try r.rejectUnknownKeys(ConfigSchema.hide)
+    let f = try r.required("fraction", hint: "add \"fraction\": 0.2 (the share of cells to hide)")
+    let fraction = try NodeReader.number(f, path: r.path("fraction"), file: file)
+    guard fraction >= 0 && fraction < 1 else {
+      throw r.error("fraction", f, "must be at least 0 and below 1 (the share of cells to hide), got \(NodeReader.describe(f))")
+    }
+    var spec = HideSpec(fraction: fraction)
+    if let c = r.value("columns") {
+      guard case .array(let items) = c.kind, !items.isEmpty else {
+        throw r.error("columns", c, "must be a non-empty array of 0-based coordinates (0 to \(d - 1)), got \(NodeReader.describe(c))")
+      }
+      var columns: [Int] = []
+      for (i, item) in items.enumerated() {
+        let column = try NodeReader.integer(item, path: r.path("columns[\(i)]"), file: file, in: 0...(d - 1), what: "a 0-based coordinate from 0 to \(d - 1)")
+        if let j = columns.firstIndex(of: column) {
+          throw InputError(file: file, position: item.position, message: "\(r.path("columns[\(i)]")) repeats columns[\(j)] (\(column)); name each coordinate once")
+        }
+        columns.append(column)
+      }
+      spec.columns = columns
+    }
+    if let m = r.value("mechanism") {
+      let names = HideSpec.Mechanism.allCases.map(\.rawValue)
+      guard case .string(let name) = m.kind, let mechanism = HideSpec.Mechanism(rawValue: name) else {
+        throw r.error(
+          "mechanism", m,
+          "must be \"mcar\" (missing completely at random) or \"mar\" (missing at random: more likely the larger another column's value), got \(NodeReader.describe(m))\(NodeReader.suggestion(m, among: names))")
+      }
+      spec.mechanism = mechanism
+      if mechanism == .mar && (spec.columns?.count ?? d) == d {
+        throw r.error(
+          "mechanism", m,
+          "\"mar\" hides a cell with a probability that rises with the row's value of a column that is never hidden; list the columns to hide in \"columns\" and leave at least one out")
+      }
+    }
+    return spec
   }
 
   /// The most coordinates an experiment may have.

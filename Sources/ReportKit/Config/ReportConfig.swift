@@ -87,6 +87,14 @@ public struct ExperimentConfig: Sendable, Equatable {
   /// The function applied to every value before anything is fitted or drawn
   /// (`data.transform`); `nil` fits the values as they are.
   public var transform: DataTransform?
+  /// Cells of generated data to hide (`data.hide`); `nil`: none.
+  public var hide: HideSpec?
+  /// Whether the fit keeps rows with missing cells (`data.missing` "model", or hidden cells).
+  public var modelsMissing: Bool {
+    if hide != nil { return true }
+    if case .csv(_, _, _, .model, _) = data { return true }
+    return false
+  }
 
   /// The 1-D axes' and titles' name: `label`, as `log(label)` when the data is transformed.
   public var axisLabel: String { transform?.label(label) ?? label }
@@ -246,6 +254,34 @@ public enum MissingValues: String, Sendable, Equatable, CaseIterable {
   case error
   /// Skip those rows and report how many were skipped.
   case drop
+  /// Keep the rows and fit their observed coordinates (d ≥ 2: EM with missing values);
+  /// a row with no observed coordinate is dropped and counted.
+  case model
+}
+
+/// Cells of generated data hidden on purpose (teaching EM with missing values): the report
+/// compares what EM recovers with the truth it hid.
+public struct HideSpec: Sendable, Equatable {
+  /// How a cell comes to be hidden.
+  public enum Mechanism: String, Sendable, Equatable, CaseIterable {
+    /// Missing completely at random: each cell of the hidden columns independently, with
+    /// probability `fraction`.
+    case mcar
+    /// Missing at random: a cell of a hidden column with a probability that rises with the
+    /// row's value of the first column that is never hidden, `2 · fraction · rank / (n + 1)`
+    /// (capped at 1), so that on average `fraction` of the cells are hidden (for fractions up
+    /// to 0.5) and the rows with large values of that column lose the most.
+    case mar
+  }
+  /// The share of the hidden columns' cells to hide, in [0, 1).
+  public var fraction: Double
+  /// The 0-based coordinates whose cells may be hidden; every coordinate when `nil`.
+  public var columns: [Int]?
+  public var mechanism: Mechanism = .mcar
+
+  public init(fraction: Double, columns: [Int]? = nil, mechanism: Mechanism = .mcar) {
+    (self.fraction, self.columns, self.mechanism) = (fraction, columns, mechanism)
+  }
 }
 
 /// Where an experiment's data comes from.
