@@ -28,8 +28,8 @@ struct FigureFile {
 }
 
 /// Renders `index.html` from a Mustache template. Every value reaches the template as a
-/// string or list; `{{…}}` escapes it for HTML, and the template uses no `{{{…}}}` for
-/// anything a user wrote.
+/// string, boolean, list or object (the README's "Template variables"); `{{…}}` escapes it
+/// for HTML, and the template uses no `{{{…}}}` for anything a user wrote.
 enum HTMLReport {
   struct Header {
     var title: String
@@ -37,9 +37,11 @@ enum HTMLReport {
     var configSHA256: String
   }
 
-  /// The rendered page.
-  static func render(template: MustacheTemplate, header: Header, experiments: [[String: Any]], embedded: Bool = false) -> String {
-    let context: [String: Any] = [
+  /// The values the template is rendered with: the page's, and `experiments`, each
+  /// experiment's (``experimentContext(_:figures:dataFiles:)``). The README's "Template
+  /// variables" lists every key (`TemplateVariablesTests` compares the two).
+  static func context(header: Header, experiments: [[String: Any]], embedded: Bool = false) -> [String: Any] {
+    [
       "embedded": embedded,
       "title": header.title,
       "generatorName": Generator.name,
@@ -50,6 +52,10 @@ enum HTMLReport {
       "experimentCount": String(experiments.count),
       "hasSeveral": experiments.count > 1,
     ]
+  }
+
+  /// The rendered page: `template` with `context`.
+  static func render(template: MustacheTemplate, context: [String: Any]) -> String {
     // Mustache escapes markup, not control characters: a title holding NUL or an ANSI
     // escape must not reach the page raw (HTML forbids them; U+FFFD shows where).
     let html = template.render(context)

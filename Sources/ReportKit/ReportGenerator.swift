@@ -29,6 +29,9 @@ public struct ReportOptions: Sendable {
   /// The threads rendering figure files; nil: one per processor. The bytes are the same
   /// for any number.
   public var renderThreads: Int?
+  /// Told the whole context `index.html` is rendered from, just before it is (tests compare
+  /// its keys with the README's "Template variables"); not on the command line.
+  var templateContext: (@Sendable ([String: Any]) -> Void)?
 
   public init(
     configPath: String, outputFolder: String? = nil, formats: [ImageFormat]? = nil, templatePath: String? = nil,
@@ -313,7 +316,9 @@ public enum ReportGenerator {
     if let customTemplate { template = customTemplate } else { template = try builtInTemplate!.value.get() }
     if config.pages.contains(.html) {
       let pageContexts = config.embed ? Embedding.inline(contexts) { staged.contents(of: $0) } : contexts
-      try staged.write(HTMLReport.render(template: template, header: header, experiments: pageContexts, embedded: config.embed), to: "index.html")
+      let context = HTMLReport.context(header: header, experiments: pageContexts, embedded: config.embed)
+      options.templateContext?(context)
+      try staged.write(HTMLReport.render(template: template, context: context), to: "index.html")
     }
     if config.pages.contains(.markdown) {
       try staged.write(MarkdownReport.render(header: header, experiments: contexts), to: "index.md")
