@@ -38,6 +38,10 @@ public struct IncompleteSample: Sendable, Equatable {
 
   /// The number of rows kept.
   public var count: Int { keptRows.count }
+  /// The rows that observe every coordinate, in order (complete-case analysis).
+  public var completeRows: Sample { complete }
+  /// Those rows' indices (0-based, among all rows).
+  public let completeRowIndices: [Int]
   /// The number of distinct patterns of the kept rows, the complete one included.
   public var patternCount: Int { patterns.count + (complete.count > 0 ? 1 : 0) }
   /// Whether no kept row misses a coordinate.
@@ -116,6 +120,7 @@ public struct IncompleteSample: Sendable, Equatable {
     self.droppedRows = dropped
     self.missingCells = missingCells
     self.complete = sample.rows(completeRows)
+    self.completeRowIndices = completeRows
     self.patterns = patterns
     self.variances = variances
     self.observedMeans = means

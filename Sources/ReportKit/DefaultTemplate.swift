@@ -94,6 +94,40 @@ enum DefaultTemplate {
     </tbody>
   </table>
   {{/multivariate}}
+  {{#missing}}
+  <h3>Missing values</h3>
+  <p>{{text}}</p>
+  <table>
+    <thead><tr><th>column</th><th>missing</th><th>share</th></tr></thead>
+    <tbody>
+    {{#columns}}
+      <tr><td>{{label}}</td><td>{{missing}}</td><td>{{share}}</td></tr>
+    {{/columns}}
+    </tbody>
+  </table>
+  <table class="patterns">
+    <thead><tr>{{#labels}}<th>{{label}}</th>{{/labels}}<th>rows</th><th>share</th></tr></thead>
+    <tbody>
+    {{#patterns}}
+      <tr>{{#cells}}<td>{{mark}}</td>{{/cells}}<td>{{count}}</td><td>{{share}}</td></tr>
+    {{/patterns}}
+    </tbody>
+  </table>
+  <p class="note">● observed, ○ missing; each row of the table is a pattern of the kept rows, most common first.{{#hasPatternsMore}} {{patternsMore}}{{/hasPatternsMore}}</p>
+  <h4>What EM recovers</h4>
+  <p>{{comparisonText}}</p>
+  {{#comparison}}
+  <table class="component">
+    <thead><tr><th>component {{component}}</th><th>EM, every row</th><th>complete rows only</th>{{#hasTruth}}<th>true</th>{{/hasTruth}}</tr></thead>
+    <tbody>
+    {{#rows}}
+      <tr><td>{{what}}</td><td>{{em}}</td><td>{{completeCase}}</td>{{#hasTruth}}<td>{{truth}}</td>{{/hasTruth}}</tr>
+    {{/rows}}
+    </tbody>
+  </table>
+  {{/comparison}}
+  {{#hasRMSE}}<p>{{rmseText}}</p>{{/hasRMSE}}
+  {{/missing}}
 
   {{#hasSelection}}
   <h3>{{^severalTypes}}Number of components{{/severalTypes}}{{#severalTypes}}Model selection{{/severalTypes}}</h3>

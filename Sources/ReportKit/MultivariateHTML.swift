@@ -89,7 +89,7 @@ extension HTMLReport {
     } else {
       kdeMethod = "Marginal estimates on the pair grid's diagonal (Scott's rule per column)"
     }
-    return [
+    var context: [String: Any] = [
       "name": o.config.name,
       "anchor": safeFileName(o.config.name),
       "description": o.config.description,
@@ -141,6 +141,8 @@ extension HTMLReport {
       "selectionFigure": zip(figures, figureContexts).filter { $0.0.id == "selection" }.map(\.1),
       "dataFiles": dataFiles.map { ["name": $0.0, "href": $0.1, "path": $0.1] },
     ]
+    if let missing = o.missing { context["missing"] = MissingReport.context(o, missing) }
+    return context
   }
 
   /// For each fitted component, the generating group it is shown beside: the one-to-one

@@ -59,6 +59,7 @@ extension ResultsDocument {
       ]
     }
     members.append(("kde", JSONOutput.object(kde)))
+    if let missing = o.missing { members.append(("missing", MissingReport.json(o, missing))) }
     members.append(("figures", figureMap(files)))
     return JSONOutput.object(members)
   }

@@ -35,6 +35,39 @@ public struct MultivariateOutcome: Sendable {
   }
   /// The axes' and tables' names: `data.labels`, else the header names, else x1…xd.
   public var labels: [String]
+  /// With missing values (`data.missing` "model", `data.hide`): what was missing and what EM
+  /// made of it. `sample` then holds the kept rows with each missing cell at its
+  /// conditional mean.
+  public var missing: MissingOutcome? = nil
+}
+
+/// What a fit with missing values adds to a d-dimensional experiment.
+public struct MissingOutcome: Sendable {
+  /// Rows in the data, before dropping those that observe nothing.
+  public var rows: Int
+  /// Per coordinate, its missing cells among all rows.
+  public var missingPerColumn: [Int]
+  /// The kept rows' patterns (true: observed) and how many rows have each, most common first
+  /// (ties in the order of their first row).
+  public var patterns: [(observed: [Bool], count: Int)]
+  /// Rows (0-based) that observe nothing, dropped.
+  public var droppedRows: [Int]
+  /// Rows that observe every coordinate.
+  public var completeRows: Int
+  /// Every missing cell of the kept rows: its conditional mean and sd at the fit.
+  public var imputed: [MissingDataEM.ImputedCell]
+  /// For hidden cells of generated data, each imputed cell's true value; else `nil`.
+  public var truth: [Double]?
+  /// The same K and type fitted to the complete rows only (complete-case analysis, as mclust
+  /// does), or why not.
+  public var completeCase: Result<MultivariateMixture, CompleteCaseFailure>
+  /// Root mean square error against the hidden truth of EM's conditional means and of each
+  /// column's observed mean (mean imputation), for hidden cells.
+  public var rmse: (em: Double, meanImputation: Double)?
+  /// Each column's observed mean.
+  public var observedMeans: [Double]
+
+  public struct CompleteCaseFailure: Error, Sendable { public var reason: String }
 }
 
 /// Runs d-dimensional experiments: produces or reads the data, starts and fits EM over
@@ -57,7 +90,7 @@ enum MultivariateRunner {
     }
     // The data goes straight into the sample's one column-major buffer: no second copy
     // outlives this switch.
-    let sample: Sample
+    var sample: Sample
     switch experiment.data {
     case .generate(let specs):
       var random = RandomSource(seed: experiment.seed)
@@ -132,6 +165,33 @@ enum MultivariateRunner {
         throw failure(error, at: "data")
       }
     }
+    // EM with missing values (issue 14): hidden cells of generated data, or a CSV file's
+    // missing cells kept by "missing": "model". The kept rows with each missing cell at its
+    // column's observed mean give the grid's extent and the starts; the density is
+    // estimated from the complete rows.
+    var truth: Sample? = nil
+    var incomplete: IncompleteSample? = nil
+    if let hide = experiment.hide {
+      truth = sample
+      sample = hide.apply(to: sample, seed: experiment.seed)
+    }
+    if experiment.modelsMissing {
+      for j in 0..<d where (0..<sample.count).allSatisfy({ sample.values[j * sample.count + $0].isNaN }) {
+        let place: String
+        if case .csv(let csvPath, _, _, _, _) = experiment.data { place = "column \(Echo.quoted(labels[j])) of \(csvPath)" } else { place = "coordinate \(j + 1)" }
+        throw .invalidInput(
+          InputError(
+            file: configFile, position: nil,
+            message: "\(path).data: \(place) has no value in any row; a fit with missing values needs some observed cells in every column: leave it out\(experiment.hide != nil ? " or hide a smaller fraction" : "")"))
+      }
+      do {
+        incomplete = try IncompleteSample(sample)
+      } catch {
+        throw failure(error, at: "data")
+      }
+    }
+    let observedSample = sample
+    if let incomplete { sample = incomplete.meanImputed }
     let n = sample.count
     let fit = experiment.fit
     if let problem = fit.workProblem(n: n, path: "\(path).fit") {
@@ -147,7 +207,7 @@ enum MultivariateRunner {
     // The density's settings are checked before any fitting, as in one dimension.
     let kde: MultivariateKDE
     do {
-      kde = try MultivariateKDE(sample: sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
+      kde = try MultivariateKDE(sample: incomplete.map(\.completeRows) ?? sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
     } catch {
       if case .invalidParameters = error {
         let key = if case .fixed = experiment.kde.bandwidth { "kde.bandwidth" } else { "kde.adjust" }
@@ -162,7 +222,9 @@ enum MultivariateRunner {
     }
     let start: MultivariateStart
     switch fit.initialization {
-    case .groups: start = .groups(groupLabels ?? [])
+    case .groups:
+      let labels = groupLabels ?? []
+      start = .groups(incomplete.map { kept in kept.keptRows.map { labels[$0] } } ?? labels)
     case .explicitMultivariate(let m): start = .fixed(m)
     case .kMeansPlusPlus: start = .kMeansPlusPlus
     case .random: start = .random
@@ -171,11 +233,16 @@ enum MultivariateRunner {
     }
     let selection: Selection<MultivariateMixture>
     do {
-      selection = try Selection.fit(
-        sample, components: fit.components, types: fit.covarianceTypes, start: start, restarts: fit.restarts,
-        seed: experiment.seed,
-        options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization, observer: observer),
-        criterion: fit.criterion)
+      let options = EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization, observer: observer)
+      if let incomplete {
+        selection = try Selection.fit(
+          incomplete, components: fit.components, types: fit.covarianceTypes, start: start, restarts: fit.restarts,
+          seed: experiment.seed, options: options, criterion: fit.criterion)
+      } else {
+        selection = try Selection.fit(
+          sample, components: fit.components, types: fit.covarianceTypes, start: start, restarts: fit.restarts,
+          seed: experiment.seed, options: options, criterion: fit.criterion)
+      }
     } catch {
       if case .inRun(_, _, let inner) = error, !fit.selects, fit.restarts == 1 { throw failure(inner, at: "fit") }
       throw failure(error, at: "fit")
@@ -195,14 +262,82 @@ enum MultivariateRunner {
       grid = g
       mixtureGrid = axes[1].flatMap { y in axes[0].map { m.density(at: [$0, y]) } }
     }
+    var missing: MissingOutcome? = nil
+    if let incomplete {
+      missing = missingOutcome(
+        incomplete, observed: observedSample, truth: truth, fit: m, start: start, experiment: experiment, groupLabels: groupLabels)
+      // The kept rows, each missing cell at its conditional mean under the fit.
+      var values = incomplete.meanImputed.values
+      var position = [Int](repeating: -1, count: observedSample.count)
+      for (r, i) in incomplete.keptRows.enumerated() { position[i] = r }
+      for cell in missing?.imputed ?? [] where position[cell.row] >= 0 { values[cell.coordinate * n + position[cell.row]] = cell.mean }
+      sample = Sample(count: n, dimension: d, columnMajor: values)
+      groupLabels = groupLabels.map { labels in incomplete.keptRows.map { labels[$0] } }
+    }
     let (assignments, uncertainCount) = m.classify(sample)
     let variances = sample.variances
+    let summaries = (0..<d).map { j in SampleSummary(observedSample.column(j).filter { !$0.isNaN }) }
     return MultivariateOutcome(
       config: experiment, sample: sample, groupLabels: groupLabels, droppedLines: droppedLines, trueMixture: trueMixture,
       selection: selection,
       warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
       kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
-      summaries: (0..<d).map { SampleSummary(Array(sample.column($0))) }, labels: labels.map { experiment.transform?.label($0) ?? $0 })
+      summaries: summaries, labels: labels.map { experiment.transform?.label($0) ?? $0 }, missing: missing)
+  }
+
+  /// The missingness counts, the imputed cells, the complete-case fit of the chosen K and
+  /// type, and (for hidden cells) the imputation errors.
+  static func missingOutcome(
+    _ incomplete: IncompleteSample, observed: Sample, truth: Sample?, fit m: MultivariateMixture, start: MultivariateStart,
+    experiment: ExperimentConfig, groupLabels: [Int32]?
+  ) -> MissingOutcome {
+    let n = observed.count, d = observed.dimension
+    let perColumn = (0..<d).map { j in (0..<n).count { observed.values[j * n + $0].isNaN } }
+    var counts: [[Bool]: Int] = [:], order: [[Bool]] = []
+    for i in incomplete.keptRows {
+      let mask = (0..<d).map { !observed.values[$0 * n + i].isNaN }
+      if counts[mask] == nil { order.append(mask) }
+      counts[mask, default: 0] += 1
+    }
+    let patterns = order.enumerated().sorted { (counts[$0.1] ?? 0, -$0.0) > (counts[$1.1] ?? 0, -$1.0) }.map { ($0.1, counts[$0.1] ?? 0) }
+    let imputed = MissingDataEM.impute(incomplete, at: m)
+    var truthValues: [Double]? = nil
+    var rmse: (Double, Double)? = nil
+    if let truth {
+      let values = imputed.map { truth.values[$0.coordinate * n + $0.row] }
+      truthValues = values
+      if !imputed.isEmpty {
+        let em = zip(imputed, values).reduce(0.0) { $0 + ($1.0.mean - $1.1) * ($1.0.mean - $1.1) }
+        let mean = zip(imputed, values).reduce(0.0) { total, pair in
+          let e = incomplete.observedMeans[pair.0.coordinate] - pair.1
+          return total + e * e
+        }
+        rmse = ((em / Double(imputed.count)).squareRoot(), (mean / Double(imputed.count)).squareRoot())
+      }
+    }
+    // Complete-case analysis: the chosen K and type on the complete rows, from starts made
+    // there the same way (group labels of the complete rows for "groups").
+    let complete = incomplete.completeRows
+    let k = m.componentCount
+    var completeCase: Result<MultivariateMixture, MissingOutcome.CompleteCaseFailure>
+    if complete.count <= max(k, d) {
+      completeCase = .failure(.init(reason: "only \(complete.count) row\(complete.count == 1 ? "" : "s") observe every coordinate, too few for \(k) component\(k == 1 ? "" : "s") in \(d) dimensions"))
+    } else {
+      var completeStart = start
+      if case .groups = start, let labels = groupLabels { completeStart = .groups(incomplete.completeRowIndices.map { labels[$0] }) }
+      let fit = experiment.fit
+      do {
+        let selection = try Selection.fit(
+          complete, components: k...k, types: [m.covarianceType], start: completeStart, restarts: fit.restarts, seed: experiment.seed,
+          options: EMOptions(maxEpochs: fit.epochs, tolerance: fit.tolerance, regularization: fit.regularization))
+        completeCase = .success(selection.best.best.fitted)
+      } catch {
+        completeCase = .failure(.init(reason: "its fit failed: \(error.description)"))
+      }
+    }
+    return MissingOutcome(
+      rows: n, missingPerColumn: perColumn, patterns: patterns, droppedRows: incomplete.droppedRows, completeRows: complete.count,
+      imputed: imputed, truth: truthValues, completeCase: completeCase, rmse: rmse, observedMeans: incomplete.observedMeans)
   }
 
   /// Fails, before any fitting, when the 2-D grid's ends are not finite, its step is not

@@ -285,6 +285,7 @@ public enum ReportGenerator {
         if experiment.writesSamples(n: outcome.sample.count) { tables.append(("samples", ResultsDocument.samplesCSV(outcome))) }
         tables.append(("trace", ResultsDocument.traceCSV(outcome)))
         if let grid = ResultsDocument.gridCSV(outcome) { tables.append(("grid", grid)) }
+        if let missing = outcome.missing { tables.append(("imputed", MissingReport.imputedCSV(outcome, missing))) }
         if ResultsDocument.hasRestarts(outcome.selection) { tables.append(("restarts", ResultsDocument.restartsCSV(outcome.selection))) }
         let dataFiles = try write(tables, stem: stem)
         contexts.append(HTMLReport.experimentContext(outcome, figures: written, dataFiles: dataFiles))
