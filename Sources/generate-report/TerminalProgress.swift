@@ -10,6 +10,8 @@ final class TerminalProgress: Sendable {
   private struct State {
     var lastDraw: ContinuousClock.Instant?
     var shown = false
+    /// Set by a stop (SIGINT, SIGTERM, SIGHUP): the line is erased and never drawn again.
+    var stopped = false
   }
   private let state = Mutex(State())
   private let started = ContinuousClock.now
@@ -23,7 +25,11 @@ final class TerminalProgress: Sendable {
   static func forStandardError(quiet: Bool) -> TerminalProgress? {
     let environment = ProcessInfo.processInfo.environment
     guard !quiet, isatty(STDERR_FILENO) == 1, environment["TERM"] != "dumb" else { return nil }
-    return TerminalProgress(delay: delay(environment["GENERATE_REPORT_PROGRESS_DELAY"]))
+    let progress = TerminalProgress(delay: delay(environment["GENERATE_REPORT_PROGRESS_DELAY"]))
+    // A stop exits at once (Interruption): erase the line first, so the shell's prompt
+    // does not follow it, and draw it no more while the other cleanups run.
+    _ = Interruption.register { progress.stop() }
+    return progress
   }
 
   /// Half a second, or the given number of seconds within [0, 60].
@@ -36,6 +42,7 @@ final class TerminalProgress: Sendable {
     let now = ContinuousClock.now
     guard now - started >= delay else { return }
     state.withLock { s in
+      if s.stopped { return }
       if let last = s.lastDraw, now - last < interval, progress.startsDone < progress.starts { return }
       s.lastDraw = now
       s.shown = true
@@ -46,6 +53,16 @@ final class TerminalProgress: Sendable {
   /// Erases the line if it is shown (before another line is printed, and at the end).
   func clear() {
     state.withLock { s in
+      guard s.shown else { return }
+      s.shown = false
+      Self.write("\r\u{1B}[K")
+    }
+  }
+
+  /// Erases the line if it is shown and keeps it from being drawn again (a stop).
+  func stop() {
+    state.withLock { s in
+      s.stopped = true
       guard s.shown else { return }
       s.shown = false
       Self.write("\r\u{1B}[K")
