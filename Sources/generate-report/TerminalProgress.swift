@@ -70,11 +70,22 @@ final class TerminalProgress: Sendable {
   }
 
   /// `text` without control characters (an experiment's name is the user's), cut to one
-  /// column less than the terminal so it never wraps.
+  /// column less than the terminal so it never wraps (a wrapped line is not erased by
+  /// `\r` and ESC [K: every redraw would leave a line behind). A character outside ASCII
+  /// counts as two columns, as East Asian wide characters and most emoji take: a
+  /// narrower one only makes the line end sooner.
   static func fitted(_ text: String, width: Int) -> String {
     let printable = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
     let room = Swift.max(width - 1, 10)
-    return printable.count <= room ? printable : String(printable.prefix(room - 1)) + "…"
+    func columns(_ c: Character) -> Int { c.isASCII ? 1 : 2 }
+    if printable.reduce(0, { $0 + columns($1) }) <= room { return printable }
+    var kept = "", used = 0
+    for c in printable {
+      guard used + columns(c) <= room - 1 else { break }
+      kept.append(c)
+      used += columns(c)
+    }
+    return kept + "…"
   }
 
   private static func width() -> Int {

@@ -98,6 +98,9 @@ import Testing
     #expect(TerminalProgress.fitted("a\u{7}b\u{1B}[2Jc: start 1 of 2, epoch 3 of 4", width: 80) == "a?b?[2Jc: start 1 of 2, epoch 3 of 4")
     #expect(TerminalProgress.fitted(String(repeating: "x", count: 50), width: 21) == String(repeating: "x", count: 19) + "…")
     #expect(TerminalProgress.fitted("short", width: 0) == "short")
+    // Wide characters take two columns each: 9 of them and the ellipsis in 20 columns.
+    #expect(TerminalProgress.fitted(String(repeating: "銀", count: 50), width: 21) == String(repeating: "銀", count: 9) + "…")
+    #expect(TerminalProgress.fitted("銀河: start 1 of 2", width: 80) == "銀河: start 1 of 2")
   }
 
   @Test func theDelayIsHalfASecondOrTheGivenSecondsWithinAMinute() {
