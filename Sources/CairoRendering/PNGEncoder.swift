@@ -93,15 +93,15 @@ enum PNGEncoder {
     }
     defer { libdeflate_free_compressor(compressor) }
     let bound = libdeflate_zlib_compress_bound(compressor, bytes.count)
-    var out = [UInt8](repeating: 0, count: bound)
-    let written = bytes.withUnsafeBytes { input in
-      out.withUnsafeMutableBytes { output in
+    // Uninitialised: only the pages the stream is written to are touched (a zero-filled
+    // bound, as large as the image, was a second copy of it in memory).
+    let out = [UInt8](unsafeUninitializedCapacity: bound) { output, count in
+      count = bytes.withUnsafeBytes { input in
         libdeflate_zlib_compress(compressor, input.baseAddress, input.count, output.baseAddress, output.count)
       }
     }
     // The bound is libdeflate's worst case, so 0 (did not fit) cannot happen.
-    precondition(written > 0, "libdeflate_zlib_compress overflowed its own bound")
-    out.removeSubrange(written...)
+    precondition(!out.isEmpty, "libdeflate_zlib_compress overflowed its own bound")
     return out
   }
 }

@@ -182,6 +182,8 @@ public enum ReportGenerator {
     }
 
     let size = Figure.inches(width: config.figure.width, height: config.figure.height)
+    // The PNG's pixels at scale 1 (the config keeps every side at most 20000 at any scale).
+    let pixels = (width: (config.figure.width * config.figure.dpi).rounded(), height: (config.figure.height * config.figure.dpi).rounded())
     let renderer = FigureRenderer(
       dpi: config.figure.dpi,
       metadata: RenderMetadata(title: config.title, creator: "\(Generator.name) \(Generator.version)", date: pdfDate(options.sourceDateEpoch)))
@@ -229,7 +231,8 @@ public enum ReportGenerator {
               scaledRenderer.dpi = renderer.dpi * Double(scale)
               let scaled = scaledRenderer
               let cost = FigureJobs.cost(layers, format: format) * (format == .png ? scale * scale : 1)
-              jobs.append(FigureJob(path: path, cost: cost) { () throws(CairoError) in try render(format, scaled) })
+              let memory = format == .png ? FigureJobs.pngMemory(pixels: pixels.width * pixels.height * Double(scale * scale)) : 0
+              jobs.append(FigureJob(path: path, cost: cost, memory: memory) { () throws(CairoError) in try render(format, scaled) })
               files.append(FigureFile(format: format, path: path, scale: scale, isDark: variant.isDarkVariant))
             }
           }

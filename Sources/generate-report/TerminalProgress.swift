@@ -10,6 +10,8 @@ final class TerminalProgress: Sendable {
   private struct State {
     var lastDraw: ContinuousClock.Instant?
     var shown = false
+    /// Set by a stop (SIGINT, SIGTERM, SIGHUP): the line is erased and never drawn again.
+    var stopped = false
   }
   private let state = Mutex(State())
   private let started = ContinuousClock.now
@@ -23,7 +25,11 @@ final class TerminalProgress: Sendable {
   static func forStandardError(quiet: Bool) -> TerminalProgress? {
     let environment = ProcessInfo.processInfo.environment
     guard !quiet, isatty(STDERR_FILENO) == 1, environment["TERM"] != "dumb" else { return nil }
-    return TerminalProgress(delay: delay(environment["GENERATE_REPORT_PROGRESS_DELAY"]))
+    let progress = TerminalProgress(delay: delay(environment["GENERATE_REPORT_PROGRESS_DELAY"]))
+    // A stop exits at once (Interruption): erase the line first, so the shell's prompt
+    // does not follow it, and draw it no more while the other cleanups run.
+    _ = Interruption.register { progress.stop() }
+    return progress
   }
 
   /// Half a second, or the given number of seconds within [0, 60].
@@ -36,6 +42,7 @@ final class TerminalProgress: Sendable {
     let now = ContinuousClock.now
     guard now - started >= delay else { return }
     state.withLock { s in
+      if s.stopped { return }
       if let last = s.lastDraw, now - last < interval, progress.startsDone < progress.starts { return }
       s.lastDraw = now
       s.shown = true
@@ -52,12 +59,33 @@ final class TerminalProgress: Sendable {
     }
   }
 
+  /// Erases the line if it is shown and keeps it from being drawn again (a stop).
+  func stop() {
+    state.withLock { s in
+      s.stopped = true
+      guard s.shown else { return }
+      s.shown = false
+      Self.write("\r\u{1B}[K")
+    }
+  }
+
   /// `text` without control characters (an experiment's name is the user's), cut to one
-  /// column less than the terminal so it never wraps.
+  /// column less than the terminal so it never wraps (a wrapped line is not erased by
+  /// `\r` and ESC [K: every redraw would leave a line behind). A character outside ASCII
+  /// counts as two columns, as East Asian wide characters and most emoji take: a
+  /// narrower one only makes the line end sooner.
   static func fitted(_ text: String, width: Int) -> String {
     let printable = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
     let room = Swift.max(width - 1, 10)
-    return printable.count <= room ? printable : String(printable.prefix(room - 1)) + "…"
+    func columns(_ c: Character) -> Int { c.isASCII ? 1 : 2 }
+    if printable.reduce(0, { $0 + columns($1) }) <= room { return printable }
+    var kept = "", used = 0
+    for c in printable {
+      guard used + columns(c) <= room - 1 else { break }
+      kept.append(c)
+      used += columns(c)
+    }
+    return kept + "…"
   }
 
   private static func width() -> Int {

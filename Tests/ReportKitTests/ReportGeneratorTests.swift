@@ -187,6 +187,17 @@ func localReferences(in html: String) -> [String] {
     }
   }
 
+  /// Huge PNGs (the config allows 20000 × 20000 pixels, some 3 GB each while encoded) are
+  /// rendered one at a time; small ones on every processor.
+  @Test func hugeFiguresAreRenderedOneAtATime() {
+    func job(_ memory: Int) -> FigureJob { FigureJob(path: "f", cost: 1, memory: memory) { () throws(CairoError) in [] } }
+    let huge = FigureJobs.pngMemory(pixels: 20000 * 20000)
+    #expect(FigureJobs.threadCount(for: [job(0), job(huge), job(0)]) == 1)
+    let small = FigureJobs.pngMemory(pixels: 640 * 480)
+    #expect(FigureJobs.threadCount(for: Array(repeating: job(small), count: 6)) == FigureJobs.threadCount(jobs: 6))
+    #expect(FigureJobs.pngMemory(pixels: .nan) == 0 && FigureJobs.pngMemory(pixels: .infinity) == 1_000_000_000_000_000)
+  }
+
   @Test func sourceDateEpochSetsThePDFDate() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

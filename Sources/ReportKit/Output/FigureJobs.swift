@@ -10,6 +10,9 @@ struct FigureJob: Sendable {
   /// A rough relative cost (see ``FigureJobs/cost(_:format:)``), only to start the slowest
   /// jobs first; it never changes a byte.
   var cost: Int
+  /// The bytes the job holds while it runs (a PNG's surface and encoding buffers), so that
+  /// huge figures are not rendered many at once (``FigureJobs/threadCount(for:)``).
+  var memory = 0
   var render: @Sendable () throws(CairoError) -> [UInt8]
 }
 
@@ -32,13 +35,32 @@ enum FigureJobs {
     Swift.max(1, Swift.min(jobs, ProcessInfo.processInfo.activeProcessorCount))
   }
 
+  /// The bytes that the jobs running at once may hold together: a figure of 20000 × 20000
+  /// pixels (the largest the config allows) holds some 3 GB while it is encoded, so such
+  /// figures are rendered one at a time, as before rendering was concurrent.
+  static let memoryBudget = 2 << 30
+
+  /// ``threadCount(jobs:)``, fewer when the largest job's ``FigureJob/memory`` times the
+  /// threads would exceed ``memoryBudget`` (never fewer than one).
+  static func threadCount(for jobs: [FigureJob]) -> Int {
+    let largest = jobs.map(\.memory).max() ?? 0
+    return Swift.max(1, Swift.min(threadCount(jobs: jobs.count), memoryBudget / Swift.max(largest, 1)))
+  }
+
+  /// The ``FigureJob/memory`` of a PNG of `pixels` pixels: its ARGB surface and its
+  /// filtered rows, 4 + at most 4 bytes a pixel (clamped, never trapping, for any value).
+  static func pngMemory(pixels: Double) -> Int {
+    let bytes = 8 * pixels
+    return bytes.isNaN ? 0 : Int(Swift.min(Swift.max(bytes, 0), 1e15))
+  }
+
   /// Runs every job; the results are in `jobs`' order. Threads take the next unclaimed
   /// job, most costly first, until none is left (on a shared machine a thread whose core
   /// is busy then does fewer jobs instead of holding up the rest).
   static func run(_ jobs: [FigureJob], threads: Int? = nil) -> [Result<RenderedFile, CairoError>] {
     // Stable: equal costs keep the jobs' order.
     let order = jobs.indices.sorted { (jobs[$0].cost, $1) > (jobs[$1].cost, $0) }
-    return Concurrently.map(jobs.count, threads: threads ?? threadCount(jobs: jobs.count), order: order) { index in
+    return Concurrently.map(jobs.count, threads: threads ?? threadCount(for: jobs), order: order) { index in
       Result { () throws(CairoError) -> RenderedFile in
         let bytes = try jobs[index].render()
         return RenderedFile(bytes: bytes, sha256: SHA256.hexDigest(bytes))

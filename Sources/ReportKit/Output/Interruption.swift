@@ -56,7 +56,7 @@ package enum Interruption {
   }
 
   /// Registers what to undo on a stop; returns the token for ``unregister(_:)``.
-  static func register(_ cleanup: @escaping @Sendable () -> Void) -> Int {
+  package static func register(_ cleanup: @escaping @Sendable () -> Void) -> Int {
     state.withLock { state in
       state.nextToken += 1
       state.cleanups[state.nextToken] = cleanup
