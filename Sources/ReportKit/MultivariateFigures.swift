@@ -40,18 +40,51 @@ enum MultivariateFigures {
   static func componentPoints(_ o: MultivariateOutcome, x: Int, y: Int, indices: [Int], radius: Double = 2.2, labelled: Bool = true) -> [Layer] {
     let n = o.sample.count
     let k = o.em.fitted.componentCount
+    let d = o.sample.dimension
     var xs = [[Double]](repeating: [], count: k), ys = [[Double]](repeating: [], count: k)
+    // With missing values: rows imputed in a plotted coordinate are rings at their
+    // conditional means; rows missing both plotted coordinates are left out.
+    var imputedXs = [[Double]](repeating: [], count: k), imputedYs = [[Double]](repeating: [], count: k)
     for i in indices {
       let c = Int(o.assignments[i])
-      xs[c].append(o.sample.values[x * n + i])
-      ys[c].append(o.sample.values[y * n + i])
+      let imputed = o.missing.map { ($0.isImputed(row: i, coordinate: x, dimension: d), $0.isImputed(row: i, coordinate: y, dimension: d)) } ?? (false, false)
+      if imputed.0 && imputed.1 { continue }
+      if imputed.0 || imputed.1 {
+        imputedXs[c].append(o.sample.values[x * n + i])
+        imputedYs[c].append(o.sample.values[y * n + i])
+      } else {
+        xs[c].append(o.sample.values[x * n + i])
+        ys[c].append(o.sample.values[y * n + i])
+      }
     }
-    return (0..<k).filter { !xs[$0].isEmpty }.map { c in
+    let observed: [Layer] = (0..<k).filter { !xs[$0].isEmpty }.map { c in
       .points(
         PointSeries(
           xs: xs[c], ys: ys[c], colors: [Color.categorical(c).withAlpha(0.75)], radius: radius,
           label: labelled ? "Component \(c + 1)" : nil, legendColor: Color.categorical(c)))
     }
+    let anyImputed = imputedXs.contains { !$0.isEmpty }
+    let rings: [Layer] = (0..<k).filter { !imputedXs[$0].isEmpty }.map { c in
+      .points(
+        PointSeries(
+          xs: imputedXs[c], ys: imputedYs[c], colors: [Color.categorical(c).withAlpha(0.85)], radius: radius * 1.1,
+          label: labelled && c == (0..<k).first(where: { !imputedXs[$0].isEmpty }) && anyImputed ? "Imputed (conditional mean)" : nil,
+          legendColor: Color(hex: 0x555555), fill: .hollow(lineWidth: 0.9)))
+    }
+    return observed + rings
+  }
+
+  /// The caption's sentence on imputed rows in coordinates (`x`, `y`), or "".
+  static func imputedText(_ o: MultivariateOutcome, x: Int, y: Int) -> String {
+    guard let m = o.missing else { return "" }
+    let d = o.sample.dimension, n = o.sample.count
+    var one = 0, both = 0
+    for i in 0..<n {
+      let a = m.isImputed(row: i, coordinate: x, dimension: d), b = m.isImputed(row: i, coordinate: y, dimension: d)
+      if a && b { both += 1 } else if a || b { one += 1 }
+    }
+    guard one + both > 0 else { return "" }
+    return " Rings: the \(Display.count(one)) row\(one == 1 ? "" : "s") missing \(o.labels[x]) or \(o.labels[y]), drawn at the missing cell's conditional mean under the fit (data/\(safeFileName(o.config.name))-imputed.csv has each with its conditional sd)\(both > 0 ? "; \(Display.count(both)) row\(both == 1 ? "" : "s") missing both \(both == 1 ? "is" : "are") left out" : "")."
   }
 
   /// Component `k`'s ellipse of Mahalanobis radius `r` in coordinates (`x`, `y`).
@@ -95,7 +128,7 @@ enum MultivariateFigures {
       panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers)])
     return NamedFigure(
       id: "clusters",
-      caption: "Each point coloured by its most probable component of the fitted \(m.componentCount)-component \(m.covarianceType.rawValue)-covariance mixture; each component's ellipses at 1 (solid) and 2 (dashed) standard deviations (Mahalanobis radius), its mean a cross.\(subsampleText(n))",
+      caption: "Each point coloured by its most probable component of the fitted \(m.componentCount)-component \(m.covarianceType.rawValue)-covariance mixture; each component's ellipses at 1 (solid) and 2 (dashed) standard deviations (Mahalanobis radius), its mean a cross.\(imputedText(o, x: 0, y: 1))\(subsampleText(n))",
       panels: panels)
   }
 

@@ -66,6 +66,12 @@ public struct MissingOutcome: Sendable {
   public var rmse: (em: Double, meanImputation: Double)?
   /// Each column's observed mean.
   public var observedMeans: [Double]
+  /// The imputed cells of the outcome's sample (the kept rows): `row · d + coordinate`, row
+  /// 0-based among the kept rows.
+  public var imputedCells: Set<Int> = []
+
+  /// Whether cell (`row`, `coordinate`) of the outcome's sample is a conditional mean.
+  public func isImputed(row: Int, coordinate: Int, dimension d: Int) -> Bool { imputedCells.contains(row * d + coordinate) }
 
   public struct CompleteCaseFailure: Error, Sendable { public var reason: String }
 }
@@ -270,7 +276,10 @@ enum MultivariateRunner {
       var values = incomplete.meanImputed.values
       var position = [Int](repeating: -1, count: observedSample.count)
       for (r, i) in incomplete.keptRows.enumerated() { position[i] = r }
-      for cell in missing?.imputed ?? [] where position[cell.row] >= 0 { values[cell.coordinate * n + position[cell.row]] = cell.mean }
+      for cell in missing?.imputed ?? [] where position[cell.row] >= 0 {
+        values[cell.coordinate * n + position[cell.row]] = cell.mean
+        missing?.imputedCells.insert(position[cell.row] * d + cell.coordinate)
+      }
       sample = Sample(count: n, dimension: d, columnMajor: values)
       groupLabels = groupLabels.map { labels in incomplete.keptRows.map { labels[$0] } }
     }

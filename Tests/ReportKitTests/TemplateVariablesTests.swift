@@ -164,7 +164,8 @@ import Testing
     // The article (1-D, one start, no choice of K), galaxies (1-D CSV, K from 1 to 6, 10
     // starts) and iris (4-D CSV, K and the covariance type chosen, 10 starts): every list
     // the context has is non-empty in one of them.
-    let (top, oneD, dD, _) = try Self.contexts(["article", "galaxies", "iris"].map { repositoryPath("examples/\($0).json") })
+    // and missing (2-D, a quarter of the cells hidden: the missing-values keys).
+    let (top, oneD, dD, _) = try Self.contexts(["article", "galaxies", "iris", "missing"].map { repositoryPath("examples/\($0).json") })
     Self.compare(actual: top.merging(oneD) { $0.union($1) }, expected: Self.expected(documented, dimension: "1-D"), "1-D")
     Self.compare(actual: top.merging(dD) { $0.union($1) }, expected: Self.expected(documented, dimension: "d-D"), "d-D")
   }
