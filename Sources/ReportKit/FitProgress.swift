@@ -36,13 +36,17 @@ final class FitWatch: Sendable {
   private let experiment: String, starts: Int, epochs: Int
   private let report: @Sendable (FitProgress) -> Void
 
-  /// Every start of `fit`: each covariance type, each K, `restarts` starts (one at K = 1).
-  static func starts(of fit: FitConfig) -> Int {
-    fit.covarianceTypes.count * fit.components.reduce(0) { $0 + ($1 == 1 ? 1 : fit.restarts) }
+  /// Every start of `fit`: each covariance type, each K, `restarts` starts (one at K = 1,
+  /// which has a closed form, but not with missing values).
+  static func starts(of fit: FitConfig, missingValues: Bool = false) -> Int {
+    fit.covarianceTypes.count * fit.components.reduce(0) { $0 + ($1 == 1 && !missingValues ? 1 : fit.restarts) }
   }
 
-  init(experiment: String, fit: FitConfig, report: @escaping @Sendable (FitProgress) -> Void) {
-    (self.experiment, self.starts, self.epochs, self.report) = (experiment, Self.starts(of: fit), fit.epochs, report)
+  init(experiment: ExperimentConfig, report: @escaping @Sendable (FitProgress) -> Void) {
+    let fit = experiment.fit
+    (self.experiment, self.starts, self.epochs, self.report) = (
+      experiment.name, Self.starts(of: fit, missingValues: experiment.modelsMissing), fit.epochs, report
+    )
   }
 
   var observer: EMObserver {

@@ -266,7 +266,7 @@ public enum ReportGenerator {
       let epochsRun: Int, converged: Bool, finalLogLikelihood: Double, dropped: Int, warnings: [String]
       var type: CovarianceType? = nil
       var collapsedStarts = 0, startsRun = 0
-      let observer = options.fitProgress.map { FitWatch(experiment: experiment.name, fit: fit, report: $0).observer }
+      let observer = options.fitProgress.map { FitWatch(experiment: experiment, report: $0).observer }
       if experiment.dimension == 1 {
         let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files, observer: observer)
         let written = try write(ExperimentFigures.make(outcome, size: size), stem: stem)

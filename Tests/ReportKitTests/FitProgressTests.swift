@@ -52,6 +52,7 @@ import Testing
     fit.restarts = 5
     fit.covarianceTypes = [.full, .diag]
     #expect(FitWatch.starts(of: fit) == 2 * (1 + 5 + 5 + 5))
+    #expect(FitWatch.starts(of: fit, missingValues: true) == 2 * (5 + 5 + 5 + 5))
     fit.components = 3...3
     fit.restarts = 1
     fit.covarianceTypes = [.full]

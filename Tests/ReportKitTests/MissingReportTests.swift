@@ -1,0 +1,96 @@
+import Foundation
+import MixtureModels
+import Testing
+
+@testable import ReportKit
+
+/// A report of EM with missing values: hidden cells of generated data (examples/missing.json)
+/// and a CSV file's missing cells with "missing": "model".
+@Suite struct MissingReportTests {
+  func run(_ config: String, files: [String: String] = [:]) throws -> (folder: URL, files: [String: Data]) {
+    let folder = try temporaryFolder()
+    for (name, text) in files { try write(text, to: name, in: folder) }
+    let path = try write(config, to: "c.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(path, output: output, formats: [.svg]))
+    return (folder, try snapshot(output))
+  }
+
+  func json(_ data: Data?) throws -> [String: Any] {
+    let bytes = try #require(data)
+    return try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
+  }
+
+  @Test func theExampleHidesAQuarterOfTheCellsAndEMBeatsBothBaselines() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(repositoryPath("examples/missing.json"), output: output, formats: [.svg]))
+    let files = try snapshot(output)
+    let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
+    let missing = try #require(e["missing"] as? [String: Any])
+    #expect(missing["rows"] as? Int == 600 && missing["keptRows"] as? Int == 600 && (missing["droppedRows"] as? [Int]) == [])
+    let cells = try #require(missing["missingCells"] as? Int)
+    #expect(cells == 281, "half of y on average, hidden more often the larger x")
+    #expect(missing["completeRows"] as? Int == 600 - cells)
+    let columns = try #require(missing["columns"] as? [[String: Any]])
+    #expect(columns.map { $0["column"] as? String } == ["x", "y"] && columns.map { $0["missing"] as? Int } == [0, 281])
+    let rmse = try #require(missing["imputationRMSE"] as? [String: Double])
+    let em = try #require(rmse["em"]), mean = try #require(rmse["meanImputation"])
+    #expect(em < 0.5 * mean, "EM's conditional means \(em) against mean imputation \(mean)")
+    // Missing at random by x: complete-case analysis over-weights the left group; EM does not.
+    let fit = try #require(e["fit"] as? [String: Any])
+    let weights = try #require(fit["weights"] as? [Double]).sorted()
+    let completeCase = try #require((missing["completeCase"] as? [String: Any])?["weights"] as? [Double]).sorted()
+    #expect(abs(weights[0] - 0.5) < 0.03 && abs(completeCase[0] - 0.5) > 0.15)
+    // Every missing cell in the imputed CSV, with its hidden truth.
+    let csv = String(decoding: try #require(files["data/missing-imputed.csv"]), as: UTF8.self).split(separator: "\n")
+    #expect(csv.first == "row,column,mean,sd,truth" && csv.count == cells + 1)
+    let first = csv[1].split(separator: ",", omittingEmptySubsequences: false)
+    #expect(first.count == 5 && first[1] == "y" && Double(first[3]).map { $0 > 0 } == true && Double(first[4]) != nil)
+    let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
+    #expect(html.contains("<h3>Missing values</h3>"))
+    #expect(html.contains("281 of 1200 cells (23.4 %) are missing in 600 rows; 319 of the 600 rows kept are complete."))
+    #expect(html.contains("<th>EM, every row</th><th>complete rows only</th><th>true</th>"))
+    #expect(html.contains("Against the 281 hidden values: EM&#39;s conditional means have a root mean square error of 1.192; filling each cell with its column&#39;s observed mean (mean imputation), 2.697."))
+    let clusters = String(decoding: try #require(files["figures/missing-clusters.svg"]), as: UTF8.self)
+    #expect(clusters.contains("Imputed (conditional mean)"))
+  }
+
+  @Test func aCSVFilesMissingCellsAreFittedWithModel() throws {
+    var rows = ["a,b,c"]
+    for i in 0..<120 {
+      let g = Double(i % 2) * 5
+      let a = g + Double((i * 7) % 11) / 11, b = g + Double((i * 5) % 13) / 13, c = -g + Double((i * 3) % 7) / 7
+      rows.append([i % 9 == 0 ? "NA" : "\(a)", i % 7 == 0 ? "" : "\(b)", i == 50 ? "NaN" : "\(c)"].joined(separator: ","))
+    }
+    rows.append("NA,,NA")  // observes nothing: dropped and counted
+    let config = #"{"experiments": [{"name": "m", "data": {"csv": "d.csv", "columns": ["a", "b", "c"], "missing": "model"}, "fit": {"components": 2, "init": "kmeans++", "restarts": 2}}]}"#
+    let (folder, files) = try run(config, files: ["d.csv": rows.joined(separator: "\n") + "\n"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
+    let missing = try #require(e["missing"] as? [String: Any])
+    #expect(missing["rows"] as? Int == 121 && missing["keptRows"] as? Int == 120 && (missing["droppedRows"] as? [Int]) == [121])
+    #expect((missing["columns"] as? [[String: Any]])?.map { $0["missing"] as? Int } == [15, 19, 2])
+    #expect(missing["imputationRMSE"] == nil)
+    let csv = String(decoding: try #require(files["data/m-imputed.csv"]), as: UTF8.self).split(separator: "\n")
+    #expect(csv.count == 1 + 14 + 18 + 1, "the kept rows' missing cells")
+    #expect(csv[1].hasPrefix("1,a,") && csv[1].hasSuffix(","), "no truth for real data")
+  }
+
+  @Test func aColumnWithNoValueIsAnErrorNamingIt() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write("a,b\n1,\n2,NA\n3,\n4,\n", to: "d.csv", in: folder)
+    let path = try write(#"{"experiments": [{"name": "m", "data": {"csv": "d.csv", "columns": ["a", "b"], "missing": "model"}}]}"#, to: "c.json", in: folder)
+    do {
+      _ = try ReportGenerator.run(options(path, output: folder.appendingPathComponent("report")))
+      Issue.record("expected an error")
+    } catch {
+      #expect(
+        error.description
+          == "\(path): experiments[0].data: column \"b\" of d.csv has no value in any row; a fit with missing values needs some observed cells in every column: leave it out")
+    }
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report").path))
+  }
+}
