@@ -226,7 +226,7 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: "c.json:1:66: experiments[0].data.label must be a short non-empty string (at most 60 characters), got 3"),
     Case(
       json: experiment(data: #"{"generate": [{"mean": 0, "sd": 1, "count": 5}], "missing": "drop"}"#),
-      message: #"c.json:1:100: experiments[0].data.missing only goes with "csv"; remove it"#),
+      message: #"c.json:1:100: experiments[0].data.missing only goes with "csv" (generated data has no missing cells; to hide some, add "hide": {"fraction": 0.2})"#),
   ]
 
   @Test(arguments: errorCases)
