@@ -6,12 +6,19 @@ import Musl
 import Darwin
 #endif
 
-// The C library's elementary functions, named once so that the rest of the module
-// needs neither Foundation nor a platform import for them.
-@inline(__always) func _exp(_ x: Double) -> Double { exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { log(x) }
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
-@inline(__always) func _log10(_ x: Double) -> Double { log10(x) }
+// The elementary functions every result goes through: ours (VectorMath, one lane), not
+// the C library's, whose x86-64 builds choose between FMA and non-FMA versions by the
+// processor at run time and disagree in the last bit (glibc's exp, log and pow), so that
+// results would depend on the machine.
+@inline(__always) func _exp(_ x: Double) -> Double { VectorMath.exp(x) }
+@inline(__always) func _log(_ x: Double) -> Double { VectorMath.log(x) }
+/// `x^y` for `x > 0` as `exp(y log x)` (relative error about |y log x| ulp: a few ulp for
+/// the bandwidth rules' `n^(−1/(d+4))`).
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { VectorMath.exp(y * VectorMath.log(x)) }
+@inline(__always) func _log10(_ x: Double) -> Double { VectorMath.log10(x) }
+/// The C library's `log`, for ``NumpyRandomState`` only: numpy's legacy normal draws call it,
+/// so numpy's own bits (on the same machine) need it too.
+@inline(__always) func _libraryLog(_ x: Double) -> Double { log(x) }
 
 /// `log(sqrt(2π))`, the normalising constant of the standard normal log-density.
 let logSqrtTwoPi = 0.918_938_533_204_672_741_78

@@ -67,7 +67,7 @@ public struct NumpyRandomState: Sendable {
       x2 = 2 * uniform() - 1
       r2 = x1 * x1 + x2 * x2
     } while r2 >= 1 || r2 == 0
-    let f = (-2 * _log(r2) / r2).squareRoot()
+    let f = (-2 * _libraryLog(r2) / r2).squareRoot()
     cachedGauss = f * x1
     return f * x2
   }

@@ -85,6 +85,27 @@ public enum VectorMath {
     return Vector8(repeating: 1) + p * r
   }
 
+  /// ``exp(_:)-swift.type.method`` of one value (the same bits as any lane).
+  @inlinable
+  public static func exp(_ x: Double) -> Double { exp(Vector8(repeating: x))[0] }
+
+  /// ``log(_:)-swift.type.method`` of one value (the same bits as any lane).
+  @inlinable
+  public static func log(_ x: Double) -> Double { log(Vector8(repeating: x))[0] }
+
+  /// The base-10 logarithm, `log x / ln 10`, exact for the powers of ten 10⁻²² … 10²² (so
+  /// that a `log10` transform of 1000 is 3, not 2.9999999999999996).
+  public static func log10(_ x: Double) -> Double {
+    let value = log(x) * 0.434_294_481_903_251_827_65
+    let k = value.rounded()
+    if abs(value - k) < 1e-9, abs(k) <= 22, let e = Int(exactly: k) {
+      var power = 1.0
+      for _ in 0..<abs(e) { power *= 10 }
+      if (e >= 0 ? power : 1 / power) == x { return k }
+    }
+    return value
+  }
+
   /// `log` of each lane, within 1 ulp for positive finite values (subnormals
   /// included); 0 gives −∞, +∞ gives +∞, negative values and NaN give NaN.
   ///

@@ -59,9 +59,22 @@ public struct Ellipse: Sendable, Equatable {
   /// - Complexity: O(vertexCount).
   public func polygon(vertexCount: Int = 96) -> Polyline {
     let n = Swift.max(3, vertexCount)
-    let (major, minor, angle) = principalAxes
+    let (major, minor, _) = principalAxes
     let u = radius * major.squareRoot(), v = radius * minor.squareRoot()
-    let cosA = cosine(angle), sinA = sine(angle)
+    // The major axis's direction from cos 2θ and sin 2θ by the half-angle formulas, without
+    // atan2 (glibc's differs in the last bit between processors).
+    let h = hypotenuse(a - c, 2 * b)
+    var cosA = 1.0, sinA = 0.0
+    if h > 0 {
+      let cos2 = (a - c) / h, sin2 = 2 * b / h
+      if cos2 >= 0 {
+        cosA = ((1 + cos2) / 2).squareRoot()
+        sinA = sin2 / (2 * cosA)
+      } else {
+        sinA = ((1 - cos2) / 2).squareRoot() * (sin2 < 0 ? -1 : 1)
+        cosA = sin2 / (2 * sinA)
+      }
+    }
     var xs: [Double] = [], ys: [Double] = []
     xs.reserveCapacity(n)
     ys.reserveCapacity(n)

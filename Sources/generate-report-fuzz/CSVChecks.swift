@@ -139,7 +139,7 @@ enum CSVChecks {
       case (.success(let plain), .success(let l)):
         f.expect(plain.values.allSatisfy { $0 > 0 }, "log read \(summary(l)) though the values \(summary(plain)) are not all > 0")
         f.expect(
-          l == Reading(name: plain.name, values: plain.values.map { log($0) }, droppedLines: plain.droppedLines),
+          l == Reading(name: plain.name, values: plain.values.map { DataTransform.log.apply($0) }, droppedLines: plain.droppedLines),
           "log read \(summary(l)), not the log of \(summary(plain))")
       case (.success(let plain), .failure(let e)):
         Invariants.check(e, file: file, input: bytes, into: &f)

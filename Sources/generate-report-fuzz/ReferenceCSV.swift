@@ -119,7 +119,7 @@ enum ReferenceCSV {
       guard value.isFinite else { return .failure(Failure(reason: "line \(record.line): overflows")) }
       if let transform {
         guard value > 0 else { return .failure(Failure(reason: "line \(record.line): not > 0 for \(transform.rawValue)")) }
-        reading.values.append(transform == .log ? log(value) : log10(value))
+        reading.values.append(transform.apply(value))
         continue
       }
       reading.values.append(value)

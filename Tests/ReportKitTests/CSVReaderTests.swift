@@ -522,7 +522,7 @@ private enum ReferenceCSVReader {
             file: file, position: position,
             message: "column \(Echo.quoted(columnName)) has \(Display.exact(value)), which \(transform.rawValue) cannot take: transform: \"\(transform.rawValue)\" needs values > 0")
         }
-        values.append(transform == .log ? log(value) : log10(value))
+        values.append(transform.apply(value))
         continue
       }
       values.append(value)

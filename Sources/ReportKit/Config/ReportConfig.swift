@@ -232,12 +232,13 @@ public enum DataTransform: String, Sendable, Equatable, CaseIterable {
   /// The base-10 logarithm.
   case log10
 
-  /// The transformed value of `x`, which must be > 0.
+  /// The transformed value of `x`, which must be > 0 (MixtureModels' logarithms, the same
+  /// bits on every processor).
   @inline(__always)
   public func apply(_ x: Double) -> Double {
     switch self {
-    case .log: Foundation.log(x)
-    case .log10: Foundation.log10(x)
+    case .log: VectorMath.log(x)
+    case .log10: VectorMath.log10(x)
     }
   }
 
