@@ -75,6 +75,25 @@ enum MarkdownReport {
       let s = object(e, "summary")
       out += table(["n", "mean", "sd (n − 1)", "min", "max"], [["n", "mean", "sd", "min", "max"].map { text(s, $0) }], numeric: [0, 1, 2, 3, 4])
     }
+    if let m = e["missing"] as? [String: Any] {
+      out += "\n### Missing values\n\n\(escape(text(m, "text")))\n\n"
+      out += table(["column", "missing", "share"], list(m, "columns").map { c in ["label", "missing", "share"].map { text(c, $0) } }, numeric: [1, 2])
+      let labels = list(e, "labels").map { text($0, "label") }
+      out += "\n" + table(
+        labels + ["rows", "share"], list(m, "patterns").map { p in list(p, "cells").map { text($0, "mark") } + [text(p, "count"), text(p, "share")] },
+        numeric: [labels.count, labels.count + 1])
+      out += "\n● observed, ○ missing; each row is a pattern of the kept rows, most common first."
+      if flag(m, "hasPatternsMore") { out += " " + escape(text(m, "patternsMore")) }
+      out += "\n\n#### What EM recovers\n\n\(escape(text(m, "comparisonText")))\n"
+      let hasTruth = flag(m, "hasTruth")
+      for c in list(m, "comparison") {
+        out += "\n" + table(
+          ["component \(text(c, "component"))", "EM, every row", "complete rows only"] + (hasTruth ? ["true"] : []),
+          list(c, "rows").map { r in ["what", "em", "completeCase"].map { text(r, $0) } + (hasTruth ? [text(r, "truth")] : []) },
+          numeric: Set(hasTruth ? [1, 2, 3] : [1, 2]))
+      }
+      if flag(m, "hasRMSE") { out += "\n\(escape(text(m, "rmseText")))\n" }
+    }
     if flag(e, "hasSelection") {
       let several = flag(e, "severalTypes")
       out += "\n### \(several ? "Model selection" : "Number of components")\n\n\(escape(text(e, "selectionText")))\n\n"

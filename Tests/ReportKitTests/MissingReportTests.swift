@@ -57,6 +57,20 @@ import Testing
     #expect(clusters.contains("Imputed (conditional mean)"))
   }
 
+  @Test func theMarkdownPageHasTheSameSection() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var settings = options(repositoryPath("examples/missing.json"), output: folder.appendingPathComponent("report"), formats: [.svg])
+    settings.pages = [.markdown]
+    _ = try ReportGenerator.run(settings)
+    let page = try String(contentsOf: folder.appendingPathComponent("report/index.md"), encoding: .utf8)
+    #expect(page.contains("### Missing values\n\n281 of 1200 cells (23.4 %) are missing in 600 rows; 319 of the 600 rows kept are complete."))
+    #expect(page.contains("| x | y | rows | share |\n| --- | --- | ---: | ---: |\n| ● | ● | 319 | 53.2 % |\n| ● | ○ | 281 | 46.8 % |"))
+    #expect(page.contains("| component 1 | EM, every row | complete rows only | true |"))
+    #expect(page.contains("| weight | 0.5137 | 0.7182 | 0.5000 |"))
+    #expect(page.contains("Against the 281 hidden values: EM's conditional means have a root mean square error of 1.192"))
+  }
+
   @Test func aCSVFilesMissingCellsAreFittedWithModel() throws {
     var rows = ["a,b,c"]
     for i in 0..<120 {
