@@ -46,6 +46,13 @@ public struct IncompleteSample: Sendable, Equatable {
   public var patternCount: Int { patterns.count + (complete.count > 0 ? 1 : 0) }
   /// Whether no kept row misses a coordinate.
   public var isComplete: Bool { patterns.isEmpty }
+  /// The kept rows' patterns (true: observed), the complete one included, with their rows'
+  /// count and first row: most common first, ties by first row.
+  public var patternCounts: [(observed: [Bool], count: Int)] {
+    var all = patterns.map { p in ((0..<dimension).map { !p.missing.contains($0) }, p.rows.count, p.rows.first ?? 0) }
+    if let first = completeRowIndices.first { all.append(([Bool](repeating: true, count: dimension), completeRowIndices.count, first)) }
+    return all.sorted { ($0.1, -$0.2) > ($1.1, -$1.2) }.map { ($0.0, $0.1) }
+  }
 
   /// Groups `sample`'s rows (NaN marks a missing cell).
   /// - Throws: ``MixtureError/invalidData(_:)`` when a coordinate has no observed value,
@@ -227,35 +234,22 @@ public enum MissingDataEM {
       let observed = pattern.observed, missing = pattern.missing
       let o = observed.count, m = missing.count
       let conditionals = (0..<k).map { conditional(model, component: $0, observed: observed, missing: missing) }
+      var logs = [Double](repeating: 0, count: k), z = [Double](repeating: 0, count: k * o)
+      var weights = [Double](repeating: 0, count: k)
       for (r, row) in pattern.rows.enumerated() {
-        var logs = [Double](repeating: -.infinity, count: k)
-        var offsets = [[Double]](repeating: [Double](repeating: 0, count: m), count: k)
-        for j in 0..<k {
-          guard let c = conditionals[j] else { continue }
-          var z = [Double](repeating: 0, count: o)
-          var quadratic = 0.0
-          for a in 0..<o {
-            var t = pattern.values[r * o + a] - model.flatMeans[j * d + observed[a]]
-            for p in 0..<a { t -= c.factor[a * o + p] * z[p] }
-            z[a] = t / c.factor[a * o + a]
-            quadratic += z[a] * z[a]
-          }
-          logs[j] = c.constant - 0.5 * quadratic
-          for b in 0..<m {
-            var t = model.flatMeans[j * d + missing[b]]
-            for p in 0..<o { t += c.w[p * m + b] * z[p] }
-            offsets[j][b] = t
-          }
+        let total = weigh(pattern, row: r, at: model, conditionals: conditionals, z: &z, logs: &logs, responsibilities: &weights).total
+        // Each component's conditional mean of the missing cells: μ_m + Wᵀ z.
+        func offset(_ j: Int, _ b: Int) -> Double {
+          var t = model.flatMeans[j * d + missing[b]]
+          for p in 0..<o { t += (conditionals[j]?.w[p * m + b] ?? 0) * z[j * o + p] }
+          return t
         }
-        let largest = logs.max() ?? -.infinity
-        let weights = logs.map { $0 == -.infinity ? 0 : VectorMath.expOfNonPositive(Vector8(repeating: max($0 - largest, -1000)))[0] }
-        let total = weights.reduce(0, +)
         for b in 0..<m {
           var mean = 0.0, variance = 0.0
-          for j in 0..<k where weights[j] > 0 { mean += weights[j] / total * offsets[j][b] }
+          for j in 0..<k where weights[j] > 0 { mean += weights[j] / total * offset(j, b) }
           // About the mean, not E[x²] − mean², which cancels for data far from 0.
           for j in 0..<k where weights[j] > 0 {
-            let spread = offsets[j][b] - mean
+            let spread = offset(j, b) - mean
             variance += weights[j] / total * ((conditionals[j]?.covariance[b * m + b] ?? 0) + spread * spread)
           }
           cells.append(ImputedCell(row: row, coordinate: missing[b], mean: mean, sd: max(0, variance).squareRoot()))
@@ -333,10 +327,50 @@ public enum MissingDataEM {
       }
     }
     var halfLogDet = 0.0
-    for a in 0..<o { halfLogDet += VectorMath.log(Vector8(repeating: l[a * o + a]))[0] }
+    for a in 0..<o { halfLogDet += VectorMath.log(l[a * o + a]) }
     let logTwoPi = 1.837_877_066_409_345_5
-    let constant = VectorMath.log(Vector8(repeating: model.weights[j]))[0] - halfLogDet - 0.5 * Double(o) * logTwoPi
+    let constant = VectorMath.log(model.weights[j]) - halfLogDet - 0.5 * Double(o) * logTwoPi
     return Conditional(factor: l, w: w, covariance: covariance, constant: constant)
+  }
+
+  /// Row `r` of `pattern` at every component: the whitened residuals `z = L⁻¹ (x_o − μ_o)`
+  /// (`z[j · o + a]`), each component's log term (`logs`) and unnormalised responsibility
+  /// (0 where `Σ_oo` has no factor); returns their sum and the row's observed-data
+  /// log-likelihood `log Σ_k w_k N(x_o | μ_k,o, Σ_k,oo)`. The one E-step of the fit and of
+  /// the imputation.
+  static func weigh(
+    _ pattern: IncompleteSample.Pattern, row r: Int, at model: MultivariateMixture, conditionals: [Conditional?],
+    z: inout [Double], logs: inout [Double], responsibilities: inout [Double]
+  ) -> (total: Double, logLikelihood: Double) {
+    let k = model.componentCount, d = model.dimension
+    let observed = pattern.observed, o = observed.count
+    for j in 0..<k {
+      guard let c = conditionals[j] else {
+        logs[j] = -.infinity
+        continue
+      }
+      var quadratic = 0.0
+      for a in 0..<o {
+        var t = pattern.values[r * o + a] - model.flatMeans[j * d + observed[a]]
+        for p in 0..<a { t -= c.factor[a * o + p] * z[j * o + p] }
+        let value = t / c.factor[a * o + a]
+        z[j * o + a] = value
+        quadratic += value * value
+      }
+      logs[j] = c.constant - 0.5 * quadratic
+    }
+    let largest = logs.max() ?? -.infinity
+    var total = 0.0
+    for start in stride(from: 0, to: k, by: 8) {
+      var lanes = Vector8(repeating: -.infinity)
+      for lane in 0..<min(8, k - start) { lanes[lane] = logs[start + lane] - largest }
+      let exps = VectorMath.expOfNonPositive(lanes.replacing(with: -1000, where: lanes .< -1000))
+      for lane in 0..<min(8, k - start) {
+        responsibilities[start + lane] = logs[start + lane] == -.infinity ? 0 : exps[lane]
+        total += responsibilities[start + lane]
+      }
+    }
+    return (total, largest + VectorMath.log(total))
   }
 
   /// Adds one pattern's rows to the shifted sums (about the model's current means, as
@@ -354,33 +388,8 @@ public enum MissingDataEM {
     var responsibilities = [Double](repeating: 0, count: k)
     for r in pattern.rows.indices {
       let x = pattern.values[(r * o)..<((r + 1) * o)]
-      for j in 0..<k {
-        guard let c = conditionals[j] else {
-          logs[j] = -.infinity
-          continue
-        }
-        var quadratic = 0.0
-        for a in 0..<o {
-          var t = x[x.startIndex + a] - model.flatMeans[j * d + observed[a]]
-          for p in 0..<a { t -= c.factor[a * o + p] * z[j * o + p] }
-          let value = t / c.factor[a * o + a]
-          z[j * o + a] = value
-          quadratic += value * value
-        }
-        logs[j] = c.constant - 0.5 * quadratic
-      }
-      let largest = logs.max() ?? -.infinity
-      var total = 0.0
-      for start in stride(from: 0, to: k, by: 8) {
-        var lanes = Vector8(repeating: -.infinity)
-        for lane in 0..<min(8, k - start) { lanes[lane] = logs[start + lane] - largest }
-        let exps = VectorMath.expOfNonPositive(lanes.replacing(with: -1000, where: lanes .< -1000))
-        for lane in 0..<min(8, k - start) {
-          responsibilities[start + lane] = logs[start + lane] == -.infinity ? 0 : exps[lane]
-          total += responsibilities[start + lane]
-        }
-      }
-      sums.logLikelihood += largest + VectorMath.log(Vector8(repeating: total))[0]
+      let (total, logLikelihood) = weigh(pattern, row: r, at: model, conditionals: conditionals, z: &z, logs: &logs, responsibilities: &responsibilities)
+      sums.logLikelihood += logLikelihood
       for j in 0..<k {
         let weight = responsibilities[j] / total
         guard weight > 0, let c = conditionals[j] else { continue }

@@ -302,13 +302,7 @@ enum MultivariateRunner {
   ) -> MissingOutcome {
     let n = observed.count, d = observed.dimension
     let perColumn = (0..<d).map { j in (0..<n).count { observed.values[j * n + $0].isNaN } }
-    var counts: [[Bool]: Int] = [:], order: [[Bool]] = []
-    for i in incomplete.keptRows {
-      let mask = (0..<d).map { !observed.values[$0 * n + i].isNaN }
-      if counts[mask] == nil { order.append(mask) }
-      counts[mask, default: 0] += 1
-    }
-    let patterns = order.enumerated().sorted { (counts[$0.1] ?? 0, -$0.0) > (counts[$1.1] ?? 0, -$1.0) }.map { ($0.1, counts[$0.1] ?? 0) }
+    let patterns = incomplete.patternCounts
     let imputed = MissingDataEM.impute(incomplete, at: m)
     var truthValues: [Double]? = nil
     var rmse: (Double, Double)? = nil
