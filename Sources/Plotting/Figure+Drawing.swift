@@ -116,6 +116,13 @@ struct AxesPainter {
         for i in 0..<Swift.min(s.xs.count, s.ys.count) where s.xs[i].isFinite && s.ys[i].isFinite {
           s.draw(at: Point(xScale(s.xs[i]), yScale(s.ys[i])), index: i, theme: theme, on: canvas)
         }
+      case .segments(let s):
+        var path = Path()
+        for (from, to) in s.finiteSegments({ Point(xScale($0), yScale($1)) }) {
+          path.move(to: from)
+          path.line(to: to)
+        }
+        if !path.elements.isEmpty { canvas.stroke(path, style: theme.ink(s.style)) }
       }
     }
     canvas.popClip()

@@ -90,6 +90,8 @@ public enum Layer: Sendable, Equatable {
   case contour(ContourSeries)
   /// Symbols such as crosses or outlined disks (centres, means).
   case markers(MarkerSeries)
+  /// Separate straight segments (error bars).
+  case segments(SegmentSeries)
 
   /// Every x coordinate the layer draws at (for automatic limits).
   var xs: [Double] {
@@ -99,6 +101,7 @@ public enum Layer: Sendable, Equatable {
     case .polygon(let s): s.outline.xs
     case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.xs) } + [s.gridBounds?.x.lowerBound, s.gridBounds?.x.upperBound].compactMap { $0 }
     case .markers(let s): s.xs
+    case .segments(let s): s.x0s + s.x1s
     }
   }
   /// Every y coordinate the layer draws at.
@@ -109,6 +112,7 @@ public enum Layer: Sendable, Equatable {
     case .polygon(let s): s.outline.ys
     case .contour(let s): s.levels.flatMap { $0.lines.flatMap(\.ys) } + [s.gridBounds?.y.lowerBound, s.gridBounds?.y.upperBound].compactMap { $0 }
     case .markers(let s): s.ys
+    case .segments(let s): s.y0s + s.y1s
     }
   }
   var label: String? {
@@ -118,6 +122,7 @@ public enum Layer: Sendable, Equatable {
     case .polygon(let s): s.label
     case .contour(let s): s.label
     case .markers(let s): s.label
+    case .segments(let s): s.label
     }
   }
 }

@@ -51,6 +51,8 @@ struct LegendBuilder {
       let center = Point(box.minX + pad + sampleWidth / 2, midY)
       let sample: LegendEntry.Sample
       switch layer {
+      case .segments(let s):
+        sample = .line(from: Point(box.minX + pad, midY), to: Point(box.minX + pad + sampleWidth, midY), style: s.style)
       case .line(let s):
         sample = .line(from: Point(box.minX + pad, midY), to: Point(box.minX + pad + sampleWidth, midY), style: s.style)
       case .points(let s):

@@ -96,6 +96,8 @@ extension Layer {
     case .markers(let s):
       let reach = s.size + (s.outline?.width ?? 0) + MarkerSeries.strokeWidth(size: s.size) / 2
       return points(s.xs, s.ys).map { .disk(center: $0, radius: reach) }
+    case .segments(let s):
+      return s.finiteSegments { Point(xScale($0), yScale($1)) }.map { .segment($0, $1) }
     }
   }
 
@@ -104,7 +106,7 @@ extension Layer {
   var isSampled: Bool {
     switch self {
     case .line, .points: true
-    case .polygon, .contour, .markers: false
+    case .polygon, .contour, .markers, .segments: false
     }
   }
 }

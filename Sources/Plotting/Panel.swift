@@ -26,13 +26,18 @@ public struct Panel: Sendable, Equatable {
   public var colorBar: ColorBar?
   /// Whether the y axis has ticks, labels and grid lines (a strip of points has none).
   public var showsYAxis: Bool
+  /// Named y ticks (categories: a matrix's columns, a bar chart's bars) instead of
+  /// numeric ones; those outside the y range are left out.
+  public var yTickLabels: [TickLabel]?
 
   public init(
     title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, layers: [Layer] = [],
     xDomain: ClosedRange<Double>? = nil, yDomain: ClosedRange<Double>? = nil, yStartsAtZero: Bool = false,
-    xIntegerTicks: Bool = false, sharesX: Bool = true, sharesY: Bool = true, colorBar: ColorBar? = nil, showsYAxis: Bool = true
+    xIntegerTicks: Bool = false, sharesX: Bool = true, sharesY: Bool = true, colorBar: ColorBar? = nil, showsYAxis: Bool = true,
+    yTickLabels: [TickLabel]? = nil
   ) {
     self.showsYAxis = showsYAxis
+    self.yTickLabels = yTickLabels
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -51,6 +56,17 @@ public struct Panel: Sendable, Equatable {
     Figure(
       size: Size(width: 0, height: 0), layers: layers, xDomain: xDomain, yDomain: yDomain, yStartsAtZero: yStartsAtZero,
       xIntegerTicks: xIntegerTicks, legend: .none)
+  }
+}
+
+/// A tick with its own text, at `value` in data coordinates.
+public struct TickLabel: Sendable, Equatable {
+  public var value: Double
+  public var text: String
+
+  public init(_ value: Double, _ text: String) {
+    self.value = value
+    self.text = text
   }
 }
 

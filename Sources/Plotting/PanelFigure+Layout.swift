@@ -172,6 +172,10 @@ extension PanelFigure {
     let yTicks: [([Double], [String])] = cells.indices.map { i in
       let c = cells[i]
       guard c.panel.showsYAxis else { return ([], []) }
+      if let named = c.panel.yTickLabels {
+        let inside = named.filter { yDomains[i].contains($0.value) }
+        return (inside.map(\.value), inside.map(\.text))
+      }
       if sharedY(c), let known = sharedYTicks[c.row] { return known }
       let ticks = verticalTicks(yDomains[i], anchor: TextAnchor(.right, .center), row: c.row)
       if sharedY(c) { sharedYTicks[c.row] = ticks }

@@ -92,7 +92,7 @@ enum ExperimentFigures {
           ? MultivariateFigures.selection(o.selection, restarts: o.config.fit.restarts, dimension: 1, size) : selection(o, size)
       case .bound: EMFigures.bound(o, size)
       case .steps: EMFigures.steps(o, size)
-      case .clusters, .uncertainty, .pairs: nil
+      case .clusters, .uncertainty, .pairs, .missingness: nil
       }
     }
   }

@@ -22,6 +22,7 @@ enum MultivariateFigures {
       case .logLikelihood: ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size)
       case .selection: selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size)
       case .steps: EMFigures.steps(o, size)
+      case .missingness: MissingnessFigure.make(o, size)
       case .components, .bound: nil
       }
     }
@@ -44,14 +45,23 @@ enum MultivariateFigures {
     var xs = [[Double]](repeating: [], count: k), ys = [[Double]](repeating: [], count: k)
     // With missing values: rows imputed in a plotted coordinate are rings at their
     // conditional means; rows missing both plotted coordinates are left out.
+    // Each ring has a segment of ±1 conditional sd along its imputed axis.
     var imputedXs = [[Double]](repeating: [], count: k), imputedYs = [[Double]](repeating: [], count: k)
+    var bars = [(x0s: [Double], y0s: [Double], x1s: [Double], y1s: [Double])](repeating: ([], [], [], []), count: k)
     for i in indices {
       let c = Int(o.assignments[i])
-      let imputed = o.missing.map { ($0.isImputed(row: i, coordinate: x, dimension: d), $0.isImputed(row: i, coordinate: y, dimension: d)) } ?? (false, false)
-      if imputed.0 && imputed.1 { continue }
-      if imputed.0 || imputed.1 {
-        imputedXs[c].append(o.sample.values[x * n + i])
-        imputedYs[c].append(o.sample.values[y * n + i])
+      let sdX = o.missing?.imputedSD(row: i, coordinate: x, dimension: d)
+      let sdY = o.missing?.imputedSD(row: i, coordinate: y, dimension: d)
+      if sdX != nil && sdY != nil { continue }
+      let px = o.sample.values[x * n + i], py = o.sample.values[y * n + i]
+      if let sd = sdX ?? sdY {
+        imputedXs[c].append(px)
+        imputedYs[c].append(py)
+        let alongX = sdX != nil
+        bars[c].x0s.append(alongX ? px - sd : px)
+        bars[c].x1s.append(alongX ? px + sd : px)
+        bars[c].y0s.append(alongX ? py : py - sd)
+        bars[c].y1s.append(alongX ? py : py + sd)
       } else {
         xs[c].append(o.sample.values[x * n + i])
         ys[c].append(o.sample.values[y * n + i])
@@ -63,15 +73,21 @@ enum MultivariateFigures {
           xs: xs[c], ys: ys[c], colors: [Color.categorical(c).withAlpha(0.75)], radius: radius,
           label: labelled ? "Component \(c + 1)" : nil, legendColor: Color.categorical(c)))
     }
-    let anyImputed = imputedXs.contains { !$0.isEmpty }
+    let firstImputed = (0..<k).first { !imputedXs[$0].isEmpty }
+    let segments: [Layer] = (0..<k).filter { !imputedXs[$0].isEmpty }.map { c in
+      .segments(
+        SegmentSeries(
+          x0s: bars[c].x0s, y0s: bars[c].y0s, x1s: bars[c].x1s, y1s: bars[c].y1s,
+          style: StrokeStyle(color: Color.categorical(c).withAlpha(0.3), width: 0.7)))
+    }
     let rings: [Layer] = (0..<k).filter { !imputedXs[$0].isEmpty }.map { c in
       .points(
         PointSeries(
           xs: imputedXs[c], ys: imputedYs[c], colors: [Color.categorical(c).withAlpha(0.85)], radius: radius * 1.1,
-          label: labelled && c == (0..<k).first(where: { !imputedXs[$0].isEmpty }) && anyImputed ? "Imputed (conditional mean)" : nil,
+          label: labelled && c == firstImputed ? "Imputed: conditional mean ± 1 sd" : nil,
           legendColor: Color(hex: 0x555555), fill: .hollow(lineWidth: 0.9)))
     }
-    return observed + rings
+    return observed + segments + rings
   }
 
   /// The caption's sentence on imputed rows in coordinates (`x`, `y`), or "".
@@ -84,7 +100,21 @@ enum MultivariateFigures {
       if a && b { both += 1 } else if a || b { one += 1 }
     }
     guard one + both > 0 else { return "" }
-    return " Rings: the \(Display.count(one)) row\(one == 1 ? "" : "s") missing \(o.labels[x]) or \(o.labels[y]), drawn at the missing cell's conditional mean under the fit (data/\(safeFileName(o.config.name))-imputed.csv has each with its conditional sd)\(both > 0 ? "; \(Display.count(both)) row\(both == 1 ? "" : "s") missing both \(both == 1 ? "is" : "are") left out" : "")."
+    return " Rings: the \(Display.count(one)) row\(one == 1 ? "" : "s") missing \(o.labels[x]) or \(o.labels[y]), drawn at the missing cell's conditional mean under the fit, with a segment of ±1 conditional standard deviation along the missing axis (data/\(safeFileName(o.config.name))-imputed.csv lists every imputed cell)\(both > 0 ? "; \(Display.count(both)) row\(both == 1 ? "" : "s") missing both \(both == 1 ? "is" : "are") left out" : "")."
+  }
+
+  /// The pair grid's caption sentence on imputed rows, or "".
+  static func pairsImputedText(_ o: MultivariateOutcome, columns: Int) -> String {
+    guard let m = o.missing else { return "" }
+    let d = o.sample.dimension, n = o.sample.count
+    var rows = 0, cells = 0
+    for i in 0..<n {
+      let count = (0..<columns).reduce(0) { $0 + (m.isImputed(row: i, coordinate: $1, dimension: d) ? 1 : 0) }
+      if count > 0 { rows += 1 }
+      cells += count
+    }
+    guard rows > 0 else { return "" }
+    return " Rings: the \(Display.count(rows)) row\(rows == 1 ? "" : "s") with a missing cell among the columns shown (\(Display.count(cells)) cell\(cells == 1 ? "" : "s")), each drawn in a panel at its conditional mean under the fit with a segment of ±1 conditional standard deviation along the missing axis, and left out of a panel whose two columns it both misses; the diagonal's densities use the observed values only (data/\(safeFileName(o.config.name))-imputed.csv lists every imputed cell)."
   }
 
   /// Component `k`'s ellipse of Mahalanobis radius `r` in coordinates (`x`, `y`).
@@ -249,7 +279,9 @@ enum MultivariateFigures {
         let xLabel = row == d - 1 ? o.labels[column] : nil
         let yLabel = column == 0 ? o.labels[row] : nil
         if column == row {
-          let values = Array(o.sample.column(row))
+          // The observed values only: conditional means would pile up under the fit.
+          let values = (0..<n).filter { !(o.missing?.isImputed(row: $0, coordinate: row, dimension: o.sample.dimension) ?? false) }
+            .map { o.sample.values[row * n + $0] }
           var layers: [Layer] = []
           if let kde = try? KernelDensityEstimate(data: values, rule: .scott) {
             let grid = kde.densityOnGrid(size: 160, cut: 3)
@@ -275,7 +307,7 @@ enum MultivariateFigures {
     let more = o.sample.dimension > pairLimit ? " The first \(pairLimit) of the \(o.sample.dimension) columns are shown." : ""
     return NamedFigure(
       id: "pairs",
-      caption: "Below the diagonal, each pair of columns with the points coloured by their most probable component and each component's projected 2-standard-deviation ellipse; on the diagonal, each column's kernel density estimate (green, Scott's rule) against the fitted mixture's marginal density (red, dashed).\(more)\(subsampleText(n))",
+      caption: "Below the diagonal, each pair of columns with the points coloured by their most probable component and each component's projected 2-standard-deviation ellipse; on the diagonal, each column's kernel density estimate (green, Scott's rule) against the fitted mixture's marginal density (red, dashed).\(pairsImputedText(o, columns: d))\(more)\(subsampleText(n))",
       panels: figure)
   }
 

@@ -66,12 +66,16 @@ public struct MissingOutcome: Sendable {
   public var rmse: (em: Double, meanImputation: Double)?
   /// Each column's observed mean.
   public var observedMeans: [Double]
-  /// The imputed cells of the outcome's sample (the kept rows): `row · d + coordinate`, row
-  /// 0-based among the kept rows.
-  public var imputedCells: Set<Int> = []
+  /// The imputed cells of the outcome's sample (the kept rows), keyed `row · d + coordinate`
+  /// (row 0-based among the kept rows): each one's conditional standard deviation.
+  public var imputedCells: [Int: Double] = [:]
 
   /// Whether cell (`row`, `coordinate`) of the outcome's sample is a conditional mean.
-  public func isImputed(row: Int, coordinate: Int, dimension d: Int) -> Bool { imputedCells.contains(row * d + coordinate) }
+  public func isImputed(row: Int, coordinate: Int, dimension d: Int) -> Bool { imputedCells[row * d + coordinate] != nil }
+
+  /// The conditional standard deviation of cell (`row`, `coordinate`) of the outcome's
+  /// sample when it is imputed, else `nil`.
+  public func imputedSD(row: Int, coordinate: Int, dimension d: Int) -> Double? { imputedCells[row * d + coordinate] }
 
   public struct CompleteCaseFailure: Error, Sendable { public var reason: String }
 }
@@ -278,7 +282,7 @@ enum MultivariateRunner {
       for (r, i) in incomplete.keptRows.enumerated() { position[i] = r }
       for cell in missing?.imputed ?? [] where position[cell.row] >= 0 {
         values[cell.coordinate * n + position[cell.row]] = cell.mean
-        missing?.imputedCells.insert(position[cell.row] * d + cell.coordinate)
+        missing?.imputedCells[position[cell.row] * d + cell.coordinate] = cell.sd
       }
       sample = Sample(count: n, dimension: d, columnMajor: values)
       groupLabels = groupLabels.map { labels in incomplete.keptRows.map { labels[$0] } }

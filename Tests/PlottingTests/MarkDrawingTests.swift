@@ -27,6 +27,30 @@ import TestSupport
     #expect(path.elements.map { if case .circle(_, let r) = $0 { r } else { -1 } } == [1, 4, 4])
   }
 
+  @Test func segmentsAreOneStrokeOfSeparateLinesAndNonFiniteOnesAreLeftOut() {
+    let style = StrokeStyle(color: .red, width: 0.7)
+    let ops = Self.inside([
+      .segments(SegmentSeries(x0s: [1, 2, .nan, 4], y0s: [1, 2, 3, 4], x1s: [1, 3, 3, 5], y1s: [3, 2, 3, .infinity], style: style))
+    ])
+    #expect(ops.count == 1)
+    guard case .stroke(let path, let drawn) = ops.first else {
+      Issue.record("segments should be one stroke")
+      return
+    }
+    #expect(drawn == style)
+    let kinds = path.elements.map { element -> String in
+      switch element {
+      case .move: "M"
+      case .line: "L"
+      case .close: "Z"
+      case .circle: "C"
+      }
+    }
+    #expect(kinds == ["M", "L", "M", "L"], "two finite segments, each its own subpath")
+    let layer = Layer.segments(SegmentSeries(x0s: [1, 2], y0s: [5, 6], x1s: [3, 4], y1s: [7, 8], style: style))
+    #expect(layer.xs == [1, 2, 3, 4] && layer.ys == [5, 6, 7, 8], "both ends set the axes")
+  }
+
   @Test func polygonsAreFilledThenStrokedAsOneClosedPath() throws {
     let outline = try #require(Ellipse(centerX: 5, centerY: 5, a: 1, b: 0.3, c: 2, radius: 2)).polygon(vertexCount: 12)
     let stroke = StrokeStyle(color: .black, width: 1)

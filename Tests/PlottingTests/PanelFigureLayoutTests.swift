@@ -51,6 +51,18 @@ import TestSupport
     #expect(hits == 0, "the legend \(frame) (\(legend.placement)) covers \(hits) sampled marks")
   }
 
+  @Test func namedYTicksAreTheGivenValuesAndTextsInsideTheRange() throws {
+    let layout = Self.layout(PanelSamples.matrix.figure)
+    let panel = try #require(layout.panels.first)
+    #expect(panel.yTicks == [2, 1, 0], "the tick at 3 is outside -0.5...2.5")
+    let texts = layout.texts.filter { $0.role == .yTick }
+    #expect(texts.map(\.text) == ["first column", "second", "a third, longer name"])
+    for (text, value) in zip(texts, [2.0, 1, 0]) { #expect(text.position.y == panel.yScale(value)) }
+    // The longest name sets the left gutter: its box ends left of the plot.
+    #expect(texts.allSatisfy { $0.box.maxX <= panel.plotArea.minX })
+    #expect(layout.legend?.placement == .outsideRight)
+  }
+
   @Test func sharedRangesAreUnionsAndTickLabelsAreOnlyOnOuterPanels() throws {
     let layout = Self.layout(PanelSamples.pairs.figure)
     let topRight = try #require(layout.panel(row: 0, column: 1))

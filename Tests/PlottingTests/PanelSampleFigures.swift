@@ -101,7 +101,34 @@ enum PanelSamples {
           ])
       ]))
 
-  static let all = [pairs, contours, facets, crowded]
+  /// Categories on y (named ticks, one past the range), bands filling the plot, white
+  /// rules between blocks as segments, the legend outside.
+  static func band(_ c: Int) -> Layer {
+    let y = Double(c)
+    let outline = Polyline(xs: [0, 90, 90, 0], ys: [y - 0.4, y - 0.4, y + 0.4, y + 0.4], isClosed: true)
+    let fill = c == 1 ? Color(hex: 0x3B3B3B) : Color(hex: 0xDADADA)
+    let label: String? = c == 0 ? "Observed" : c == 1 ? "Missing" : nil
+    return .polygon(PolygonSeries(outline: outline, fill: fill, label: label))
+  }
+
+  static let matrixLayers: [Layer] =
+    (0..<3).map(band) + [
+      .segments(SegmentSeries(x0s: [30, 60], y0s: [-0.5, -0.5], x1s: [30, 60], y1s: [2.5, 2.5], style: StrokeStyle(color: .white, width: 1)))
+    ]
+
+  static let matrixTicks: [TickLabel] = [TickLabel(2, "first column"), TickLabel(1, "second"), TickLabel(0, "a third, longer name"), TickLabel(3, "outside")]
+
+  /// Categories on y (named ticks, one past the range), bands filling the plot, white
+  /// rules between blocks as segments, the legend outside.
+  static let matrix = PanelSample(
+    name: "matrix with named y ticks",
+    figure: PanelFigure(
+      size: Figure.inches(width: 6.4, height: 4.8), title: "Matrix", columns: 1,
+      panels: [
+        Panel(xLabel: "rows", layers: matrixLayers, xDomain: 0...90, yDomain: -0.5...2.5, xIntegerTicks: true, yTickLabels: matrixTicks)
+      ], legend: .outsideRight))
+
+  static let all = [pairs, contours, facets, crowded, matrix]
 }
 
 extension Array where Element == Double {

@@ -125,6 +125,7 @@ import Testing
     switch figure {
     case "clusters", "uncertainty": e = setting(e, "data", #"{"generate": \#(groups2)}"#)
     case "pairs": e = setting(e, "data", #"{"generate": \#(groups3)}"#)
+    case "missingness": e = setting(e, "data", #"{"generate": \#(groups2), "hide": {"fraction": 0.1}}"#)
     case "selection": e = setting(e, "fit", #"{"components": {"from": 1, "to": 2}}"#)
     default: break
     }

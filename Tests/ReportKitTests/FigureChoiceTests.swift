@@ -45,6 +45,12 @@ private func experiment(_ data: String = oneD, _ extra: String = "") -> String {
       json: experiment(twoD, #", "figures": ["components"]"#),
       message: #"c.json:1:198: experiments[0].figures[0] "components" is not drawn for 2-dimensional data; this experiment's figures: \#(twoDFigures)"#),
     Case(
+      json: experiment(twoD, #", "figures": ["missingness"]"#),
+      message: #"c.json:1:198: experiments[0].figures[0] "missingness" shows which cells are missing; this experiment models none: set data.missing to "model" (CSV) or data.hide (generated data); this experiment's figures: \#(twoDFigures)"#),
+    Case(
+      json: experiment(oneD, #", "figures": ["missingness"]"#),
+      message: #"c.json:1:143: experiments[0].figures[0] "missingness" is not drawn for one-dimensional data; this experiment's figures: \#(oneDFigures)"#),
+    Case(
       json: experiment(oneD, #", "figures": ["clusters"]"#),
       message: #"c.json:1:143: experiments[0].figures[0] "clusters" is not drawn for one-dimensional data; this experiment's figures: \#(oneDFigures)"#),
     Case(

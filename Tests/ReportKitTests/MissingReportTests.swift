@@ -54,7 +54,7 @@ import Testing
     #expect(html.contains("<th>EM, every row</th><th>complete rows only</th><th>true</th>"))
     #expect(html.contains("Against the 281 hidden values: EM&#39;s conditional means have a root mean square error of 1.192; filling each cell with its column&#39;s observed mean (mean imputation), 2.697."))
     let clusters = String(decoding: try #require(files["figures/missing-clusters.svg"]), as: UTF8.self)
-    #expect(clusters.contains("Imputed (conditional mean)"))
+    #expect(clusters.contains("Imputed: conditional mean ± 1 sd"))
   }
 
   @Test func theMarkdownPageHasTheSameSection() throws {

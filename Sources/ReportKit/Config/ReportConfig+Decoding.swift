@@ -271,7 +271,7 @@ extension ReportConfig {
   static func decodeFigureChoice(_ r: NodeReader, into experiment: inout ExperimentConfig) throws(InputError) {
     let d = experiment.dimension
     let selects = experiment.fit.selects
-    let available = FigureID.available(dimension: d, selects: selects)
+    let available = FigureID.available(dimension: d, selects: selects, missing: experiment.modelsMissing)
     let names = available.map(\.rawValue)
     let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
     /// The figure an id names, or an error saying which ids this experiment has.
@@ -286,6 +286,8 @@ extension ReportConfig {
           id == .selection
           ? "needs a choice to show: give fit.components a range {\"from\", \"to\"} or several fit.covariance types"
           : id == .bound ? "varies one mean of a one-dimensional mixture; this experiment has \(d) dimensions"
+          : id == .missingness && d > 1
+            ? "shows which cells are missing; this experiment models none: set data.missing to \"model\" (CSV) or data.hide (generated data)"
           : "is not drawn for \(d == 1 ? "one-dimensional" : "\(d)-dimensional") data"
         throw InputError(file: r.file, position: item.position, message: "\(path) \"\(name)\" \(why); this experiment's figures: \(list)")
       }

@@ -104,7 +104,7 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var fit: FitConfig
   public var kde: KDEConfig
   /// The figures to draw, by id, in report order (`figures`); `nil` draws the default set
-  /// for the dimension (``FigureID/defaults(dimension:selects:)``).
+  /// for the dimension (``FigureID/defaults(dimension:selects:missing:)``).
   public var figures: [FigureID]?
   /// Titles replacing the default ones, by figure (`titles`).
   public var titles: [FigureID: String] = [:]
@@ -114,7 +114,7 @@ public struct ExperimentConfig: Sendable, Equatable {
   public var stepEpochs: [Int]?
 
   /// The figures this experiment draws, in order.
-  public var figureIDs: [FigureID] { figures ?? FigureID.defaults(dimension: dimension, selects: fit.selects) }
+  public var figureIDs: [FigureID] { figures ?? FigureID.defaults(dimension: dimension, selects: fit.selects, missing: modelsMissing) }
 
   /// Whether to write `data/<name>-samples.csv` (one row per point); `nil` writes it up
   /// to ``samplesLimit`` points, where it is a few megabytes at most.
@@ -431,20 +431,25 @@ public enum FigureID: String, Sendable, Equatable, Hashable, CaseIterable {
   case bound
   /// EM at work, epoch by epoch (small multiples).
   case steps
+  /// Which cells are missing: the rows × columns pattern matrix, or for many rows the
+  /// pattern counts as bars (with missing values).
+  case missingness
 
-  /// The figures drawn when an experiment lists none: today's set for the dimension.
-  public static func defaults(dimension d: Int, selects: Bool) -> [FigureID] {
+  /// The figures drawn when an experiment lists none: today's set for the dimension, and
+  /// with missing values the missingness figure after the first.
+  public static func defaults(dimension d: Int, selects: Bool, missing: Bool = false) -> [FigureID] {
     let base: [FigureID] =
       switch d {
       case 1: [.density, .logLikelihood, .fit, .components]
       case 2: [.clusters, .density, .fit, .uncertainty, .logLikelihood]
       default: [.pairs, .logLikelihood]
       }
-    return base + (selects ? [.selection] : [])
+    let withMissing = missing && d > 1 ? [base[0], .missingness] + base.dropFirst() : base
+    return withMissing + (selects ? [.selection] : [])
   }
 
   /// Every figure an experiment of dimension `d` can draw.
-  public static func available(dimension d: Int, selects: Bool) -> [FigureID] {
-    defaults(dimension: d, selects: selects) + (d == 1 ? [.bound, .steps] : [.steps])
+  public static func available(dimension d: Int, selects: Bool, missing: Bool = false) -> [FigureID] {
+    defaults(dimension: d, selects: selects, missing: missing) + (d == 1 ? [.bound, .steps] : [.steps])
   }
 }

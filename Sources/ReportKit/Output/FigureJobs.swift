@@ -79,6 +79,7 @@ enum FigureJobs {
       case .markers(let s): cost += perMark * s.xs.count
       case .line(let s): cost += s.xs.count
       case .polygon(let s): cost += s.outline.xs.count
+      case .segments(let s): cost += 2 * s.count
       case .contour(let s): cost += s.levels.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.xs.count } }
       }
     }

@@ -1,0 +1,140 @@
+import CairoRendering
+import Foundation
+import MixtureModels
+import Plotting
+import Testing
+import TestSupport
+
+@testable import ReportKit
+
+/// The figures of EM with missing values: the `missingness` figure (matrix or bars), and
+/// the rings with their ±1 conditional-sd segments in `clusters` and `pairs`.
+@Suite struct MissingnessFigureTests {
+  static let size = Figure.inches(width: 6.4, height: 4.8)
+
+  static func example() throws -> MultivariateOutcome {
+    let text = try String(contentsOfFile: repositoryPath("examples/missing.json"), encoding: .utf8)
+    let experiment = try ReportConfig.decode(text, file: repositoryPath("examples/missing.json")).experiments[0]
+    return try MultivariateRunner.run(experiment, index: 0, configFile: repositoryPath("examples/missing.json"), files: FileAccess())
+  }
+
+  /// 1 500 rows in 3-D with 30 % of every column hidden: all seven patterns with a missing
+  /// cell occur, and some rows lose everything.
+  static let many = #"{"experiments": [{"name": "many", "seed": 3, "data": {"generate": [{"mean": [0, 0, 0], "covariance": [[1, 0.5, 0.2], [0.5, 1, 0.3], [0.2, 0.3, 1]], "count": 800}, {"mean": [3, 3, -2], "covariance": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "count": 700}], "hide": {"fraction": 0.3, "mechanism": "mcar"}, "labels": ["alpha", "beta", "gamma"]}, "fit": {"components": 2, "restarts": 2}}]}"#
+
+  static func panel(_ named: NamedFigure?) throws -> Panel {
+    guard case .panels(let p) = try #require(named).drawing, let panel = p.panels.first ?? nil else {
+      Issue.record("expected a panel figure")
+      throw NotAPanel()
+    }
+    return panel
+  }
+
+  struct NotAPanel: Error {}
+
+  static func polygons(_ panel: Panel) -> [PolygonSeries] {
+    panel.layers.compactMap { if case .polygon(let s) = $0 { s } else { nil } }
+  }
+
+  static func segments(_ panel: Panel) -> [SegmentSeries] {
+    panel.layers.compactMap { if case .segments(let s) = $0 { s } else { nil } }
+  }
+
+  @Test func theExamplesMatrixHasTheCompleteRowsThenTheRowsMissingY() throws {
+    let o = try Self.example()
+    #expect(o.config.figureIDs == [.clusters, .missingness, .density, .fit, .uncertainty, .logLikelihood], "drawn by default, second")
+    let named = MissingnessFigure.make(o, Self.size)
+    let panel = try Self.panel(named)
+    #expect(panel.yTickLabels == [TickLabel(1, "x"), TickLabel(0, "y")], "the first column on top")
+    let rects = Self.polygons(panel).map { s in (s.outline.xs.min() ?? -1, s.outline.xs.max() ?? -1, s.outline.ys.min() ?? -1, s.fill, s.label) }
+    // Both columns observed throughout, then y's missing rows 319..<600 on top.
+    #expect(rects.count == 3)
+    #expect(rects[0] == (0, 600, 1 - 0.42, MissingnessFigure.observedColor, "Observed"))
+    #expect(rects[1] == (0, 600, -0.42, MissingnessFigure.observedColor, nil))
+    #expect(rects[2] == (319, 600, -0.42, MissingnessFigure.missingColor, "Missing"))
+    #expect(Self.segments(panel).map(\.x0s) == [[319]], "one white rule between the two patterns")
+    #expect(
+      named?.caption
+        == "Each row of the data a vertical strip, each column a band: dark where the cell is missing. 281 of 1200 cells (23.4 %) are missing, in 2 patterns. Patterns, left to right: complete (319), missing y (281).")
+  }
+
+  @Test func manyRowsAreDrawnAsOneBarPerPatternWithTheDroppedRowsLast() throws {
+    let o = try MultivariateFigureTests.outcome(Self.many)
+    let m = try #require(o.missing)
+    #expect(m.rows == 1500 && m.rows > MissingnessFigure.matrixLimit)
+    let named = MissingnessFigure.make(o, Self.size)
+    let panel = try Self.panel(named)
+    let names = try #require(panel.yTickLabels).map(\.text)
+    #expect(names.first == "complete" && names.last == "nothing observed (dropped)" && names.count == 8)
+    #expect(Set(names.dropFirst().dropLast()) == ["missing alpha", "missing beta", "missing gamma", "missing alpha, beta", "missing alpha, gamma", "missing beta, gamma"])
+    // Each bar's length is its pattern's row count; together they are every row.
+    let lengths = Self.polygons(panel).map { Int($0.outline.xs.max() ?? 0) }
+    #expect(lengths == m.patterns.map(\.count) + [m.droppedRows.count])
+    #expect(lengths.reduce(0, +) == 1500 && lengths == lengths.dropLast().sorted(by: >) + [m.droppedRows.count])
+    #expect(m.droppedRows.count > 0 && Self.polygons(panel).last?.fill == MissingnessFigure.missingColor)
+    let caption = try #require(named?.caption)
+    #expect(caption.hasPrefix("Each pattern of missing cells and how many of the 1500 rows have it, most common on top (too many rows for a row-by-row matrix)."))
+    #expect(caption.contains("rows observe nothing and are dropped") && caption.contains("Counts: complete \(m.patterns[0].count),"))
+  }
+
+  @Test func rareSurplusPatternsShareOneBar() {
+    let labels = (1...5).map { "c\($0)" }
+    // 20 patterns (each observing one pair of columns at least) of decreasing counts.
+    var blocks: [MissingnessFigure.Block] = []
+    for i in 0..<20 {
+      let observed = (0..<5).map { ($0 + i) % 5 != 0 || i % 3 == 0 ? ($0 * 7 + i) % 4 != 0 : false }
+      blocks.append(MissingnessFigure.Block(observed: observed, count: 100 - i, dropped: false))
+    }
+    let named = MissingnessFigure.bars(labels, rows: 5000, blocks, Self.size, summary: "")
+    guard case .panels(let p) = named.drawing, let panel = p.panels.first ?? nil else {
+      Issue.record("expected a panel figure")
+      return
+    }
+    let ticks = panel.yTickLabels ?? []
+    #expect(ticks.count == MissingnessFigure.barLimit + 1 && ticks.last?.text == "8 other patterns")
+    #expect(Self.polygons(panel).last.map { Int($0.outline.xs.max() ?? 0) } == (12..<20).reduce(0) { $0 + 100 - $1 })
+  }
+
+  /// Each ring of the clusters figure has a vertical segment (y is the missing coordinate)
+  /// of ±1 conditional sd, the sds of the imputed CSV's cells.
+  @Test func everyRingHasASegmentOfOneConditionalSDAlongTheMissingAxis() throws {
+    let o = try Self.example()
+    let m = try #require(o.missing)
+    let panel = try Self.panel(MultivariateFigures.clusters(o, Self.size))
+    let bars = Self.segments(panel)
+    let count = bars.reduce(0) { $0 + $1.count }
+    #expect(count == 281, "one per row missing y")
+    var drawn: [Double] = []
+    for s in bars {
+      for i in 0..<s.count {
+        #expect(s.x0s[i] == s.x1s[i], "along y only")
+        drawn.append((s.y1s[i] - s.y0s[i]) / 2)
+      }
+    }
+    let sds = m.imputed.map(\.sd).sorted()
+    drawn.sort()
+    #expect(drawn.count == sds.count && zip(drawn, sds).allSatisfy { abs($0 - $1) <= 1e-12 * $1 })
+    let rings = panel.layers.compactMap { if case .points(let s) = $0, s.fill != .solid { s } else { nil } }
+    #expect(rings.reduce(0) { $0 + $1.xs.count } == 281 && rings.first?.label == "Imputed: conditional mean ± 1 sd")
+  }
+
+  @Test func thePairsCaptionCountsTheImputedRowsAndNoLegendCoversAMark() throws {
+    let o = try MultivariateFigureTests.outcome(Self.many)
+    let m = try #require(o.missing)
+    let pairs = MultivariateFigures.pairs(o, Self.size)
+    let incomplete = m.patterns.dropFirst().reduce(0) { $0 + $1.count }
+    let cells = m.imputed.count
+    #expect(
+      pairs.caption.contains(
+        " Rings: the \(Display.count(incomplete)) rows with a missing cell among the columns shown (\(Display.count(cells)) cells), each drawn in a panel at its conditional mean"))
+    let measurer = try CairoTextMeasurer()
+    for (o, figures) in [(o, MultivariateFigures.make(o, size: Self.size)), (try Self.example(), MultivariateFigures.make(try Self.example(), size: Self.size))] {
+      for named in figures {
+        let canvas = RecordingCanvas(measuring: measurer)
+        guard case .panels(let p) = named.drawing, let legend = p.draw(on: canvas).legend else { continue }
+        let hits = LegendCheck.coveredMarks(canvas.operations, legend: legend.frame)
+        #expect(hits == 0, "\(o.config.name)-\(named.id): the legend covers \(hits) marks")
+      }
+    }
+  }
+}
