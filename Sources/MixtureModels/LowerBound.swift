@@ -57,9 +57,23 @@ public enum LowerBound {
       throw .invalidParameters("component \(k + 1) has no responsibility mass; its bound has no maximum")
     }
     let muT = m.means[k], sigma = m.sds[k], logW = logWeights[k]
+    let logSigma = _log(sigma)
+    // ℓ(μ) = Σᵢ logSumExp(othersᵢ, log w_k + log φ(xᵢ; μ, σ)), the two-term log-sum-exp and
+    // the normal log density written out in `logSumExp`'s and `normalLogDensity`'s exact
+    // operations (same bits) without an array per term: 161 means × n points.
     func ell(_ mu: Double) -> Double {
       var total = 0.0
-      for (i, x) in data.enumerated() { total += logSumExp([others[i], logW + normalLogDensity(x, mean: mu, sd: sigma)]) }
+      for i in data.indices {
+        let z = (data[i] - mu) / sigma
+        let own = logW + (-0.5 * z * z - logSigma - logSqrtTwoPi)
+        let other = others[i]
+        let largest = Swift.max(other, own)
+        guard largest.isFinite else {
+          total += largest
+          continue
+        }
+        total += largest + _log(_exp(other - largest) + _exp(own - largest))
+      }
       return total
     }
     let lT = ell(muT)
