@@ -337,7 +337,7 @@ final class ReportFolder {
   private static func recoverAndClean(parent: String, name: String, destination: String) {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
     for prefix in [".\(name).previous-", ".\(name).partial-"] {
-      for entry in entries.sorted() where entry.hasPrefix(prefix) {
+      for entry in entries.filter({ $0.hasPrefix(prefix) }).sorted() {
         let pid = entry.dropFirst(prefix.count)
         // Even one with this process's number: this run has made none yet.
         guard !pid.isEmpty, pid.allSatisfy(\.isASCII), pid.allSatisfy(\.isNumber) else { continue }
