@@ -110,7 +110,7 @@ public struct IncompleteSample: Sendable, Equatable {
       let variance = Statistics.variance(values, ddof: 0)
       if !(variance > 0 && variance.isFinite) {
         if let problem = Statistics.spreadProblem(values, variance: variance) { throw .invalidData("coordinate \(j + 1): \(problem)") }
-        throw .invalidData("coordinate \(j + 1) has the same observed value in every row, so no covariance of it can be fitted; leave it out")
+        throw .invalidData("coordinate \(j + 1) has the same value in every row that observes it, so no covariance of it can be fitted; leave it out")
       }
       variances.append(variance)
       means.append(Statistics.mean(values))
@@ -226,6 +226,35 @@ public enum MissingDataEM {
   }
 
   /// Every missing cell of the kept rows, by row, then coordinate.
+  /// Each kept row's responsibilities from its observed coordinates alone (the E-step's),
+  /// `r[row · K + k]` with rows in ``IncompleteSample/keptRows`` order: what classifies a row
+  /// with missing cells, not the density at its conditional mean (which would make it look
+  /// surer than its observed cells say).
+  public static func responsibilities(_ sample: IncompleteSample, at model: MultivariateMixture) -> [Double] {
+    let k = model.componentCount
+    var position = [Int: Int](minimumCapacity: sample.count)
+    for (r, row) in sample.keptRows.enumerated() { position[row] = r }
+    var result = [Double](repeating: 0, count: sample.count * k)
+    let complete = sample.completeRows
+    for (c, row) in sample.completeRowIndices.enumerated() {
+      guard let r = position[row] else { continue }
+      for (j, value) in model.responsibilities(at: complete.point(c)).enumerated() { result[r * k + j] = value }
+    }
+    for pattern in sample.patterns {
+      let o = pattern.observed.count
+      let conditionals = (0..<k).map { conditional(model, component: $0, observed: pattern.observed, missing: pattern.missing) }
+      var logs = [Double](repeating: 0, count: k), z = [Double](repeating: 0, count: k * o)
+      var weights = [Double](repeating: 0, count: k)
+      for (i, row) in pattern.rows.enumerated() {
+        guard let r = position[row] else { continue }
+        let total = weigh(pattern, row: i, at: model, conditionals: conditionals, z: &z, logs: &logs, responsibilities: &weights).total
+        guard total > 0 else { continue }
+        for j in 0..<k { result[r * k + j] = weights[j] / total }
+      }
+    }
+    return result
+  }
+
   public static func impute(_ sample: IncompleteSample, at model: MultivariateMixture) -> [ImputedCell] {
     let k = model.componentCount, d = model.dimension
     var cells: [ImputedCell] = []

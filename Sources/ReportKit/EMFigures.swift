@@ -222,7 +222,10 @@ enum EMFigures {
     let k = run.fitted.componentCount
     let n = o.sample.count
     let coloring = ResponsibilityColoring(components: k, palette: Color.categorical)
-    let idx = MultivariateFigures.shown(n, limit: stepMarkLimit)
+    // With missing values, the complete rows only: a row's other cells are the final fit's
+    // conditional means, which no earlier epoch knew.
+    let drawnRows = MultivariateFigures.estimatedRows(o)
+    let idx = MultivariateFigures.shown(drawnRows.count, limit: stepMarkLimit).map { drawnRows[$0] }
     let xs = idx.map { o.sample.values[$0] }, ys = idx.map { o.sample.values[n + $0] }
     func padded(_ v: [Double]) -> ClosedRange<Double>? {
       guard let a = v.min(), let b = v.max(), a < b else { return nil }
@@ -255,7 +258,7 @@ enum EMFigures {
     let plane = o.sample.dimension == 2 ? "" : " in the plane of \(o.labels[0]) and \(o.labels[1]) (the components' marginals)"
     return NamedFigure(
       id: "steps",
-      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(subsampleText(idx.count, of: n))",
+      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(o.missing == nil ? "" : " Only the \(Display.count(drawnRows.count)) complete rows are drawn: a row with a missing cell has no place in the plane before a fit imputes it.")\(subsampleText(idx.count, of: drawnRows.count))",
       panels: figure)
   }
 }

@@ -1,10 +1,10 @@
 import Plotting
 
 /// The `missingness` figure: which cells of the data are missing. Up to
-/// ``matrixLimit`` rows it is the rows × columns matrix with the rows sorted by their
-/// pattern (most common first, the dropped rows that observe nothing last), a dark cell
-/// for each missing value; beyond, where a rare pattern would be a hairline, each
-/// pattern's row count as a bar.
+/// ``matrixLimit`` rows, when every pattern's strip is at least ``narrowestStrip`` wide, it
+/// is the rows × columns matrix with the rows sorted by their pattern (most common first,
+/// the dropped rows that observe nothing last), a dark cell for each missing value;
+/// otherwise, where a rare pattern would be a hairline, each pattern's row count as a bar.
 enum MissingnessFigure {
   /// The most rows drawn as a matrix.
   static let matrixLimit = 1000
@@ -43,7 +43,28 @@ enum MissingnessFigure {
     let share = m.rows > 0 ? Display.number(100 * Double(cells) / Double(m.rows * d), significant: 3) : "0"
     let summary =
       "\(Display.count(cells)) of \(Display.count(m.rows * d)) cells (\(share) %) are missing, in \(Display.count(blocks.count)) pattern\(blocks.count == 1 ? "" : "s")\(m.droppedRows.isEmpty ? "" : "; \(Display.count(m.droppedRows.count)) row\(m.droppedRows.count == 1 ? " observes" : "s observe") nothing and \(m.droppedRows.count == 1 ? "is" : "are") dropped")."
-    return m.rows <= matrixLimit ? matrix(o.labels, rows: m.rows, blocks, size, summary: summary) : bars(o.labels, rows: m.rows, blocks, size, summary: summary)
+    return usesMatrix(rows: m.rows, blocks, size)
+      ? matrix(o.labels, rows: m.rows, blocks, size, summary: summary) : bars(o.labels, rows: m.rows, blocks, size, summary: summary)
+  }
+
+  /// The narrowest pattern's strip, in points, that the matrix may draw (a white rule
+  /// between patterns must not cover one).
+  static let narrowestStrip = 2.5
+
+  /// Whether the matrix shows every pattern: at most ``matrixLimit`` rows, and the rarest
+  /// pattern at least ``narrowestStrip`` wide (the plot's width estimated as the figure's
+  /// less the legend, the tick labels and the padding).
+  static func usesMatrix(rows: Int, _ blocks: [Block], _ size: Size) -> Bool {
+    guard rows > 0, rows <= matrixLimit, let rarest = blocks.map(\.count).min() else { return false }
+    let plotWidth = Swift.max(size.width - 220, 50)
+    return Double(rarest) / Double(rows) * plotWidth >= narrowestStrip
+  }
+
+  /// The longest tick label; longer names end in "…" (the caption and tables have them whole).
+  static let labelLimit = 28
+
+  static func shortened(_ text: String) -> String {
+    text.count <= labelLimit ? text : String(text.prefix(labelLimit - 1)) + "…"
   }
 
   /// The matrix: x the rows in pattern order, y the columns (the first on top).
@@ -89,12 +110,12 @@ enum MissingnessFigure {
         .segments(
           SegmentSeries(
             x0s: edges, y0s: edges.map { _ in -0.5 }, x1s: edges, y1s: edges.map { _ in Double(d) - 0.5 },
-            style: StrokeStyle(color: .white, width: 1))))
+            style: StrokeStyle(color: .white, width: 0.6))))
     }
     let panel = Panel(
-      xLabel: "Rows, sorted by missingness pattern (most common first)", layers: layers,
+      xLabel: "Rows, sorted by pattern", layers: layers,
       xDomain: 0...Double(Swift.max(rows, 1)), yDomain: -0.5...(Double(d) - 0.5), xIntegerTicks: true,
-      yTickLabels: (0..<d).map { TickLabel(y($0), labels[$0]) })
+      yTickLabels: (0..<d).map { TickLabel(y($0), shortened(labels[$0])) })
     let figure = PanelFigure(size: size, title: "Missing Cells by Row and Column", columns: 1, panels: [panel], legend: .outsideRight)
     let list = blocks.map { "\(describe($0, labels: labels)) (\(Display.count($0.count)))" }.joined(separator: ", ")
     return NamedFigure(
@@ -123,14 +144,24 @@ enum MissingnessFigure {
             fill: b.dropped ? missingColor : Color.categorical(0))))
     }
     let top = Double(shown.map(\.0.count).max() ?? 1)
+    // A dot at the end of a bar shorter than 2 % of the longest, so that a pattern of a few
+    // rows beside thousands still shows.
+    let short = shown.indices.filter { Double(shown[$0].0.count) < 0.02 * top }
+    if !short.isEmpty {
+      layers.append(
+        .points(
+          PointSeries(
+            xs: short.map { Double(shown[$0].0.count) }, ys: short.map { Double(n - 1 - $0) },
+            colors: short.map { shown[$0].0.dropped ? missingColor : Color.categorical(0) }, radius: 2.5)))
+    }
     let panel = Panel(
       xLabel: "Rows", layers: layers, xDomain: 0...(top * 1.05), yDomain: -0.6...(Double(n) - 0.4), xIntegerTicks: true,
-      yTickLabels: shown.indices.map { TickLabel(Double(n - 1 - $0), shown[$0].1) })
+      yTickLabels: shown.indices.map { TickLabel(Double(n - 1 - $0), shortened(shown[$0].1)) })
     let figure = PanelFigure(size: size, title: "Rows by Missingness Pattern", columns: 1, panels: [panel], legend: .none)
     let list = shown.map { "\($0.1) \(Display.count($0.0.count))" }.joined(separator: ", ")
     return NamedFigure(
       id: "missingness",
-      caption: "Each pattern of missing cells and how many of the \(Display.count(rows)) rows have it, most common on top (too many rows for a row-by-row matrix). \(summary) Counts: \(list).",
+      caption: "Each pattern of missing cells and how many of the \(Display.count(rows)) rows have it, most common on top (too many rows, or too rare a pattern, for a row-by-row matrix). \(summary) Counts: \(list).",
       panels: figure)
   }
 }

@@ -38,7 +38,12 @@ enum MultivariateFigures {
   }
 
   /// One point series per component (colour-blind-safe palette), labelled for the legend.
-  static func componentPoints(_ o: MultivariateOutcome, x: Int, y: Int, indices: [Int], radius: Double = 2.2, labelled: Bool = true) -> [Layer] {
+  /// `labelsRings`: whether the rings carry their legend label even when the points do not
+  /// (a pair grid labels the points in one panel, and that panel may have no rings; the
+  /// legend keeps the first of each label across panels).
+  static func componentPoints(
+    _ o: MultivariateOutcome, x: Int, y: Int, indices: [Int], radius: Double = 2.2, labelled: Bool = true, labelsRings: Bool? = nil
+  ) -> [Layer] {
     let n = o.sample.count
     let k = o.em.fitted.componentCount
     let d = o.sample.dimension
@@ -84,7 +89,7 @@ enum MultivariateFigures {
       .points(
         PointSeries(
           xs: imputedXs[c], ys: imputedYs[c], colors: [Color.categorical(c).withAlpha(0.85)], radius: radius * 1.1,
-          label: labelled && c == firstImputed ? "Imputed: conditional mean ± 1 sd" : nil,
+          label: (labelsRings ?? labelled) && c == firstImputed ? "Imputed: conditional mean ± 1 sd" : nil,
           legendColor: Color(hex: 0x555555), fill: .hollow(lineWidth: 0.9)))
     }
     return observed + segments + rings
@@ -107,14 +112,19 @@ enum MultivariateFigures {
   static func pairsImputedText(_ o: MultivariateOutcome, columns: Int) -> String {
     guard let m = o.missing else { return "" }
     let d = o.sample.dimension, n = o.sample.count
-    var rows = 0, cells = 0
+    var rows = 0, cells = 0, twice = 0
     for i in 0..<n {
       let count = (0..<columns).reduce(0) { $0 + (m.isImputed(row: i, coordinate: $1, dimension: d) ? 1 : 0) }
       if count > 0 { rows += 1 }
+      if count > 1 { twice += 1 }
       cells += count
     }
     guard rows > 0 else { return "" }
-    return " Rings: the \(Display.count(rows)) row\(rows == 1 ? "" : "s") with a missing cell among the columns shown (\(Display.count(cells)) cell\(cells == 1 ? "" : "s")), each drawn in a panel at its conditional mean under the fit with a segment of ±1 conditional standard deviation along the missing axis, and left out of a panel whose two columns it both misses; the diagonal's densities use the observed values only (data/\(safeFileName(o.config.name))-imputed.csv lists every imputed cell)."
+    let leftOut =
+      twice == 0
+      ? "no row misses two of them"
+      : "\(Display.count(twice)) row\(twice == 1 ? " misses" : "s miss") two or more of them and \(twice == 1 ? "is" : "are") left out of each panel whose both columns \(twice == 1 ? "it misses" : "they miss")"
+    return " Rings: the \(Display.count(rows)) row\(rows == 1 ? "" : "s") with a missing cell among the columns shown (\(Display.count(cells)) cell\(cells == 1 ? "" : "s")), each drawn in a panel at its conditional mean under the fit with a segment of ±1 conditional standard deviation along the missing axis; \(leftOut). The diagonal's densities use the observed values only (data/\(safeFileName(o.config.name))-imputed.csv lists every imputed cell)."
   }
 
   /// Component `k`'s ellipse of Mahalanobis radius `r` in coordinates (`x`, `y`).
@@ -169,9 +179,18 @@ enum MultivariateFigures {
     return [0.05, 0.15, 0.3, 0.5, 0.7, 0.9].map { $0 * top }
   }
 
+  /// The rows the density estimate was made of: every row, or with missing values the
+  /// complete rows (never a conditional mean).
+  static func estimatedRows(_ o: MultivariateOutcome) -> [Int] {
+    let n = o.sample.count, d = o.sample.dimension
+    guard let m = o.missing else { return Array(0..<n) }
+    return (0..<n).filter { i in !(0..<d).contains { m.isImputed(row: i, coordinate: $0, dimension: d) } }
+  }
+
   static func greyPoints(_ o: MultivariateOutcome, label: String?) -> Layer {
     let n = o.sample.count
-    let idx = shown(n)
+    let rows = estimatedRows(o)
+    let idx = shown(rows.count).map { rows[$0] }
     return .points(
       PointSeries(
         xs: idx.map { o.sample.values[$0] }, ys: idx.map { o.sample.values[n + $0] }, colors: [Color(hex: 0x7F7F7F).withAlpha(0.45)],
@@ -179,12 +198,12 @@ enum MultivariateFigures {
   }
 
   static func kdeText(_ o: MultivariateOutcome) -> String {
-    guard let g = o.grid else { return "" }
+    guard let g = o.grid, let kde = o.kde else { return "" }
     let method =
       g.method == .binned
       ? "binned (bilinear binning; every value within \(Display.number(g.errorBound, significant: 2)) of the exact estimate)"
       : "evaluated exactly"
-    return "Gaussian KDE with \(ruleName(o.kde.rule)) (factor \(Display.number(o.kde.factor, significant: 4)); kernel covariance = data covariance × factor²) on a \(g.x.count) × \(g.y.count) grid, \(method)"
+    return "Gaussian KDE with \(ruleName(kde.rule)) (factor \(Display.number(kde.factor, significant: 4)); kernel covariance = data covariance × factor²) on a \(g.x.count) × \(g.y.count) grid, \(method)"
   }
 
   static func ruleName(_ rule: BandwidthRule) -> String {
@@ -195,8 +214,8 @@ enum MultivariateFigures {
     }
   }
 
-  static func density(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
-    guard let g = o.grid else { return clusters(o, size) }
+  static func density(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure? {
+    guard let g = o.grid else { return nil }
     let top = g.values.max() ?? 1
     let scale = ColorScale.viridis(domain: 0...top)
     let layers: [Layer] = [
@@ -210,12 +229,12 @@ enum MultivariateFigures {
       legend: .none)
     return NamedFigure(
       id: "density",
-      caption: "Contours of the kernel density estimate at 5, 15, 30, 50, 70 and 90 % of its peak over the \(Display.count(o.sample.count)) points (grey). \(kdeText(o)).\(subsampleText(o.sample.count))",
+      caption: "Contours of the kernel density estimate at 5, 15, 30, 50, 70 and 90 % of its peak over the \(Display.count(estimatedRows(o).count)) \(o.missing == nil ? "points" : "complete rows") (grey\(o.missing == nil ? "" : "; a row with a missing cell is not part of the estimate")). \(kdeText(o)).\(subsampleText(estimatedRows(o).count))",
       panels: panels)
   }
 
-  static func fit(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
-    guard let g = o.grid else { return clusters(o, size) }
+  static func fit(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure? {
+    guard let g = o.grid else { return nil }
     let lv = levels(g.values)
     let layers: [Layer] = [
       greyPoints(o, label: "Data"),
@@ -227,7 +246,7 @@ enum MultivariateFigures {
       panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers)])
     return NamedFigure(
       id: "fit",
-      caption: "Contours of the kernel density estimate (green) and of the fitted \(o.em.fitted.componentCount)-component mixture density (red, dashed) at the same levels: 5, 15, 30, 50, 70 and 90 % of the estimate's peak.\(subsampleText(o.sample.count))",
+      caption: "Contours of the kernel density estimate (green\(o.missing == nil ? "" : ", of the \(Display.count(estimatedRows(o).count)) complete rows drawn in grey")) and of the fitted \(o.em.fitted.componentCount)-component mixture density (red, dashed) at the same levels: 5, 15, 30, 50, 70 and 90 % of the estimate's peak.\(subsampleText(estimatedRows(o).count))",
       panels: panels)
   }
 
@@ -238,7 +257,7 @@ enum MultivariateFigures {
     var u = [Double](repeating: 0, count: n <= markLimit ? n : 0)
     var uncertainty: [Int: Double] = [:]
     for i in idx {
-      let value = m.uncertainty(at: o.sample.point(i))
+      let value = o.uncertainty(row: i)
       if n <= markLimit { u[i] = value } else { uncertainty[i] = value }
     }
     func of(_ i: Int) -> Double { n <= markLimit ? u[i] : uncertainty[i] ?? 0 }
@@ -260,7 +279,7 @@ enum MultivariateFigures {
     let uncertain = o.uncertainCount
     return NamedFigure(
       id: "uncertainty",
-      caption: "Each point sized and shaded by its classification uncertainty, 1 − its largest responsibility (mclust's uncertainty plot); \(Display.count(uncertain)) of \(Display.count(n)) points exceed 0.1. Ellipses: each component at 2 standard deviations.\(subsampleText(n))",
+      caption: "Each point sized and shaded by its classification uncertainty, 1 − its largest responsibility (mclust's uncertainty plot); \(Display.count(uncertain)) of \(Display.count(n)) points exceed 0.1. Ellipses: each component at 2 standard deviations.\(o.missing == nil ? "" : " A row with a missing cell is drawn at its conditional mean, with the uncertainty its observed cells leave (the E-step's responsibilities), which is why such rows along the line of conditional means can be uncertain.")\(subsampleText(n))",
       panels: panels)
   }
 
@@ -295,7 +314,7 @@ enum MultivariateFigures {
           }
           panels.append(Panel(xLabel: xLabel, yLabel: yLabel, layers: layers, yStartsAtZero: true, sharesY: false))
         } else {
-          let layers = componentPoints(o, x: column, y: row, indices: idx, radius: 1.3, labelled: row == 1 && column == 0)
+          let layers = componentPoints(o, x: column, y: row, indices: idx, radius: 1.3, labelled: row == 1 && column == 0, labelsRings: true)
             + ellipseLayers(m, x: column, y: row, radii: [2], labelled: false, markerSize: 3.5)
           panels.append(Panel(xLabel: xLabel, yLabel: yLabel, layers: layers))
         }

@@ -76,12 +76,14 @@ extension HTMLReport {
     let selectionRows = selectionRows(o.selection)
     let clusterRows = clusterRows(o.clusterSizes, weights: fitted.weights, n: n)
     let types = settings.covarianceTypes.map(\.rawValue).joined(separator: ", ")
-    let kdeColumns = (0..<d).map { b in Display.column((0..<d).map { o.kde.covariance[$0 * d + b] }, significant: 4) }
-    let kdeCovariance: [[String: Any]] = (0..<d).map { a in
+    let kdeColumns = o.kde.map { estimate in (0..<d).map { b in Display.column((0..<d).map { estimate.covariance[$0 * d + b] }, significant: 4) } } ?? []
+    let kdeCovariance: [[String: Any]] = kdeColumns.isEmpty ? [] : (0..<d).map { a in
       ["label": labels[a], "values": (0..<d).map { ["value": kdeColumns[$0][a]] }]
     }
     let kdeMethod: String
-    if let g = o.grid {
+    if o.kde == nil {
+      kdeMethod = "None: fewer than \(d + 1) complete rows (see the warning)"
+    } else if let g = o.grid {
       kdeMethod =
         g.method == .binned
         ? "Binned on a \(g.x.count) × \(g.y.count) grid (bilinear binning; every value within \(Display.number(g.errorBound, significant: 2)) of the exact estimate)"
@@ -130,8 +132,8 @@ extension HTMLReport {
       "aic": Display.number(em.aic, decimals: 2),
       "bic": Display.number(em.bic, decimals: 2),
       "parameters": String(fitted.freeParameterCount),
-      "kdeRule": "Gaussian kernel, \(MultivariateFigures.ruleName(o.kde.rule))\(o.config.kde.adjust == 1 ? "" : " × \(Display.given(o.config.kde.adjust))")",
-      "kdeFactor": Display.number(o.kde.factor, significant: 6),
+      "kdeRule": o.kde.map { "Gaussian kernel, \(MultivariateFigures.ruleName($0.rule))\(o.config.kde.adjust == 1 ? "" : " × \(Display.given(o.config.kde.adjust))")" } ?? "–",
+      "kdeFactor": o.kde.map { Display.number($0.factor, significant: 6) } ?? "–",
       "kdeCovariance": kdeCovariance,
       "kdeMethod": kdeMethod,
       "samplesNote": o.config.writesSamples(n: n)

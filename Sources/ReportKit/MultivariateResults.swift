@@ -45,11 +45,14 @@ extension ResultsDocument {
       })),
       ("chosen", .int(fit.components)),
     ]
-    var kde: [(String, JSONOutput)] = [
-      ("rule", .string(o.kde.rule.name)),
-      ("factor", .number(o.kde.factor)),
-      ("covariance", matrix(o.kde.covariance, o.sample.dimension)),
-    ]
+    var kde: [(String, JSONOutput)] =
+      o.kde.map { estimate in
+        [
+          ("rule", .string(estimate.rule.name)),
+          ("factor", .number(estimate.factor)),
+          ("covariance", matrix(estimate.covariance, o.sample.dimension)),
+        ]
+      } ?? []
     if let g = o.grid {
       kde += [
         ("gridX", JSONOutput.object([("min", .number(g.x.first ?? 0)), ("max", .number(g.x.last ?? 0)), ("size", .int(g.x.count))])),
@@ -90,10 +93,13 @@ extension ResultsDocument {
   }
 
   /// One column per coordinate (headed by the labels), `[group,]assignment,uncertainty,responsibility_1…K`.
+  /// With missing values, first `row` (1-based among all data rows, as in the imputed CSV),
+  /// a missing cell empty (its conditional mean is in `-imputed.csv`), and the
+  /// responsibilities from the row's observed cells.
   static func samplesCSV(_ o: MultivariateOutcome) -> String {
     let m = o.em.fitted
     let k = m.componentCount, d = o.sample.dimension, n = o.sample.count
-    var header = o.labels.map(csvCell)
+    var header = (o.missing == nil ? [] : ["row"]) + o.labels.map(csvCell)
     if o.groupLabels != nil { header.append("group") }
     header += ["assignment", "uncertainty"] + (1...k).map { "responsibility_\($0)" }
     var text = header.joined(separator: ",") + "\n"
@@ -101,9 +107,14 @@ extension ResultsDocument {
     var x = [Double](repeating: 0, count: d)
     for i in 0..<n {
       for j in 0..<d { x[j] = o.sample.values[j * n + i] }
-      text += x.map(Display.exact).joined(separator: ",")
+      if let missing = o.missing {
+        text += String((missing.keptRows.indices.contains(i) ? missing.keptRows[i] : i) + 1) + ","
+        text += (0..<d).map { missing.isImputed(row: i, coordinate: $0, dimension: d) ? "" : Display.exact(x[$0]) }.joined(separator: ",")
+      } else {
+        text += x.map(Display.exact).joined(separator: ",")
+      }
       if let groups = o.groupLabels { text += "," + String(groups[i] + 1) }
-      let r = m.responsibilities(at: x)
+      let r = o.responsibilities(row: i)
       text += "," + String(o.assignments[i] + 1) + "," + Display.exact(Swift.max(0, 1 - (r.max() ?? 1)))
       for value in r { text += "," + Display.exact(value) }
       text += "\n"

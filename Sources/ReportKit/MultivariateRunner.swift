@@ -14,7 +14,9 @@ public struct MultivariateOutcome: Sendable {
   /// Every (type, K) fitted, every restart, and the choice.
   public var selection: Selection<MultivariateMixture>
   public var warnings: [String]
-  public var kde: MultivariateKDE
+  /// The kernel density estimate (of the complete rows, with missing values); `nil` when
+  /// fewer than d + 1 rows are complete (the density and fit figures are then left out).
+  public var kde: MultivariateKDE?
   /// The 2-D KDE and the fitted density on a grid (d = 2 only).
   public var grid: GridDensity2D?
   /// The fitted mixture's density on the same grid.
@@ -39,6 +41,19 @@ public struct MultivariateOutcome: Sendable {
   /// made of it. `sample` then holds the kept rows with each missing cell at its
   /// conditional mean.
   public var missing: MissingOutcome? = nil
+  /// With missing values, each kept row's responsibilities from its observed cells,
+  /// `r[row · K + k]`; `nil`: they are the fitted mixture's at the row's point.
+  public var observedResponsibilities: [Double]? = nil
+
+  /// Row `i`'s responsibilities under the fit: from its observed cells when some are missing.
+  public func responsibilities(row i: Int) -> [Double] {
+    let k = em.fitted.componentCount
+    if let r = observedResponsibilities, r.count >= (i + 1) * k { return Array(r[(i * k)..<((i + 1) * k)]) }
+    return em.fitted.responsibilities(at: sample.point(i))
+  }
+
+  /// Row `i`'s classification uncertainty, 1 − its largest responsibility.
+  public func uncertainty(row i: Int) -> Double { Swift.max(0, 1 - (responsibilities(row: i).max() ?? 1)) }
 }
 
 /// What a fit with missing values adds to a d-dimensional experiment.
@@ -52,6 +67,8 @@ public struct MissingOutcome: Sendable {
   public var patterns: [(observed: [Bool], count: Int)]
   /// Rows (0-based) that observe nothing, dropped.
   public var droppedRows: [Int]
+  /// The kept rows (0-based among all rows), in the outcome's sample order.
+  public var keptRows: [Int] = []
   /// Rows that observe every coordinate.
   public var completeRows: Int
   /// Every missing cell of the kept rows: its conditional mean and sd at the fit.
@@ -186,13 +203,22 @@ enum MultivariateRunner {
       sample = hide.apply(to: sample, seed: experiment.seed)
     }
     if experiment.modelsMissing {
-      for j in 0..<d where (0..<sample.count).allSatisfy({ sample.values[j * sample.count + $0].isNaN }) {
+      for j in 0..<d {
         let place: String
         if case .csv(let csvPath, _, _, _, _) = experiment.data { place = "column \(Echo.quoted(labels[j])) of \(csvPath)" } else { place = "coordinate \(j + 1)" }
-        throw .invalidInput(
-          InputError(
-            file: configFile, position: nil,
-            message: "\(path).data: \(place) has no value in any row; a fit with missing values needs some observed cells in every column: leave it out\(experiment.hide != nil ? " or hide a smaller fraction" : "")"))
+        let observed = (0..<sample.count).map { sample.values[j * sample.count + $0] }.filter { !$0.isNaN }
+        guard let low = observed.min(), let high = observed.max() else {
+          throw .invalidInput(
+            InputError(
+              file: configFile, position: nil,
+              message: "\(path).data: \(place) has no value in any row; a fit with missing values needs some observed cells in every column: leave it out\(experiment.hide != nil ? " or hide a smaller fraction" : "")"))
+        }
+        if low == high {
+          throw .invalidInput(
+            InputError(
+              file: configFile, position: nil,
+              message: "\(path).data: \(place) has the same value (\(Display.exact(low))) in every row that observes it (\(Display.count(observed.count)) of \(Display.count(sample.count))), so no covariance of it can be fitted: leave it out\(experiment.hide != nil ? " or hide a smaller fraction" : "")"))
+        }
       }
       do {
         incomplete = try IncompleteSample(sample)
@@ -215,18 +241,29 @@ enum MultivariateRunner {
           message: "\(path).\(key) is \(fit.components.upperBound) but the data has only \(n) points; use at most \(n) components"))
     }
     // The density's settings are checked before any fitting, as in one dimension.
-    let kde: MultivariateKDE
+    var kde: MultivariateKDE?
+    var kdeWarning: String?
     do {
-      kde = try MultivariateKDE(sample: incomplete.map(\.completeRows) ?? sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
+      if let incomplete, incomplete.completeRows.count < d + 1 {
+        // EM fits the rows by their observed cells; the density estimate needs complete ones.
+        let complete = incomplete.completeRows.count
+        kdeWarning =
+          "No kernel density estimate: \(complete == 0 ? "no row" : "only \(Display.count(complete)) of the \(Display.count(incomplete.count)) rows") \(complete == 1 ? "is" : "are") complete, and a \(d)-dimensional estimate of the complete rows needs at least \(d + 1); the figures that draw it are left out."
+      } else {
+        kde = try MultivariateKDE(sample: incomplete.map(\.completeRows) ?? sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
+      }
     } catch {
       if case .invalidParameters = error {
         let key = if case .fixed = experiment.kde.bandwidth { "kde.bandwidth" } else { "kde.adjust" }
         throw failure(error, at: key)
       }
-      throw failure(error, at: "kde")
+      // With missing values a data problem of the complete rows (a singular covariance)
+      // costs the density estimate, not the fit.
+      guard incomplete != nil else { throw failure(error, at: "kde") }
+      kdeWarning = "No kernel density estimate of the complete rows: \(error.description); the figures that draw it are left out."
     }
     var axes: [[Double]] = []
-    if d == 2 {
+    if d == 2, let kde {
       axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: kde.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
       try checkGrid(axes, kde: kde, sample: sample, settings: experiment.kde, path: "\(path).kde", configFile: configFile)
     }
@@ -267,7 +304,7 @@ enum MultivariateRunner {
     }
     var grid: GridDensity2D?
     var mixtureGrid: [Double] = []
-    if d == 2 {
+    if d == 2, let kde {
       let g = kde.densityOnGrid(x: axes[0], y: axes[1], method: experiment.kde.method)
       grid = g
       mixtureGrid = axes[1].flatMap { y in axes[0].map { m.density(at: [$0, y]) } }
@@ -287,15 +324,31 @@ enum MultivariateRunner {
       sample = Sample(count: n, dimension: d, columnMajor: values)
       groupLabels = groupLabels.map { labels in incomplete.keptRows.map { labels[$0] } }
     }
-    let (assignments, uncertainCount) = m.classify(sample)
+    var (assignments, uncertainCount) = m.classify(sample)
+    var observedResponsibilities: [Double]? = nil
+    if let incomplete, missing != nil {
+      // A row with missing cells is classified by its observed cells (the E-step's
+      // responsibilities), not by the density at its conditional mean.
+      let k = m.componentCount
+      let r = MissingDataEM.responsibilities(incomplete, at: m)
+      uncertainCount = 0
+      for i in 0..<n {
+        var best = 0
+        for j in 1..<Swift.max(k, 1) where r[i * k + j] > r[i * k + best] { best = j }
+        assignments[i] = Int32(best)
+        if 1 - r[i * k + best] > 0.1 { uncertainCount += 1 }
+      }
+      observedResponsibilities = r
+    }
     let variances = sample.variances
     let summaries = (0..<d).map { j in SampleSummary(observedSample.column(j).filter { !$0.isNaN }) }
     return MultivariateOutcome(
       config: experiment, sample: sample, groupLabels: groupLabels, droppedLines: droppedLines, trueMixture: trueMixture,
       selection: selection,
-      warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d),
+      warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d) + (kdeWarning.map { [$0] } ?? []),
       kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
-      summaries: summaries, labels: labels.map { experiment.transform?.label($0) ?? $0 }, missing: missing)
+      summaries: summaries, labels: labels.map { experiment.transform?.label($0) ?? $0 }, missing: missing,
+      observedResponsibilities: observedResponsibilities)
   }
 
   /// The missingness counts, the imputed cells, the complete-case fit of the chosen K and
@@ -343,8 +396,9 @@ enum MultivariateRunner {
       }
     }
     return MissingOutcome(
-      rows: n, missingPerColumn: perColumn, patterns: patterns, droppedRows: incomplete.droppedRows, completeRows: complete.count,
-      imputed: imputed, truth: truthValues, completeCase: completeCase, rmse: rmse, observedMeans: incomplete.observedMeans)
+      rows: n, missingPerColumn: perColumn, patterns: patterns, droppedRows: incomplete.droppedRows,
+      keptRows: incomplete.keptRows, completeRows: complete.count, imputed: imputed, truth: truthValues, completeCase: completeCase, rmse: rmse,
+      observedMeans: incomplete.observedMeans)
   }
 
   /// Fails, before any fitting, when the 2-D grid's ends are not finite, its step is not

@@ -214,10 +214,10 @@ private func experiment(data: String = generate, _ extra: String = "") -> String
       message: "c.json:1:157: experiments[0].fit.regularization must be ≥ 0, got -1e-6"),
     Case(
       json: experiment(data: #"{"csv": "x.csv", "missing": "skip"}"#),
-      message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell) or "drop" (skip those rows), got the string "skip""#),
+      message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell), "drop" (skip those rows) or "model" (fit the observed cells of every row, two or more columns), got the string "skip""#),
     Case(
       json: experiment(data: #"{"csv": "x.csv", "missing": "dropp"}"#),
-      message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell) or "drop" (skip those rows), got the string "dropp"; did you mean "drop"?"#),
+      message: #"c.json:1:68: experiments[0].data.missing must be "error" (stop at an NA, NaN or empty cell), "drop" (skip those rows) or "model" (fit the observed cells of every row, two or more columns), got the string "dropp"; did you mean "drop"?"#),
     Case(
       json: experiment(data: #"{"csv": "x.csv", "label": ""}"#),
       message: #"c.json:1:66: experiments[0].data.label must be a short non-empty string (at most 60 characters), got the string """#),

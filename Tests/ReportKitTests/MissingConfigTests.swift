@@ -42,6 +42,10 @@ import Testing
       #"c.json:1:83: experiments[0].data.missing "model" fits the observed coordinates of rows that miss some, which needs two or more columns: a one-dimensional row with a missing value carries nothing, so "drop" is the same; write "drop""#
     ),
     (
+      #"{"csv": "d.csv", "missing": "model"}"#,
+      #"c.json:1:68: experiments[0].data.missing "model" fits the observed coordinates of rows that miss some, which needs two or more columns, and without "column" or "columns" only the first column is read: list the columns to fit in "columns""#
+    ),
+    (
       #"{"csv": "d.csv", "columns": ["a", "b"], "hide": {"fraction": 0.2}}"#,
       #"c.json:1:88: experiments[0].data.hide only goes with "generate": a CSV file's missing cells are its own; to fit rows that miss some, set "missing": "model""#
     ),

@@ -107,4 +107,35 @@ import Testing
     }
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report").path))
   }
+
+  @Test func tooFewCompleteRowsCostTheDensityEstimateNotTheFit() throws {
+    let config = #"{"experiments": [{"name": "m", "data": {"csv": "s.csv", "columns": ["a", "b"], "missing": "model"}, "fit": {"components": 1}}]}"#
+    let (folder, files) = try run(config, files: ["s.csv": "a,b\n1,NA\n2,3\n3,NA\nNA,4\n5,NA\n6,2\n"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
+    #expect(
+      (e["warnings"] as? [String])
+        == ["No kernel density estimate: only 2 of the 6 rows are complete, and a 2-dimensional estimate of the complete rows needs at least 3; the figures that draw it are left out."])
+    #expect((e["kde"] as? [String: Any])?.isEmpty == true)
+    #expect(files["figures/m-density.svg"] == nil && files["figures/m-fit.svg"] == nil && files["figures/m-clusters.svg"] != nil)
+    // samples.csv: the data row, the observed cells (a missing one empty), the classification.
+    let samples = String(decoding: try #require(files["data/m-samples.csv"]), as: UTF8.self).split(separator: "\n")
+    #expect(samples.first == "row,a,b,assignment,uncertainty,responsibility_1")
+    #expect(samples.dropFirst().first == "1,1,,1,0,1")
+  }
+
+  @Test func aColumnWithOneObservedValueIsAnErrorNamingIt() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write("a,b\n1,NA\n2,NA\n3,7\n4,NA\n5,NA\n", to: "d.csv", in: folder)
+    let path = try write(#"{"experiments": [{"name": "m", "data": {"csv": "d.csv", "columns": ["a", "b"], "missing": "model"}}]}"#, to: "c.json", in: folder)
+    do {
+      _ = try ReportGenerator.run(options(path, output: folder.appendingPathComponent("report")))
+      Issue.record("expected an error")
+    } catch {
+      #expect(
+        error.description
+          == "\(path): experiments[0].data: column \"b\" of d.csv has the same value (7) in every row that observes it (1 of 5), so no covariance of it can be fitted: leave it out")
+    }
+  }
 }

@@ -73,7 +73,7 @@ import TestSupport
     #expect(lengths.reduce(0, +) == 1500 && lengths == lengths.dropLast().sorted(by: >) + [m.droppedRows.count])
     #expect(m.droppedRows.count > 0 && Self.polygons(panel).last?.fill == MissingnessFigure.missingColor)
     let caption = try #require(named?.caption)
-    #expect(caption.hasPrefix("Each pattern of missing cells and how many of the 1500 rows have it, most common on top (too many rows for a row-by-row matrix)."))
+    #expect(caption.hasPrefix("Each pattern of missing cells and how many of the 1500 rows have it, most common on top (too many rows, or too rare a pattern, for a row-by-row matrix)."))
     #expect(caption.contains("rows observe nothing and are dropped") && caption.contains("Counts: complete \(m.patterns[0].count),"))
   }
 
@@ -136,5 +136,58 @@ import TestSupport
         #expect(hits == 0, "\(o.config.name)-\(named.id): the legend covers \(hits) marks")
       }
     }
+  }
+
+  @Test func theMatrixGivesWayToBarsWhenARarePatternWouldBeAHairline() {
+    let size = Self.size
+    func blocks(_ counts: [Int]) -> [MissingnessFigure.Block] {
+      counts.map { MissingnessFigure.Block(observed: [true, false], count: $0, dropped: false) }
+    }
+    #expect(MissingnessFigure.usesMatrix(rows: 600, blocks([319, 281]), size))
+    // 900 rows with a pattern of one row: 1/900 of a ~240 pt plot is far below 2.5 pt.
+    #expect(!MissingnessFigure.usesMatrix(rows: 900, blocks([800, 99, 1]), size))
+    #expect(!MissingnessFigure.usesMatrix(rows: 1001, blocks([1001]), size), "more than matrixLimit rows")
+    #expect(!MissingnessFigure.usesMatrix(rows: 0, [], size))
+    #expect(MissingnessFigure.shortened("Sepal.Length") == "Sepal.Length")
+    let long = String(repeating: "a very long column name ", count: 3)
+    #expect(MissingnessFigure.shortened(long).count == MissingnessFigure.labelLimit && MissingnessFigure.shortened(long).hasSuffix("…"))
+  }
+
+  /// The legend keeps the rings' entry when the panel that labels the components has no
+  /// rings (only the third column loses cells, and the labelled panel plots the first two).
+  @Test func thePairLegendHasTheRingsWhereverTheyAre() throws {
+    let config = #"{"experiments": [{"name": "p", "seed": 5, "data": {"generate": [{"mean": [0, 0, 0], "covariance": [[1, 0.5, 0.2], [0.5, 1, 0.3], [0.2, 0.3, 1]], "count": 150}, {"mean": [3, 3, -2], "covariance": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "count": 150}], "hide": {"fraction": 0.3, "columns": [2], "mechanism": "mar"}}, "fit": {"components": 2}}]}"#
+    let o = try MultivariateFigureTests.outcome(config)
+    let named = MultivariateFigures.pairs(o, Self.size)
+    guard case .panels(let p) = named.drawing else {
+      Issue.record("expected a panel figure")
+      return
+    }
+    let labels = p.layout(measuring: try CairoTextMeasurer()).legend?.entries.map(\.label.text) ?? []
+    #expect(labels.contains("Imputed: conditional mean ± 1 sd") && labels.contains("Component 1"), "\(labels)")
+    #expect(named.caption.contains("; no row misses two of them."))
+  }
+
+  /// A row with missing cells is classified by its observed cells: its responsibilities
+  /// are the marginal mixture's at its observed coordinates (an independent path: the
+  /// marginal's own densities, not the E-step's conditionals).
+  @Test func incompleteRowsAreClassifiedByTheirObservedCells() throws {
+    let o = try Self.example()
+    let m = try #require(o.missing)
+    let marginal = o.em.fitted.marginal([0])
+    var checked = 0, changed = 0
+    for i in 0..<o.sample.count where m.isImputed(row: i, coordinate: 1, dimension: 2) {
+      let expected = marginal.responsibilities(at: [o.sample.values[i]])
+      let got = o.responsibilities(row: i)
+      #expect(zip(expected, got).allSatisfy { abs($0 - $1) <= 1e-12 }, "row \(i): \(got) against \(expected)")
+      let best = expected[1] > expected[0] ? 1 : 0
+      #expect(Int(o.assignments[i]) == best)
+      if o.em.fitted.responsibilities(at: o.sample.point(i))[best] < 0.5 { changed += 1 }
+      checked += 1
+    }
+    #expect(checked == 281)
+    #expect(changed > 0, "some rows would be classified otherwise at their conditional means")
+    let uncertain = (0..<o.sample.count).filter { o.uncertainty(row: $0) > 0.1 }.count
+    #expect(o.uncertainCount == uncertain)
   }
 }

@@ -85,7 +85,7 @@ import TestSupport
     let marks = panel.layers.reduce(0) { total, layer in if case .points(let s) = layer { total + s.xs.count } else { total } }
     #expect(marks == 5000)
     #expect(o.grid?.method == .binned)
-    #expect(MultivariateFigures.density(o, size).caption.contains("binned (bilinear binning; every value within "))
+    #expect(MultivariateFigures.density(o, size)?.caption.contains("binned (bilinear binning; every value within ") == true)
   }
 
   @Test func thePairGridShowsAtMostEightColumns() throws {

@@ -431,18 +431,21 @@ extension ReportConfig {
         }
       case (.none, .none): break
       }
+      let columnsGiven = r.value("column") != nil || r.value("columns") != nil
       var missing = MissingValues.error
       if let m = r.value("missing") {
         guard case .string(let s) = m.kind, let policy = MissingValues(rawValue: s) else {
           throw r.error(
             "missing", m,
-            "must be \"error\" (stop at an NA, NaN or empty cell) or \"drop\" (skip those rows), got \(NodeReader.describe(m))\(NodeReader.suggestion(m, among: MissingValues.allCases.map(\.rawValue)))")
+            "must be \"error\" (stop at an NA, NaN or empty cell), \"drop\" (skip those rows) or \"model\" (fit the observed cells of every row, two or more columns), got \(NodeReader.describe(m))\(NodeReader.suggestion(m, among: MissingValues.allCases.map(\.rawValue)))")
         }
         missing = policy
         if policy == .model && columns.count == 1 {
           throw r.error(
             "missing", m,
-            "\"model\" fits the observed coordinates of rows that miss some, which needs two or more columns: a one-dimensional row with a missing value carries nothing, so \"drop\" is the same; write \"drop\"")
+            columnsGiven
+              ? "\"model\" fits the observed coordinates of rows that miss some, which needs two or more columns: a one-dimensional row with a missing value carries nothing, so \"drop\" is the same; write \"drop\""
+              : "\"model\" fits the observed coordinates of rows that miss some, which needs two or more columns, and without \"column\" or \"columns\" only the first column is read: list the columns to fit in \"columns\"")
         }
       }
       if let h = r.value("hide") {
