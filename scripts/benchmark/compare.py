@@ -31,8 +31,11 @@ What it does:
      with the errors against the exact KDE computed by numpy.
   6. CSV: ours reading data-1000000.csv, with numpy.loadtxt and pandas.read_csv for context.
   7. The article end to end: the tutorial's Python code (article.py, a copy) against
-     `generate-report examples/article.json --force` (every run writes the whole report), and
-     the sizes of the PNG files both write for the same three plots.
+     `generate-report examples/article.json --force` (every run writes the whole report: six
+     figures in PNG and PDF), the same with PNG only, and like for like with the three figures
+     the Python draws, as PNG; each also with the README's installed build
+     (--static-swift-stdlib, built into the work folder; with --no-build, the one already
+     there, if any); and the sizes of the PNG files both write for the same three plots.
   8. (--sections emd) EM in d = 2 and 8 dimensions, K = 4, covariance types full and diag,
      n = 1e5, 1e6, 1e7 (--sizes limits them): seconds per iteration of scikit-learn's
      GaussianMixture (1 thread), a vectorised numpy loop (1 and the default number of BLAS
@@ -314,6 +317,18 @@ def build_ours():
     for product in ("generate-report-bench", "generate-report"):
         print(f"Building {product} (swift build -c release) …", flush=True)
         run(["swift", "build", "-c", "release", "--product", product], cwd=REPO_ROOT)
+
+
+def static_binary_path(work):
+    return work / "build-static" / "release" / "generate-report"
+
+
+def build_static(work):
+    """generate-report as the README's install command builds it (--static-swift-stdlib), in
+    a build folder of its own under the work folder."""
+    print("Building generate-report as the README installs it (--static-swift-stdlib) …", flush=True)
+    run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "generate-report",
+         "--build-path", str(work / "build-static")], cwd=REPO_ROOT)
 
 
 def build_c(work):
@@ -716,7 +731,7 @@ ARTICLE_FIGURES = [("figure-1.png", "article-density.png"),
                    ("figure-3.png", "article-fit.png")]
 
 
-def article_section(work, repeats, fake_ours):
+def article_section(work, repeats, fake_ours, static_binary=None):
     print("Article end to end …", flush=True)
     python_out = work / "article-python"
     result = {"python": time_command([sys.executable, str(SCRIPT_DIR / "article.py"),
@@ -745,6 +760,14 @@ def article_section(work, repeats, fake_ours):
         result["ours_same"] = time_command([str(REPORT_BINARY), str(same_config),
                                             "--output", str(work / "article-ours-same"), "--quiet", "--force"],
                                            repeats, cwd=REPO_ROOT)
+        if static_binary is not None and static_binary.exists():
+            # The installed build (the Swift runtime linked in: less dynamic loading).
+            result["static_ours"] = time_command([str(static_binary), "examples/article.json",
+                                                  "--output", str(work / "article-static"), "--quiet", "--force"],
+                                                 repeats, cwd=REPO_ROOT)
+            result["static_same"] = time_command([str(static_binary), str(same_config),
+                                                  "--output", str(work / "article-static-same"), "--quiet", "--force"],
+                                                 repeats, cwd=REPO_ROOT)
         result["png_sizes"] = [
             {"matplotlib": theirs, "ours": mine,
              "matplotlib_bytes": (python_out / theirs).stat().st_size,
@@ -753,6 +776,8 @@ def article_section(work, repeats, fake_ours):
     result["ratio"] = ratio(result["python"], result.get("ours"))
     result["ratio_png"] = ratio(result["python"], result.get("ours_png"))
     result["ratio_same"] = ratio(result["python"], result.get("ours_same"))
+    result["ratio_static"] = ratio(result["python"], result.get("static_ours"))
+    result["ratio_static_same"] = ratio(result["python"], result.get("static_same"))
     return result
 
 
@@ -766,12 +791,21 @@ def print_article(result):
                      "PNG figures, HTML, CSV"])
         rows.append(["generate-report, the Python's 3 figures, PNG", fmt_seconds(result["ours_same"]),
                      "3 PNG figures, HTML, CSV"])
+        if "static_ours" in result:
+            rows.append(["installed build (--static-swift-stdlib) --force", fmt_seconds(result["static_ours"]),
+                         "17 files (PNG, PDF, HTML, CSV)"])
+            rows.append(["installed build, the Python's 3 figures, PNG", fmt_seconds(result["static_same"]),
+                         "3 PNG figures, HTML, CSV"])
     print_table("Article end to end: wall time (median)", ["program", "seconds", "output"], rows)
     print(f"  python/ours: {fmt_ratio(result['ratio'], 'python/ours')}")
     if result.get("ratio_png") is not None:
         print(f"  python/ours, PNG only: {fmt_ratio(result['ratio_png'], 'python/ours')}")
     if result.get("ratio_same") is not None:
         print(f"  python/ours, the same three PNG figures: {fmt_ratio(result['ratio_same'], 'python/ours')}")
+    if result.get("ratio_static") is not None:
+        print(f"  python/installed build: {fmt_ratio(result['ratio_static'], 'python/ours')}")
+        print(f"  python/installed build, the same three PNG figures: "
+              f"{fmt_ratio(result['ratio_static_same'], 'python/ours')}")
     if "png_sizes" in result:
         print_table("The same figures as PNG: bytes", ["matplotlib", "bytes", "ours", "bytes", "ours/matplotlib"],
                     [[s["matplotlib"], str(s["matplotlib_bytes"]), s["ours"], str(s["ours_bytes"]),
@@ -1255,7 +1289,12 @@ def main():
     if "csv" in sections and CSV_SIZE in paths:
         results["csv"] = csv_section(args.work, args.repeats, args.fake_ours)
     if "article" in sections:
-        results["article"] = article_section(args.work, args.repeats, args.fake_ours)
+        static = None
+        if not args.fake_ours:
+            if not args.no_build:
+                build_static(args.work)
+            static = static_binary_path(args.work)
+        results["article"] = article_section(args.work, args.repeats, args.fake_ours, static)
     if "emd" in sections:
         print(f"Writing d-dimensional data to {args.work} …", flush=True)
         emd_data, emd_starts = write_emd_data(args.work, emd_sizes)
