@@ -233,7 +233,7 @@ enum DefaultTemplate {
     {{/multivariate}}
     <dt>Evaluation</dt><dd>{{kdeMethod}}</dd>
   </dl>
-  {{#multivariate}}
+  {{#hasKernelCovariance}}
   <table>
     <thead><tr><th>kernel covariance</th>{{#labels}}<th>{{label}}</th>{{/labels}}</tr></thead>
     <tbody>
@@ -242,7 +242,7 @@ enum DefaultTemplate {
     {{/kdeCovariance}}
     </tbody>
   </table>
-  {{/multivariate}}
+  {{/hasKernelCovariance}}
 
   <h3>Figures</h3>
   <div class="figures">

@@ -140,7 +140,8 @@ enum ExperimentFigures {
   }
 
   /// Every start's trace faintly, the kept one strongly, for any kind of model.
-  static func logLikelihood<Model>(_ fit: RestartedRuns<Model>, fit settings: FitConfig, _ size: Size) -> NamedFigure {
+  /// `oneIsClosedForm`: whether K = 1 was fitted in closed form (not with missing values).
+  static func logLikelihood<Model>(_ fit: RestartedRuns<Model>, fit settings: FitConfig, _ size: Size, oneIsClosedForm: Bool = true) -> NamedFigure {
     let em = fit.best
     let epochs = em.epochs
     func trace(_ run: EMRun<Model>) -> (xs: [Double], ys: [Double]) {
@@ -178,7 +179,7 @@ enum ExperimentFigures {
       xIntegerTicks: true, legend: others.isEmpty ? .none : .lowerRight)
     let epochsText = "\(epochs.count) epoch\(epochs.count == 1 ? "" : "s")"
     let status =
-      fit.components == 1
+      fit.components == 1 && oneIsClosedForm
       ? "reached the closed form (the sample's mean and \(settings.dimension > 1 ? "covariance" : "variance")) in one step"
       : em.converged ? "converged after \(epochsText)" : "stopped after \(epochsText) (the epoch limit)"
     let kText = settings.selects ? " for K = \(fit.components)\(settings.covarianceTypes.count > 1 ? " (\(fit.covarianceType.rawValue))" : "")" : ""

@@ -193,8 +193,10 @@ enum HTMLReport {
   }
 
   /// The convergence sentence for the chosen run.
-  static func statusText(converged: Bool, _ fit: FitConfig, components: Int) -> String {
-    if components == 1 {
+  /// `closedForm`: whether one component was fitted in closed form (not with missing values,
+  /// where K = 1 runs EM like any K).
+  static func statusText(converged: Bool, _ fit: FitConfig, components: Int, closedForm: Bool? = nil) -> String {
+    if closedForm ?? (components == 1) {
       let restarts = fit.restarts > 1 ? " and none of the \(fit.restarts) restarts (they would all end there)" : ""
       return "Closed form: with one component the maximum-likelihood fit is the sample's mean and \(fit.dimension > 1 ? "covariance" : "variance") (plus fit.regularization), which one EM step reaches exactly from any start; so one step ran\(restarts)."
     }

@@ -170,7 +170,7 @@ enum MarkdownReport {
     facts.append(multivariate ? ["Bandwidth factor (kernel covariance = data covariance × factor²)", text(e, "kdeFactor")] : ["Bandwidth h", text(e, "bandwidth")])
     facts.append(["Evaluation", text(e, "kdeMethod")])
     out += table(["", "value"], facts)
-    if multivariate {
+    if multivariate && !list(e, "kdeCovariance").isEmpty {
       let labels = list(e, "labels").map { text($0, "label") }
       out += "\n" + table(["kernel covariance"] + labels, list(e, "kdeCovariance").map { r in [text(r, "label")] + list(r, "values").map { text($0, "value") } }, numeric: Set(1...max(1, labels.count)))
     }

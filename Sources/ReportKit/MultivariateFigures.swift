@@ -19,8 +19,8 @@ enum MultivariateFigures {
       case .fit: fit(o, size)
       case .uncertainty: uncertainty(o, size)
       case .pairs: pairs(o, size)
-      case .logLikelihood: ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size)
-      case .selection: selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size)
+      case .logLikelihood: ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size, oneIsClosedForm: o.missing == nil)
+      case .selection: selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size, oneIsClosedForm: o.missing == nil)
       case .steps: EMFigures.steps(o, size)
       case .missingness: MissingnessFigure.make(o, size)
       case .components, .bound: nil
@@ -341,7 +341,7 @@ enum MultivariateFigures {
   }
 
   /// The criterion against K, one line per covariance type, the chosen pair ringed.
-  static func selection<Model>(_ s: Selection<Model>, restarts: Int, dimension d: Int, _ size: Size) -> NamedFigure {
+  static func selection<Model>(_ s: Selection<Model>, restarts: Int, dimension d: Int, _ size: Size, oneIsClosedForm: Bool = true) -> NamedFigure {
     let name = s.criterion.rawValue.uppercased()
     var layers: [Layer] = []
     let types = s.fits.reduce(into: [CovarianceType]()) { if !$0.contains($1.covarianceType) { $0.append($1.covarianceType) } }
@@ -381,7 +381,7 @@ enum MultivariateFigures {
       collapsed.isEmpty ? "" : " Not eligible (every start had a collapsed component): \(collapsed.joined(separator: ", "))."
     return NamedFigure(
       id: "selection",
-      caption: "\(name) of the best of \(restarts) start\(restarts == 1 ? "" : "s") for each K and covariance type (scikit-learn's parameter counts; mclust's BIC plot in the lower-is-better convention). \(name) chooses K = \(chosen.components) with \(chosen.covarianceType.rawValue) covariances.\(collapsedText)\(s.fits.contains { $0.components == 1 } && restarts > 1 ? " K = 1 is fitted in closed form (one EM step, no restarts)." : "")",
+      caption: "\(name) of the best of \(restarts) start\(restarts == 1 ? "" : "s") for each K and covariance type (scikit-learn's parameter counts; mclust's BIC plot in the lower-is-better convention). \(name) chooses K = \(chosen.components) with \(chosen.covarianceType.rawValue) covariances.\(collapsedText)\(oneIsClosedForm && s.fits.contains { $0.components == 1 } && restarts > 1 ? " K = 1 is fitted in closed form (one EM step, no restarts)." : "")",
       figure: figure)
   }
 }

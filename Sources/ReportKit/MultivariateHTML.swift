@@ -69,7 +69,7 @@ extension HTMLReport {
     }
     let figureContexts = figureContexts(figures)
     let settings = o.config.fit
-    let status = statusText(converged: em.converged, settings, components: k)
+    let status = statusText(converged: em.converged, settings, components: k, closedForm: k == 1 && o.missing == nil)
     let fit = o.chosenFit
     let criterion = o.selection.criterion
     let restartRows = restartRows(fit)
@@ -135,6 +135,7 @@ extension HTMLReport {
       "kdeRule": o.kde.map { "Gaussian kernel, \(MultivariateFigures.ruleName($0.rule))\(o.config.kde.adjust == 1 ? "" : " × \(Display.given(o.config.kde.adjust))")" } ?? "–",
       "kdeFactor": o.kde.map { Display.number($0.factor, significant: 6) } ?? "–",
       "kdeCovariance": kdeCovariance,
+      "hasKernelCovariance": !kdeCovariance.isEmpty,
       "kdeMethod": kdeMethod,
       "samplesNote": o.config.writesSamples(n: n)
         ? ""

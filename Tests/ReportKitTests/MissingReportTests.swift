@@ -122,6 +122,11 @@ import Testing
     let samples = String(decoding: try #require(files["data/m-samples.csv"]), as: UTF8.self).split(separator: "\n")
     #expect(samples.first == "row,a,b,assignment,uncertainty,responsibility_1")
     #expect(samples.dropFirst().first == "1,1,,1,0,1")
+    // No kernel covariance table; K = 1 ran EM (no closed form with missing values).
+    let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
+    #expect(!html.contains("<th>kernel covariance</th>") && html.contains("None: fewer than 3 complete rows (see the warning)"))
+    #expect(html.contains("Converged: the mean log-likelihood changed by less than") && !html.contains("Closed form"))
+    #expect(!html.contains("reached the closed form") && html.contains("converged after"))
   }
 
   @Test func aColumnWithOneObservedValueIsAnErrorNamingIt() throws {
