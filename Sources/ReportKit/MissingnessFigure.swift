@@ -11,7 +11,9 @@ enum MissingnessFigure {
   /// The most patterns drawn as bars; the rest share one bar.
   static let barLimit = 12
 
-  static let missingColor = Color(hex: 0x3B3B3B)
+  /// A mid grey: the dark theme keeps it (a darker one would be turned light, like the
+  /// observed cells), and it stands apart from ``observedColor`` on either background.
+  static let missingColor = Color(hex: 0x6E6E6E)
   static let observedColor = Color(hex: 0xDADADA)
 
   /// One pattern of the figure: which coordinates are observed, how many rows have it, and

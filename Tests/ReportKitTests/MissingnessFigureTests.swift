@@ -190,4 +190,14 @@ import TestSupport
     let uncertain = (0..<o.sample.count).filter { o.uncertainty(row: $0) > 0.1 }.count
     #expect(o.uncertainCount == uncertain)
   }
+
+  /// Missing and observed cells stay apart in both themes (the dark theme turns dark greys
+  /// light, which once made them the same).
+  @Test func missingAndObservedCellsStayApartInTheDarkTheme() throws {
+    let dark = try #require(Theme.dark.seriesColors)
+    let missing = dark(MissingnessFigure.missingColor), observed = dark(MissingnessFigure.observedColor)
+    #expect(missing.contrastRatio(with: observed) >= 2.5, "dark: \(missing) against \(observed)")
+    #expect(missing.contrastRatio(with: Theme.dark.background) >= 3)
+    #expect(MissingnessFigure.missingColor.contrastRatio(with: MissingnessFigure.observedColor) >= 2.5)
+  }
 }
