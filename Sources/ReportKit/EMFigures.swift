@@ -216,15 +216,21 @@ enum EMFigures {
 
   /// The same in the plane of the first two coordinates: the points coloured by
   /// responsibility and each component's ellipse moving.
-  static func steps(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure {
+  static func steps(_ o: MultivariateOutcome, _ size: Size) -> NamedFigure? {
     let run = o.em
     let epochs = stepEpochs(o.config.stepEpochs, last: run.epochs.count)
     let k = run.fitted.componentCount
     let n = o.sample.count
     let coloring = ResponsibilityColoring(components: k, palette: Color.categorical)
-    // With missing values, the complete rows only: a row's other cells are the final fit's
-    // conditional means, which no earlier epoch knew.
-    let drawnRows = MultivariateFigures.estimatedRows(o)
+    // With missing values, the rows observed in the plane (the others have no place in it
+    // before a fit imputes them), each coloured by the responsibilities its observed cells
+    // give at that epoch (the E-step's).
+    let d = o.sample.dimension
+    let drawnRows =
+      o.missing.map { m in
+        (0..<n).filter { !m.isImputed(row: $0, coordinate: 0, dimension: d) && !m.isImputed(row: $0, coordinate: 1, dimension: d) }
+      } ?? Array(0..<n)
+    guard !drawnRows.isEmpty else { return nil }
     let idx = MultivariateFigures.shown(drawnRows.count, limit: stepMarkLimit).map { drawnRows[$0] }
     let xs = idx.map { o.sample.values[$0] }, ys = idx.map { o.sample.values[n + $0] }
     func padded(_ v: [Double]) -> ClosedRange<Double>? {
@@ -240,7 +246,13 @@ enum EMFigures {
     ]
     for (n, epoch) in epochs.enumerated() {
       let m = mixture(run, at: epoch)
-      let colors = idx.map { coloring.color(m.responsibilities(at: o.sample.point($0))) }
+      let colors: [Color]
+      if let incomplete = o.missing?.incomplete {
+        let r = MissingDataEM.responsibilities(incomplete, at: m)
+        colors = idx.map { i in coloring.color(Array(r[(i * k)..<((i + 1) * k)])) }
+      } else {
+        colors = idx.map { coloring.color(m.responsibilities(at: o.sample.point($0))) }
+      }
       let plane = o.sample.dimension == 2 ? m : m.marginal([0, 1])
       let layers: [Layer] =
         [.points(PointSeries(xs: xs, ys: ys, colors: colors, radius: 1.3, label: n == 0 ? coloring.legendText(withBar: false) : nil, legendColor: grey))]
@@ -258,7 +270,7 @@ enum EMFigures {
     let plane = o.sample.dimension == 2 ? "" : " in the plane of \(o.labels[0]) and \(o.labels[1]) (the components' marginals)"
     return NamedFigure(
       id: "steps",
-      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(o.missing == nil ? "" : " Only the \(Display.count(drawnRows.count)) complete rows are drawn: a row with a missing cell has no place in the plane before a fit imputes it.")\(subsampleText(idx.count, of: drawnRows.count))",
+      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(o.missing == nil ? "" : " Only the \(Display.count(drawnRows.count)) rows that observe both \(o.labels[0]) and \(o.labels[1]) are drawn (the others have no place in the plane before a fit imputes them), each coloured by the responsibilities its observed cells give.")\(subsampleText(idx.count, of: drawnRows.count))",
       panels: figure)
   }
 }

@@ -62,7 +62,8 @@ enum MissingnessFigure {
     return Double(rarest) / Double(rows) * plotWidth >= narrowestStrip
   }
 
-  /// The longest tick label; longer names end in "…" (the caption and tables have them whole).
+  /// The longest tick label; a longer column name ends in "…" (the caption and tables have
+  /// it whole), and bars whose description is longer are labelled with the pattern's marks.
   static let labelLimit = 28
 
   static func shortened(_ text: String) -> String {
@@ -156,14 +157,22 @@ enum MissingnessFigure {
             xs: short.map { Double(shown[$0].0.count) }, ys: short.map { Double(n - 1 - $0) },
             colors: short.map { shown[$0].0.dropped ? missingColor : Color.categorical(0) }, radius: 2.5)))
     }
+    // Names that do not fit become the pattern's marks, ● observed and ○ missing in column
+    // order, for every pattern bar: cut names could make two patterns look alike.
+    let marks = shown.contains { !$0.0.observed.isEmpty && !$0.0.dropped && $0.1.count > labelLimit }
+    func tick(_ i: Int) -> String {
+      let (b, text) = shown[i]
+      guard marks, !b.observed.isEmpty, !b.dropped else { return shortened(text) }
+      return String(b.observed.map { $0 ? "●" : "○" })
+    }
     let panel = Panel(
       xLabel: "Rows", layers: layers, xDomain: 0...(top * 1.05), yDomain: -0.6...(Double(n) - 0.4), xIntegerTicks: true,
-      yTickLabels: shown.indices.map { TickLabel(Double(n - 1 - $0), shortened(shown[$0].1)) })
+      yTickLabels: shown.indices.map { TickLabel(Double(n - 1 - $0), tick($0)) })
     let figure = PanelFigure(size: size, title: "Rows by Missingness Pattern", columns: 1, panels: [panel], legend: .none)
     let list = shown.map { "\($0.1) \(Display.count($0.0.count))" }.joined(separator: ", ")
     return NamedFigure(
       id: "missingness",
-      caption: "Each pattern of missing cells and how many of the \(Display.count(rows)) rows have it, most common on top (too many rows, or too rare a pattern, for a row-by-row matrix). \(summary) Counts: \(list).",
+      caption: "Each pattern of missing cells and how many of the \(Display.count(rows)) rows have it, most common on top (too many rows, or too rare a pattern, for a row-by-row matrix).\(marks ? " Each bar is labelled with its pattern, ● observed and ○ missing, in column order: \(labels.joined(separator: ", "))." : "") \(summary) Counts: \(list).",
       panels: figure)
   }
 }

@@ -19,8 +19,8 @@ enum MultivariateFigures {
       case .fit: fit(o, size)
       case .uncertainty: uncertainty(o, size)
       case .pairs: pairs(o, size)
-      case .logLikelihood: ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size, oneIsClosedForm: o.missing == nil)
-      case .selection: selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size, oneIsClosedForm: o.missing == nil)
+      case .logLikelihood: ExperimentFigures.logLikelihood(o.chosenFit, fit: o.config.fit, size, oneIsClosedForm: o.missing?.fittedAsComplete ?? true)
+      case .selection: selection(o.selection, restarts: o.config.fit.restarts, dimension: o.sample.dimension, size, oneIsClosedForm: o.missing?.fittedAsComplete ?? true)
       case .steps: EMFigures.steps(o, size)
       case .missingness: MissingnessFigure.make(o, size)
       case .components, .bound: nil

@@ -69,7 +69,7 @@ extension HTMLReport {
     }
     let figureContexts = figureContexts(figures)
     let settings = o.config.fit
-    let status = statusText(converged: em.converged, settings, components: k, closedForm: k == 1 && o.missing == nil)
+    let status = statusText(converged: em.converged, settings, components: k, closedForm: k == 1 && (o.missing?.fittedAsComplete ?? true))
     let fit = o.chosenFit
     let criterion = o.selection.criterion
     let restartRows = restartRows(fit)
@@ -81,13 +81,14 @@ extension HTMLReport {
       ["label": labels[a], "values": (0..<d).map { ["value": kdeColumns[$0][a]] }]
     }
     let kdeMethod: String
-    if o.kde == nil {
-      kdeMethod = "None: fewer than \(d + 1) complete rows (see the warning)"
+    let estimated = o.missing.map(\.completeRows) ?? n
+    if o.kde == nil || (d == 2 && o.grid == nil) {
+      kdeMethod = "None (see the warning)"
     } else if let g = o.grid {
       kdeMethod =
         g.method == .binned
         ? "Binned on a \(g.x.count) × \(g.y.count) grid (bilinear binning; every value within \(Display.number(g.errorBound, significant: 2)) of the exact estimate)"
-        : "Exact on a \(g.x.count) × \(g.y.count) grid (\(Display.count(n)) × \(Display.count(g.x.count * g.y.count)) kernel evaluations)"
+        : "Exact on a \(g.x.count) × \(g.y.count) grid (\(Display.count(estimated)) × \(Display.count(g.x.count * g.y.count)) kernel evaluations\(o.missing == nil ? "" : ", the complete rows"))"
     } else {
       kdeMethod = "Marginal estimates on the pair grid's diagonal (Scott's rule per column)"
     }

@@ -69,6 +69,11 @@ public struct MissingOutcome: Sendable {
   public var droppedRows: [Int]
   /// The kept rows (0-based among all rows), in the outcome's sample order.
   public var keptRows: [Int] = []
+  /// The rows as EM saw them (for the E-step's responsibilities under other parameters).
+  public var incomplete: IncompleteSample? = nil
+  /// Whether no kept row misses a cell, so that the fit was the complete-data one (K = 1
+  /// then in closed form).
+  public var fittedAsComplete: Bool { imputed.isEmpty }
   /// Rows that observe every coordinate.
   public var completeRows: Int
   /// Every missing cell of the kept rows: its conditional mean and sd at the fit.
@@ -243,12 +248,23 @@ enum MultivariateRunner {
     // The density's settings are checked before any fitting, as in one dimension.
     var kde: MultivariateKDE?
     var kdeWarning: String?
+    /// With missing values, the warning that replaces the density estimate, and what it costs.
+    func noEstimate(_ reason: String) -> String {
+      let dropped = d == 2 ? experiment.figureIDs.filter { $0 == .density || $0 == .fit }.map(\.rawValue) : []
+      let consequence =
+        d == 2
+        ? (dropped.isEmpty
+          ? "data/\(safeFileName(experiment.name))-grid.csv is not written"
+          : "the \(dropped.map { "\"\($0)\"" }.joined(separator: " and ")) figure\(dropped.count == 1 ? " is" : "s are") left out and data/\(safeFileName(experiment.name))-grid.csv is not written")
+        : "the pair grid's diagonal still estimates each column from its observed values"
+      return "No kernel density estimate: \(reason); \(consequence)."
+    }
     do {
       if let incomplete, incomplete.completeRows.count < d + 1 {
         // EM fits the rows by their observed cells; the density estimate needs complete ones.
         let complete = incomplete.completeRows.count
-        kdeWarning =
-          "No kernel density estimate: \(complete == 0 ? "no row" : "only \(Display.count(complete)) of the \(Display.count(incomplete.count)) rows") \(complete == 1 ? "is" : "are") complete, and a \(d)-dimensional estimate of the complete rows needs at least \(d + 1); the figures that draw it are left out."
+        kdeWarning = noEstimate(
+          "\(complete == 0 ? "no row is" : "only \(Display.count(complete)) of the \(Display.count(incomplete.count)) rows \(complete == 1 ? "is" : "are")") complete, and a \(d)-dimensional estimate of the complete rows needs at least \(d + 1)")
       } else {
         kde = try MultivariateKDE(sample: incomplete.map(\.completeRows) ?? sample, rule: experiment.kde.bandwidth, adjust: experiment.kde.adjust)
       }
@@ -260,12 +276,23 @@ enum MultivariateRunner {
       // With missing values a data problem of the complete rows (a singular covariance)
       // costs the density estimate, not the fit.
       guard incomplete != nil else { throw failure(error, at: "kde") }
-      kdeWarning = "No kernel density estimate of the complete rows: \(error.description); the figures that draw it are left out."
+      kdeWarning = noEstimate("the complete rows' \(error.description)")
     }
     var axes: [[Double]] = []
-    if d == 2, let kde {
-      axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: kde.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
-      try checkGrid(axes, kde: kde, sample: sample, settings: experiment.kde, path: "\(path).kde", configFile: configFile)
+    if d == 2, let estimate = kde {
+      axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: estimate.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
+      do {
+        try checkGrid(axes, kde: estimate, sample: sample, settings: experiment.kde, path: "\(path).kde", configFile: configFile)
+      } catch {
+        // A kernel far narrower than the rows' range: with missing values the complete rows
+        // may be nearly alike while the others spread; that costs the estimate, not the fit.
+        guard incomplete != nil, case .invalidInput(let problem) = error else { throw error }
+        // The refusal without its key path ("experiments[0].kde…: ").
+        let detail = problem.message.range(of: ": ").map { String(problem.message[$0.upperBound...]) } ?? problem.message
+        kdeWarning = noEstimate("the complete rows' estimate does not fit the data's grid (\(detail))")
+        kde = nil
+        axes = []
+      }
     }
     let start: MultivariateStart
     switch fit.initialization {
@@ -304,7 +331,7 @@ enum MultivariateRunner {
     }
     var grid: GridDensity2D?
     var mixtureGrid: [Double] = []
-    if d == 2, let kde {
+    if d == 2, let kde, !axes.isEmpty {
       let g = kde.densityOnGrid(x: axes[0], y: axes[1], method: experiment.kde.method)
       grid = g
       mixtureGrid = axes[1].flatMap { y in axes[0].map { m.density(at: [$0, y]) } }
@@ -323,6 +350,12 @@ enum MultivariateRunner {
       }
       sample = Sample(count: n, dimension: d, columnMajor: values)
       groupLabels = groupLabels.map { labels in incomplete.keptRows.map { labels[$0] } }
+    }
+    var stepsWarning: String?
+    if let missing, experiment.figureIDs.contains(.steps),
+      !(0..<n).contains(where: { !missing.isImputed(row: $0, coordinate: 0, dimension: d) && !missing.isImputed(row: $0, coordinate: 1, dimension: d) })
+    {
+      stepsWarning = "The \"steps\" figure is left out: no row observes both \(labels[0]) and \(labels[1])."
     }
     var (assignments, uncertainCount) = m.classify(sample)
     var observedResponsibilities: [Double]? = nil
@@ -345,7 +378,7 @@ enum MultivariateRunner {
     return MultivariateOutcome(
       config: experiment, sample: sample, groupLabels: groupLabels, droppedLines: droppedLines, trueMixture: trueMixture,
       selection: selection,
-      warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d) + (kdeWarning.map { [$0] } ?? []),
+      warnings: Warnings.make(selection, fit: fit, n: n, dataVariance: variances.min() ?? 0, dimension: d) + [kdeWarning, stepsWarning].compactMap { $0 },
       kde: kde, grid: grid, mixtureGrid: mixtureGrid, assignments: assignments, uncertainCount: uncertainCount,
       summaries: summaries, labels: labels.map { experiment.transform?.label($0) ?? $0 }, missing: missing,
       observedResponsibilities: observedResponsibilities)
@@ -397,7 +430,7 @@ enum MultivariateRunner {
     }
     return MissingOutcome(
       rows: n, missingPerColumn: perColumn, patterns: patterns, droppedRows: incomplete.droppedRows,
-      keptRows: incomplete.keptRows, completeRows: complete.count, imputed: imputed, truth: truthValues, completeCase: completeCase, rmse: rmse,
+      keptRows: incomplete.keptRows, incomplete: incomplete, completeRows: complete.count, imputed: imputed, truth: truthValues, completeCase: completeCase, rmse: rmse,
       observedMeans: incomplete.observedMeans)
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MixtureModels
+import Plotting
 import Testing
 
 @testable import ReportKit
@@ -115,16 +116,19 @@ import Testing
     let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
     #expect(
       (e["warnings"] as? [String])
-        == ["No kernel density estimate: only 2 of the 6 rows are complete, and a 2-dimensional estimate of the complete rows needs at least 3; the figures that draw it are left out."])
+        == [
+          #"No kernel density estimate: only 2 of the 6 rows are complete, and a 2-dimensional estimate of the complete rows needs at least 3; the "density" and "fit" figures are left out and data/m-grid.csv is not written."#
+        ])
     #expect((e["kde"] as? [String: Any])?.isEmpty == true)
     #expect(files["figures/m-density.svg"] == nil && files["figures/m-fit.svg"] == nil && files["figures/m-clusters.svg"] != nil)
+    #expect(files["data/m-grid.csv"] == nil)
     // samples.csv: the data row, the observed cells (a missing one empty), the classification.
     let samples = String(decoding: try #require(files["data/m-samples.csv"]), as: UTF8.self).split(separator: "\n")
     #expect(samples.first == "row,a,b,assignment,uncertainty,responsibility_1")
     #expect(samples.dropFirst().first == "1,1,,1,0,1")
     // No kernel covariance table; K = 1 ran EM (no closed form with missing values).
     let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
-    #expect(!html.contains("<th>kernel covariance</th>") && html.contains("None: fewer than 3 complete rows (see the warning)"))
+    #expect(!html.contains("<th>kernel covariance</th>") && html.contains("<dt>Evaluation</dt><dd>None (see the warning)</dd>"))
     #expect(html.contains("Converged: the mean log-likelihood changed by less than") && !html.contains("Closed form"))
     #expect(!html.contains("reached the closed form") && html.contains("converged after"))
   }
@@ -142,5 +146,57 @@ import Testing
         error.description
           == "\(path): experiments[0].data: column \"b\" of d.csv has the same value (7) in every row that observes it (1 of 5), so no covariance of it can be fitted: leave it out")
     }
+  }
+
+  /// Complete rows nearly alike while the others spread: the kernel is far narrower than the
+  /// grid; with missing values that costs the estimate (a warning), not the run.
+  @Test func aDegenerateDensityOfTheCompleteRowsIsAWarning() throws {
+    var rows = ["a,b", "0,1", "1e-10,1.0000000001", "3e-10,0.9999999999", "2e-10,1.0000000003"]
+    for i in 0..<60 {
+      let g = Double(i % 2) * 4, v = g + Double((i * 7) % 11) / 11
+      rows.append(i % 3 == 0 ? "\(v)," : ",\(v)")
+    }
+    let config = #"{"experiments": [{"name": "m", "data": {"csv": "s.csv", "columns": ["a", "b"], "missing": "model"}, "fit": {"components": 2}, "figures": ["clusters", "density"]}]}"#
+    let (folder, files) = try run(config, files: ["s.csv": rows.joined(separator: "\n") + "\n"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
+    let warning = try #require((e["warnings"] as? [String])?.first { $0.hasPrefix("No kernel density estimate") })
+    #expect(warning.hasPrefix("No kernel density estimate: the complete rows' estimate does not fit the data's grid (the kernel's sd on column 1,"))
+    #expect(warning.hasSuffix(#"; the "density" figure is left out and data/m-grid.csv is not written."#), "the figure asked for is named")
+    #expect(files["figures/m-density.svg"] == nil && files["figures/m-clusters.svg"] != nil)
+  }
+
+  /// "model" on a file without missing cells fits the complete data: K = 1 in closed form.
+  @Test func modelWithoutMissingCellsIsTheClosedFormForOneComponent() throws {
+    let rows = ["a,b"] + (0..<40).map { "\(Double($0 % 7)),\(Double(($0 * 3) % 11))" }
+    let config = #"{"experiments": [{"name": "m", "data": {"csv": "s.csv", "columns": ["a", "b"], "missing": "model"}, "fit": {"components": 1}}]}"#
+    let (folder, files) = try run(config, files: ["s.csv": rows.joined(separator: "\n") + "\n"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let html = String(decoding: try #require(files["index.html"]), as: UTF8.self)
+    #expect(html.contains("Closed form: with one component the maximum-likelihood fit is the sample&#39;s mean and covariance"))
+  }
+
+  /// The steps figure draws the rows observed in its plane, coloured by their observed cells'
+  /// responsibilities; with none, it is left out with a warning.
+  @Test func theStepsFigureDrawsTheRowsObservedInItsPlane() throws {
+    let three = #"{"mean": [0, 0, 0], "covariance": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "count": 60}, {"mean": [4, 4, 4], "covariance": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "count": 60}"#
+    let config = #"{"experiments": [{"name": "s", "seed": 4, "data": {"generate": [\#(three)], "hide": {"fraction": 0.3, "columns": [2]}}, "fit": {"components": 2}, "figures": ["pairs", "steps"]}]}"#
+    let o = try MultivariateFigureTests.outcome(config)
+    let m = try #require(o.missing)
+    #expect(m.imputed.count > 0 && m.imputed.allSatisfy { $0.coordinate == 2 })
+    let steps = try #require(EMFigures.steps(o, Figure.inches(width: 6.4, height: 4.8)))
+    #expect(steps.caption.contains("Only the 120 rows that observe both x1 and x2 are drawn"), "every row observes the plane")
+    // Nothing observed in the plane: no figure, and the warning says why.
+    var rows = ["a,b,c"]
+    for i in 0..<40 {
+      let g = Double(i % 2) * 4, v = g + Double((i * 7) % 11) / 11, w = g + Double((i * 5) % 13) / 13
+      rows.append(i % 4 < 2 ? "\(v),,\(w)" : ",\(v),\(w)")
+    }
+    let csvConfig = #"{"experiments": [{"name": "t", "data": {"csv": "s.csv", "columns": ["a", "b", "c"], "missing": "model"}, "fit": {"components": 2}, "figures": ["pairs", "steps"]}]}"#
+    let (folder, files) = try run(csvConfig, files: ["s.csv": rows.joined(separator: "\n") + "\n"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let e = try #require((try json(files["results.json"])["experiments"] as? [[String: Any]])?.first)
+    #expect((e["warnings"] as? [String])?.contains(#"The "steps" figure is left out: no row observes both a and b."#) == true)
+    #expect(files["figures/t-steps.svg"] == nil && files["figures/t-pairs.svg"] != nil)
   }
 }

@@ -200,4 +200,19 @@ import TestSupport
     #expect(missing.contrastRatio(with: Theme.dark.background) >= 3)
     #expect(MissingnessFigure.missingColor.contrastRatio(with: MissingnessFigure.observedColor) >= 2.5)
   }
+
+  /// Bars whose descriptions would be cut are labelled with the pattern's marks, so that no
+  /// two bars look alike.
+  @Test func longNamesMakeBarsLabelledWithThePatternsMarks() throws {
+    let labels = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
+    let patterns: [[Bool]] = [[true, true, true, true], [false, true, false, true], [false, true, true, false], [true, false, false, true]]
+    let blocks = patterns.enumerated().map { MissingnessFigure.Block(observed: $1, count: 900 - 100 * $0, dropped: false) }
+      + [MissingnessFigure.Block(observed: [false, false, false, false], count: 3, dropped: true)]
+    let named = MissingnessFigure.bars(labels, rows: 3003, blocks, Self.size, summary: "")
+    let panel = try Self.panel(named)
+    let ticks = try #require(panel.yTickLabels).map(\.text)
+    #expect(ticks == ["●●●●", "○●○●", "○●●○", "●○○●", "nothing observed (dropped)"])
+    #expect(Set(ticks).count == ticks.count)
+    #expect(named.caption.contains("Each bar is labelled with its pattern, ● observed and ○ missing, in column order: Sepal.Length, Sepal.Width, Petal.Length, Petal.Width."))
+  }
 }
