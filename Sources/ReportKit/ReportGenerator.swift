@@ -266,6 +266,8 @@ public enum ReportGenerator {
       let epochsRun: Int, converged: Bool, finalLogLikelihood: Double, dropped: Int, warnings: [String]
       var type: CovarianceType? = nil
       var collapsedStarts = 0, startsRun = 0
+      // The chosen fit's starts as run (K = 1 in closed form runs one, whatever restarts says).
+      var chosenStarts = fit.restarts
       let observer = options.fitProgress.map { FitWatch(experiment: experiment, report: $0).observer }
       if experiment.dimension == 1 {
         let outcome = try ExperimentRunner.run(experiment, index: index, configFile: configFile, files: files, observer: observer)
@@ -280,6 +282,7 @@ public enum ReportGenerator {
         (components, epochsRun, converged) = (outcome.chosenFit.components, outcome.em.epochs.count, outcome.em.converged)
         (finalLogLikelihood, dropped, warnings) = (outcome.em.finalLogLikelihood, outcome.droppedLines.count, outcome.warnings)
         (collapsedStarts, startsRun) = ResultsDocument.startCounts(outcome.selection)
+        chosenStarts = outcome.chosenFit.runs.count
         if fit.covarianceTypes.count > 1 { type = outcome.chosenFit.covarianceType }
       } else {
         let outcome = try MultivariateRunner.run(experiment, index: index, configFile: configFile, files: files, observer: observer)
@@ -296,6 +299,7 @@ public enum ReportGenerator {
         (components, epochsRun, converged) = (outcome.chosenFit.components, outcome.em.epochs.count, outcome.em.converged)
         (finalLogLikelihood, dropped, warnings) = (outcome.em.finalLogLikelihood, outcome.droppedLines.count, outcome.warnings)
         (collapsedStarts, startsRun) = ResultsDocument.startCounts(outcome.selection)
+        chosenStarts = outcome.chosenFit.runs.count
         type = outcome.chosenFit.covarianceType
       }
       let elapsed = clock.now - start
@@ -307,7 +311,7 @@ public enum ReportGenerator {
       }
       let line = ExperimentLine(
         name: experiment.name, components: components, covarianceType: type, choice: choice,
-        restarts: fit.restarts, epochsRun: epochsRun, converged: converged,
+        restarts: chosenStarts, epochsRun: epochsRun, converged: converged,
         didNotConverge: fit.tolerance > 0 && !converged, finalLogLikelihood: finalLogLikelihood,
         droppedRows: dropped, collapsedStarts: collapsedStarts, startsRun: startsRun, warnings: warnings,
         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)

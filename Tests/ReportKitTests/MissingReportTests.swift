@@ -199,4 +199,22 @@ import Testing
     #expect((e["warnings"] as? [String])?.contains(#"The "steps" figure is left out: no row observes both a and b."#) == true)
     #expect(files["figures/t-steps.svg"] == nil && files["figures/t-pairs.svg"] != nil)
   }
+
+  /// The console line gives the chosen fit's starts as run: K = 1 in closed form runs one,
+  /// with missing cells it runs every restart.
+  @Test func theConsoleLineCountsTheStartsThatRan() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let complete = ["a,b"] + (0..<40).map { "\(Double($0 % 7)),\(Double(($0 * 3) % 11))" }
+    let holes = ["a,b"] + (0..<40).map { $0 % 5 == 0 ? "\(Double($0 % 7))," : "\(Double($0 % 7)),\(Double(($0 * 3) % 11))" }
+    try write(complete.joined(separator: "\n") + "\n", to: "full.csv", in: folder)
+    try write(holes.joined(separator: "\n") + "\n", to: "holes.csv", in: folder)
+    let config = #"{"experiments": [{"name": "full", "data": {"csv": "full.csv", "columns": ["a", "b"], "missing": "model"}, "fit": {"components": 1, "init": "kmeans++", "restarts": 3}}, {"name": "holes", "data": {"csv": "holes.csv", "columns": ["a", "b"], "missing": "model"}, "fit": {"components": 1, "init": "kmeans++", "restarts": 3}}]}"#
+    let path = try write(config, to: "c.json", in: folder)
+    let summary = try ReportGenerator.run(options(path, output: folder.appendingPathComponent("report"), formats: [.svg]))
+    let lines = summary.experiments.map(\.description)
+    #expect(lines.count == 2)
+    #expect(lines.first?.hasPrefix("full: K = 1 full, 1 epoch (converged)") == true, "\(lines)")
+    #expect(lines.last?.hasPrefix("holes: K = 1 full, 3 starts, ") == true, "\(lines)")
+  }
 }
