@@ -225,13 +225,8 @@ enum EMFigures {
     // With missing values, the rows observed in the plane (the others have no place in it
     // before a fit imputes them), each coloured by the responsibilities its observed cells
     // give at that epoch (the E-step's).
-    let d = o.sample.dimension
-    let drawnRows =
-      o.missing.map { m in
-        (0..<n).filter { !m.isImputed(row: $0, coordinate: 0, dimension: d) && !m.isImputed(row: $0, coordinate: 1, dimension: d) }
-      } ?? Array(0..<n)
-    guard !drawnRows.isEmpty else { return nil }
-    let idx = MultivariateFigures.shown(drawnRows.count, limit: stepMarkLimit).map { drawnRows[$0] }
+    let (idx, drawn) = MultivariateFigures.shownRows(o, observing: [0, 1], limit: stepMarkLimit)
+    guard drawn > 0 else { return nil }
     let xs = idx.map { o.sample.values[$0] }, ys = idx.map { o.sample.values[n + $0] }
     func padded(_ v: [Double]) -> ClosedRange<Double>? {
       guard let a = v.min(), let b = v.max(), a < b else { return nil }
@@ -270,7 +265,7 @@ enum EMFigures {
     let plane = o.sample.dimension == 2 ? "" : " in the plane of \(o.labels[0]) and \(o.labels[1]) (the components' marginals)"
     return NamedFigure(
       id: "steps",
-      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(o.missing == nil ? "" : " Only the \(Display.count(drawnRows.count)) rows that observe both \(o.labels[0]) and \(o.labels[1]) are drawn (the others have no place in the plane before a fit imputes them), each coloured by the responsibilities its observed cells give.")\(subsampleText(idx.count, of: drawnRows.count))",
+      caption: "EM at work\(plane). First, the data unlabeled; then, at epochs \(epochs.map(String.init).joined(separator: ", ")) (0 is the start), each component's 2-standard-deviation ellipse and mean (cross) and the points coloured by the responsibilities those parameters give: \(coloring.captionText(withBar: false)). Each title gives the log-likelihood; every panel has the same axes.\(o.missing == nil ? "" : " Only the \(Display.count(drawn)) rows that observe both \(o.labels[0]) and \(o.labels[1]) are drawn (the others have no place in the plane before a fit imputes them), each coloured by the responsibilities its observed cells give.")\(subsampleText(idx.count, of: drawn))",
       panels: figure)
   }
 }

@@ -179,18 +179,22 @@ enum MultivariateFigures {
     return [0.05, 0.15, 0.3, 0.5, 0.7, 0.9].map { $0 * top }
   }
 
-  /// The rows the density estimate was made of: every row, or with missing values the
-  /// complete rows (never a conditional mean).
-  static func estimatedRows(_ o: MultivariateOutcome) -> [Int] {
+  /// The rows drawn of those that observe every one of `coordinates` (all rows without
+  /// missing values; never a conditional mean), at most `limit` evenly spaced, and how many
+  /// there are.
+  static func shownRows(_ o: MultivariateOutcome, observing coordinates: [Int], limit: Int = markLimit) -> (rows: [Int], of: Int) {
     let n = o.sample.count, d = o.sample.dimension
-    guard let m = o.missing else { return Array(0..<n) }
-    return (0..<n).filter { i in !(0..<d).contains { m.isImputed(row: i, coordinate: $0, dimension: d) } }
+    guard let m = o.missing else { return (shown(n, limit: limit), n) }
+    let rows = (0..<n).filter { m.observes(row: $0, coordinates, dimension: d) }
+    return (shown(rows.count, limit: limit).map { rows[$0] }, rows.count)
   }
+
+  /// How many rows the density estimate was made of: every row, or the complete rows.
+  static func estimatedCount(_ o: MultivariateOutcome) -> Int { o.missing?.completeRows ?? o.sample.count }
 
   static func greyPoints(_ o: MultivariateOutcome, label: String?) -> Layer {
     let n = o.sample.count
-    let rows = estimatedRows(o)
-    let idx = shown(rows.count).map { rows[$0] }
+    let idx = shownRows(o, observing: Array(0..<o.sample.dimension)).rows
     return .points(
       PointSeries(
         xs: idx.map { o.sample.values[$0] }, ys: idx.map { o.sample.values[n + $0] }, colors: [Color(hex: 0x7F7F7F).withAlpha(0.45)],
@@ -229,7 +233,7 @@ enum MultivariateFigures {
       legend: .none)
     return NamedFigure(
       id: "density",
-      caption: "Contours of the kernel density estimate at 5, 15, 30, 50, 70 and 90 % of its peak over the \(Display.count(estimatedRows(o).count)) \(o.missing == nil ? "points" : "complete rows") (grey\(o.missing == nil ? "" : "; a row with a missing cell is not part of the estimate")). \(kdeText(o)).\(subsampleText(estimatedRows(o).count))",
+      caption: "Contours of the kernel density estimate at 5, 15, 30, 50, 70 and 90 % of its peak over the \(Display.count(estimatedCount(o))) \(o.missing == nil ? "points" : "complete rows") (grey\(o.missing == nil ? "" : "; a row with a missing cell is not part of the estimate")). \(kdeText(o)).\(subsampleText(estimatedCount(o)))",
       panels: panels)
   }
 
@@ -246,7 +250,7 @@ enum MultivariateFigures {
       panels: [Panel(xLabel: o.labels[0], yLabel: o.labels[1], layers: layers)])
     return NamedFigure(
       id: "fit",
-      caption: "Contours of the kernel density estimate (green\(o.missing == nil ? "" : ", of the \(Display.count(estimatedRows(o).count)) complete rows drawn in grey")) and of the fitted \(o.em.fitted.componentCount)-component mixture density (red, dashed) at the same levels: 5, 15, 30, 50, 70 and 90 % of the estimate's peak.\(subsampleText(estimatedRows(o).count))",
+      caption: "Contours of the kernel density estimate (green\(o.missing == nil ? "" : ", of the \(Display.count(estimatedCount(o))) complete rows drawn in grey")) and of the fitted \(o.em.fitted.componentCount)-component mixture density (red, dashed) at the same levels: 5, 15, 30, 50, 70 and 90 % of the estimate's peak.\(subsampleText(estimatedCount(o)))",
       panels: panels)
   }
 

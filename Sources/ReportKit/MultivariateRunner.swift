@@ -65,17 +65,19 @@ public struct MissingOutcome: Sendable {
   /// The kept rows' patterns (true: observed) and how many rows have each, most common first
   /// (ties in the order of their first row).
   public var patterns: [(observed: [Bool], count: Int)]
-  /// Rows (0-based) that observe nothing, dropped.
-  public var droppedRows: [Int]
-  /// The kept rows (0-based among all rows), in the outcome's sample order.
-  public var keptRows: [Int] = []
   /// The rows as EM saw them (for the E-step's responsibilities under other parameters).
-  public var incomplete: IncompleteSample? = nil
+  public var incomplete: IncompleteSample
+  /// Rows (0-based) that observe nothing, dropped.
+  public var droppedRows: [Int] { incomplete.droppedRows }
+  /// The kept rows (0-based among all rows), in the outcome's sample order.
+  public var keptRows: [Int] { incomplete.keptRows }
   /// Whether no kept row misses a cell, so that the fit was the complete-data one (K = 1
   /// then in closed form).
   public var fittedAsComplete: Bool { imputed.isEmpty }
   /// Rows that observe every coordinate.
-  public var completeRows: Int
+  public var completeRows: Int { incomplete.completeRowIndices.count }
+  /// Each column's observed mean.
+  public var observedMeans: [Double] { incomplete.observedMeans }
   /// Every missing cell of the kept rows: its conditional mean and sd at the fit.
   public var imputed: [MissingDataEM.ImputedCell]
   /// For hidden cells of generated data, each imputed cell's true value; else `nil`.
@@ -86,8 +88,6 @@ public struct MissingOutcome: Sendable {
   /// Root mean square error against the hidden truth of EM's conditional means and of each
   /// column's observed mean (mean imputation), for hidden cells.
   public var rmse: (em: Double, meanImputation: Double)?
-  /// Each column's observed mean.
-  public var observedMeans: [Double]
   /// The imputed cells of the outcome's sample (the kept rows), keyed `row · d + coordinate`
   /// (row 0-based among the kept rows): each one's conditional standard deviation.
   public var imputedCells: [Int: Double] = [:]
@@ -98,6 +98,11 @@ public struct MissingOutcome: Sendable {
   /// The conditional standard deviation of cell (`row`, `coordinate`) of the outcome's
   /// sample when it is imputed, else `nil`.
   public func imputedSD(row: Int, coordinate: Int, dimension d: Int) -> Double? { imputedCells[row * d + coordinate] }
+
+  /// Whether row `row` of the outcome's sample observes every one of `coordinates`.
+  public func observes(row: Int, _ coordinates: some Sequence<Int>, dimension d: Int) -> Bool {
+    coordinates.allSatisfy { imputedCells[row * d + $0] == nil }
+  }
 
   public struct CompleteCaseFailure: Error, Sendable { public var reason: String }
 }
@@ -281,15 +286,13 @@ enum MultivariateRunner {
     var axes: [[Double]] = []
     if d == 2, let estimate = kde {
       axes = (0..<2).map { j in gridAxis(Array(sample.column(j)), sd: estimate.covariance[j * 2 + j].squareRoot(), cut: experiment.kde.cut) }
-      do {
-        try checkGrid(axes, kde: estimate, sample: sample, settings: experiment.kde, path: "\(path).kde", configFile: configFile)
-      } catch {
-        // A kernel far narrower than the rows' range: with missing values the complete rows
-        // may be nearly alike while the others spread; that costs the estimate, not the fit.
-        guard incomplete != nil, case .invalidInput(let problem) = error else { throw error }
-        // The refusal without its key path ("experiments[0].kde…: ").
-        let detail = problem.message.range(of: ": ").map { String(problem.message[$0.upperBound...]) } ?? problem.message
-        kdeWarning = noEstimate("the complete rows' estimate does not fit the data's grid (\(detail))")
+      if let problem = gridProblem(axes, kde: estimate, sample: sample, settings: experiment.kde) {
+        // With missing values the complete rows may be nearly alike while the others spread
+        // (a kernel far narrower than the grid): that costs the estimate, not the fit.
+        guard incomplete != nil else {
+          throw .invalidInput(InputError(file: configFile, position: nil, message: "\(path).kde\(problem.key): \(problem.message)"))
+        }
+        kdeWarning = noEstimate("the complete rows' estimate does not fit the data's grid (\(problem.message))")
         kde = nil
         axes = []
       }
@@ -353,18 +356,18 @@ enum MultivariateRunner {
     }
     var stepsWarning: String?
     if let missing, experiment.figureIDs.contains(.steps),
-      !(0..<n).contains(where: { !missing.isImputed(row: $0, coordinate: 0, dimension: d) && !missing.isImputed(row: $0, coordinate: 1, dimension: d) })
+      !(0..<n).contains(where: { missing.observes(row: $0, [0, 1], dimension: d) })
     {
       stepsWarning = "The \"steps\" figure is left out: no row observes both \(labels[0]) and \(labels[1])."
     }
-    var (assignments, uncertainCount) = m.classify(sample)
+    var assignments: [Int32], uncertainCount = 0
     var observedResponsibilities: [Double]? = nil
-    if let incomplete, missing != nil {
+    if let incomplete {
       // A row with missing cells is classified by its observed cells (the E-step's
       // responsibilities), not by the density at its conditional mean.
       let k = m.componentCount
       let r = MissingDataEM.responsibilities(incomplete, at: m)
-      uncertainCount = 0
+      assignments = [Int32](repeating: 0, count: n)
       for i in 0..<n {
         var best = 0
         for j in 1..<Swift.max(k, 1) where r[i * k + j] > r[i * k + best] { best = j }
@@ -372,6 +375,8 @@ enum MultivariateRunner {
         if 1 - r[i * k + best] > 0.1 { uncertainCount += 1 }
       }
       observedResponsibilities = r
+    } else {
+      (assignments, uncertainCount) = m.classify(sample)
     }
     let variances = sample.variances
     let summaries = (0..<d).map { j in SampleSummary(observedSample.column(j).filter { !$0.isNaN }) }
@@ -429,37 +434,37 @@ enum MultivariateRunner {
       }
     }
     return MissingOutcome(
-      rows: n, missingPerColumn: perColumn, patterns: patterns, droppedRows: incomplete.droppedRows,
-      keptRows: incomplete.keptRows, incomplete: incomplete, completeRows: complete.count, imputed: imputed, truth: truthValues, completeCase: completeCase, rmse: rmse,
-      observedMeans: incomplete.observedMeans)
+      rows: n, missingPerColumn: perColumn, patterns: patterns, incomplete: incomplete, imputed: imputed, truth: truthValues,
+      completeCase: completeCase, rmse: rmse)
   }
 
-  /// Fails, before any fitting, when the 2-D grid's ends are not finite, its step is not
-  /// resolvable at its numbers, or the kernel is below 10⁻⁹ of the data's range on an axis
-  /// (the estimate would be spikes at the points): the 1-D rules, per axis.
-  static func checkGrid(
-    _ axes: [[Double]], kde: MultivariateKDE, sample: Sample, settings: KDEConfig, path: String, configFile: String
-  ) throws(ReportError) {
-    func refuse(_ message: String) -> ReportError {
-      .invalidInput(InputError(file: configFile, position: nil, message: "\(path)\(message)"))
-    }
+  /// What is wrong, checked before any fitting, when the 2-D grid's ends are not finite, its
+  /// step is not resolvable at its numbers, or the kernel is below 10⁻⁹ of the data's range
+  /// on an axis (the estimate would be spikes at the points): the 1-D rules, per axis. `key`
+  /// follows `kde` in the key path ("" or ".bandwidth"/".adjust"); nil when the grid is sound.
+  static func gridProblem(
+    _ axes: [[Double]], kde: MultivariateKDE, sample: Sample, settings: KDEConfig
+  ) -> (key: String, message: String)? {
     let bandwidthKey = if case .fixed = settings.bandwidth { ".bandwidth" } else { ".adjust" }
     for (j, axis) in axes.enumerated() {
       let h = kde.covariance[j * 2 + j].squareRoot()
       let column = sample.column(j)
       let range = (column.max() ?? 0) - (column.min() ?? 0)
       guard let low = axis.first, let high = axis.last, low.isFinite, high.isFinite, (high - low).isFinite else {
-        throw refuse(": the grid [min − cut·h, max + cut·h] of column \(j + 1) overflows (cut \(Display.number(settings.cut, significant: 3)), h \(Display.number(h, significant: 3))); lower kde.cut, kde.bandwidth or kde.adjust")
+        return ("", "the grid [min − cut·h, max + cut·h] of column \(j + 1) overflows (cut \(Display.number(settings.cut, significant: 3)), h \(Display.number(h, significant: 3))); lower kde.cut, kde.bandwidth or kde.adjust")
       }
       guard range.isFinite, h >= range * 1e-9 else {
-        throw refuse(
-          "\(bandwidthKey): the kernel's sd on column \(j + 1), \(Display.number(h, significant: 3)), is below 10⁻⁹ × its range \(Display.number(range, significant: 3)); the estimate would be a spike at each point: use a larger bandwidth factor")
+        return (
+          bandwidthKey,
+          "the kernel's sd on column \(j + 1), \(Display.number(h, significant: 3)), is below 10⁻⁹ × its range \(Display.number(range, significant: 3)); the estimate would be a spike at each point: use a larger bandwidth factor"
+        )
       }
       let step = (high - low) / Double(max(axis.count - 1, 1))
       guard step > max(abs(low), abs(high)).ulp * 4 else {
-        throw refuse(": the grid's step on column \(j + 1), \(Display.number(step, significant: 3)), is below the resolution of numbers around \(Display.number(max(abs(low), abs(high)), significant: 3)); rescale or centre the data")
+        return ("", "the grid's step on column \(j + 1), \(Display.number(step, significant: 3)), is below the resolution of numbers around \(Display.number(max(abs(low), abs(high)), significant: 3)); rescale or centre the data")
       }
     }
+    return nil
   }
 
   /// ``gridSide`` points from min − cut·h to max + cut·h, h the kernel's sd on that axis.
