@@ -76,7 +76,9 @@ let package = Package(
     .testTarget(name: "MixtureModelsTests", dependencies: ["MixtureModels", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
     .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Plotting", "TestSupport"]),
-    .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "MixtureModels", "Plotting", "TestSupport"]),
+    .testTarget(
+      name: "ReportKitTests",
+      dependencies: ["ReportKit", "MixtureModels", "Plotting", "TestSupport", .product(name: "Mustache", package: "swift-mustache")]),
     // Runs the built executable as a subprocess: exit codes and printed lines.
     .testTarget(name: "GenerateReportTests", dependencies: ["generate-report"]),
   ]

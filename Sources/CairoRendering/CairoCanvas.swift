@@ -11,10 +11,13 @@ final class CairoCanvas: Canvas {
   /// Whether a fill of equal circles is written as round dots (``fill(_:color:)``): for
   /// PDF, where cairo writes each circle as Bézier curves.
   let dotsAsRoundCaps: Bool
+  /// Device pixels per point when rectilinear strokes and fills snap to the pixel grid
+  /// (a raster surface), nil otherwise.
+  let pixelGrid: Double?
 
   /// A canvas on `surface`, scaled by `scale` device units per point; `dotsAsRoundCaps`
-  /// for a vector (PDF) surface.
-  init(surface: CairoSurface, scale: Double, dotsAsRoundCaps: Bool = false) throws(CairoError) {
+  /// for a vector (PDF) surface, `snapsToPixels` for a raster one.
+  init(surface: CairoSurface, scale: Double, dotsAsRoundCaps: Bool = false, snapsToPixels: Bool = false) throws(CairoError) {
     guard let cr = cairo_create(surface.pointer) else {
       throw CairoError(call: "cairo_create", reason: "returned NULL", status: -1)
     }
@@ -26,6 +29,7 @@ final class CairoCanvas: Canvas {
     }
     self.surface = surface
     self.dotsAsRoundCaps = dotsAsRoundCaps
+    pixelGrid = snapsToPixels && scale.isFinite && scale > 0 ? scale : nil
     context = cr
     cairo_scale(cr, scale, scale)
     CairoCanvas.configureText(cr)
@@ -107,10 +111,54 @@ final class CairoCanvas: Canvas {
       cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
       return
     }
-    append(path)
+    // Stamped dots are composited one by one, so overlapping translucent dots of one path
+    // would darken where cairo's fill (and PDF's and SVG's) paints their union once: such a
+    // path is filled whole.
+    if let grid = pixelGrid, let radius = Self.equalCircles(path), radius * grid <= DotStamps.largestRadius,
+      color.alpha >= 1 || path.elements.count == 1
+    {
+      stamp(path, radius: radius * grid, grid: grid, color: color)
+      return
+    }
+    if let grid = pixelGrid, let snapped = Self.snapped(path, grid: grid, offset: 0) {
+      append(snapped)
+    } else {
+      append(path)
+    }
     setColor(color)
     cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
     cairo_fill(context)
+  }
+
+  /// Dot masks of this canvas's raster fills of equal circles (``stamp(_:radius:grid:color:)``).
+  private var stamps: DotStamps?
+
+  /// Paints the circles of `path` (all of device radius `radius`) by stamping a mask of the
+  /// disk, drawn once per position within its pixel (in eighths), in `color` at each centre:
+  /// a scatter of thousands of points, each its own colour, cost a cairo path and fill per
+  /// point (arcs flattened with sin and cos, a polygon scan-converted). A centre is at most
+  /// 1/16 px from where cairo's fill would put it. Only the surface's visible dots are stamped.
+  private func stamp(_ path: Path, radius: Double, grid: Double, color: Plotting.Color) {
+    if stamps?.radius != radius { stamps = DotStamps(radius: radius) }
+    guard let stamps else { return }
+    let width = Double(cairo_image_surface_get_width(surface.pointer))
+    let height = Double(cairo_image_surface_get_height(surface.pointer))
+    let reach = stamps.pad + 1
+    cairo_save(context)
+    cairo_identity_matrix(context)
+    setColor(color)
+    for case .circle(let c, _) in path.elements {
+      let x = c.x * grid, y = c.y * grid
+      // Also skips NaN: every comparison with it is false.
+      guard x > -reach, x < width + reach, y > -reach, y < height + reach else { continue }
+      let fx = (x * 8).rounded(.down), fy = (y * 8).rounded(.down)
+      // x, y are within the surface's reach, so these are small whole numbers.
+      let ix = Int(fx) >> 3, iy = Int(fy) >> 3
+      let qx = Int(fx) & 7, qy = Int(fy) & 7
+      guard let mask = stamps.mask(qx, qy) else { continue }
+      cairo_mask_surface(context, mask.pointer, Double(ix) - stamps.pad, Double(iy) - stamps.pad)
+    }
+    cairo_restore(context)
   }
 
   /// The radius when `path` is only circles, all of one positive finite radius.
@@ -124,11 +172,62 @@ final class CairoCanvas: Canvas {
   }
 
   func stroke(_ path: Path, style: StrokeStyle) {
-    append(path)
+    var width = style.width
+    if let grid = pixelGrid, style.width.isFinite, style.width > 0 {
+      // A whole number of pixels, at least one, centred on pixel centres (odd widths) or
+      // edges (even): frames, grid lines and ticks are crisp instead of two half-tone rows,
+      // as matplotlib's Agg snaps them.
+      let pixels = Swift.max(1, (style.width * grid).rounded())
+      if let snapped = Self.snapped(path, grid: grid, offset: pixels.truncatingRemainder(dividingBy: 2) == 1 ? 0.5 : 0) {
+        append(snapped)
+        width = pixels / grid
+      } else {
+        append(path)
+      }
+    } else {
+      append(path)
+    }
     setColor(style.color)
-    cairo_set_line_width(context, style.width)
+    cairo_set_line_width(context, width)
     style.dash.withUnsafeBufferPointer { cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
     cairo_stroke(context)
+  }
+
+  /// `path` with every vertex moved to the nearest device position `k + offset` (k whole)
+  /// when the path is rectilinear: only moves, lines and closes, each line horizontal or
+  /// vertical, at most 4 096 vertices (matplotlib's rule); nil otherwise, or when a
+  /// coordinate is not finite.
+  static func snapped(_ path: Path, grid: Double, offset: Double) -> Path? {
+    guard path.elements.count <= 4096 else { return nil }
+    var result = Path()
+    var current: Point?
+    var start: Point?
+    func snap(_ p: Point) -> Point? {
+      guard p.x.isFinite, p.y.isFinite else { return nil }
+      let x = ((p.x * grid - offset).rounded() + offset) / grid
+      let y = ((p.y * grid - offset).rounded() + offset) / grid
+      return Point(x, y)
+    }
+    for element in path.elements {
+      switch element {
+      case .move(let p):
+        guard let q = snap(p) else { return nil }
+        result.move(to: q)
+        current = p
+        start = p
+      case .line(let p):
+        guard let c = current, c.x == p.x || c.y == p.y, let q = snap(p) else { return nil }
+        result.line(to: q)
+        current = p
+      case .close:
+        if let c = current, let s = start, !(c.x == s.x || c.y == s.y) { return nil }
+        result.close()
+        current = start
+      case .circle:
+        return nil
+      }
+    }
+    return result
   }
 
   func drawText(_ text: String, at position: Point, font: Font, color: Plotting.Color, anchor: TextAnchor, angle: Double) {
@@ -186,5 +285,40 @@ public final class CairoTextMeasurer: TextMeasuring {
 
   public func measure(_ text: String, font: Font) -> TextExtent {
     CairoCanvas.measure(text, font: font, on: context)
+  }
+}
+
+/// A8 masks of one disk, one per position of its centre within a pixel in eighths of a pixel
+/// (the centre at (pad + (qx + ½)/8, pad + (qy + ½)/8) of a square of side 2·pad + 1), drawn
+/// by cairo as it fills the disk, made when first used.
+final class DotStamps {
+  /// Dots wider than this (device pixels) are filled as paths.
+  static let largestRadius = 24.0
+  let radius: Double
+  let pad: Double
+  private var masks: [CairoSurface?]
+
+  init(radius: Double) {
+    self.radius = radius
+    pad = (radius + 1).rounded(.up)
+    masks = Array(repeating: nil, count: 64)
+  }
+
+  func mask(_ qx: Int, _ qy: Int) -> CairoSurface? {
+    let index = qy * 8 + qx
+    guard masks.indices.contains(index) else { return nil }
+    if let mask = masks[index] { return mask }
+    let side = Int32(2 * pad + 1)
+    guard let pointer = cairo_image_surface_create(CAIRO_FORMAT_A8, side, side),
+      let surface = try? CairoSurface(pointer, call: "cairo_image_surface_create")
+    else { return nil }
+    guard let cr = cairo_create(surface.pointer) else { return nil }
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_GRAY)
+    cairo_arc(cr, pad + (Double(qx) + 0.5) / 8, pad + (Double(qy) + 0.5) / 8, radius, 0, 2 * Double.pi)
+    cairo_fill(cr)
+    cairo_destroy(cr)
+    cairo_surface_flush(surface.pointer)
+    masks[index] = surface
+    return surface
   }
 }

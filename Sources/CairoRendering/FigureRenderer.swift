@@ -113,7 +113,7 @@ public struct FigureRenderer: Sendable {
     }
 
     do {
-      let canvas = try CairoCanvas(surface: surface, scale: scale, dotsAsRoundCaps: format == .pdf)
+      let canvas = try CairoCanvas(surface: surface, scale: scale, dotsAsRoundCaps: format == .pdf, snapsToPixels: format == .png)
       paint(canvas)
       try canvas.checkStatus()
     }

@@ -55,7 +55,7 @@ enum HTMLReport {
   }
 
   /// The rendered page: `template` with `context`.
-  static func render(template: MustacheTemplate, context: [String: Any]) -> String {
+  static func render(template: ReportTemplate, context: [String: Any]) -> String {
     // Mustache escapes markup, not control characters: a title holding NUL or an ANSI
     // escape must not reach the page raw (HTML forbids them; U+FFFD shows where).
     let html = template.render(context)

@@ -320,7 +320,7 @@ public enum ReportGenerator {
     }
 
     let header = HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes))
-    let template: MustacheTemplate
+    let template: ReportTemplate
     if let customTemplate { template = customTemplate } else { template = try builtInTemplate!.value.get() }
     if config.pages.contains(.html) {
       let pageContexts = config.embed ? Embedding.inline(contexts) { staged.contents(of: $0) } : contexts
@@ -396,11 +396,11 @@ public enum ReportGenerator {
 
   /// The template from `--template`, or the default one, compiled into the tool
   /// (``DefaultTemplate``, from `templates/report.html`), so it runs from any folder.
-  static func loadTemplate(_ options: ReportOptions) throws(ReportError) -> (MustacheTemplate, String?) {
+  static func loadTemplate(_ options: ReportOptions) throws(ReportError) -> (ReportTemplate, String?) {
     let files = FileAccess()
     guard let path = options.templatePath else {
       do {
-        return (try MustacheTemplate(string: DefaultTemplate.text), nil)
+        return (try ReportTemplate(string: DefaultTemplate.text), nil)
       } catch {
         throw .io("the built-in template is not valid Mustache (\(Echo.oneLine("\(error)"))); rebuild the tool")
       }
@@ -418,7 +418,7 @@ public enum ReportGenerator {
       throw .invalidInput(InputError(file: path, position: nil, message: "the template is empty; pass a Mustache template of the report with --template"))
     }
     do {
-      return (try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), path)
+      return (try ReportTemplate(string: String(decoding: bytes, as: UTF8.self)), path)
     } catch {
       throw .invalidInput(InputError(file: path, position: nil, message: "the template is not valid Mustache: \(Echo.oneLine("\(error)"))"))
     }
