@@ -174,11 +174,14 @@ final class CairoCanvas: Canvas {
   func stroke(_ path: Path, style: StrokeStyle) {
     var width = style.width
     if let grid = pixelGrid, style.width.isFinite, style.width > 0 {
-      // A whole number of pixels, at least one, centred on pixel centres (odd widths) or
-      // edges (even): frames, grid lines and ticks are crisp instead of two half-tone rows,
-      // as matplotlib's Agg snaps them.
-      let pixels = Swift.max(1, (style.width * grid).rounded())
-      if let snapped = Self.snapped(path, grid: grid, offset: pixels.truncatingRemainder(dividingBy: 2) == 1 ? 0.5 : 0) {
+      // Frames, grid lines and ticks crisp instead of two half-tone rows, as matplotlib's Agg
+      // snaps them: at least a pixel wide, a whole number of pixels centred on pixel centres
+      // (odd) or edges (even); thinner, its own width on a pixel centre, so that it keeps
+      // its ink (a 0.28 px frame at 25 dpi is not a solid pixel).
+      let device = style.width * grid
+      let pixels = device >= 1 ? device.rounded() : device
+      let offset = device >= 1 && pixels.truncatingRemainder(dividingBy: 2) == 0 ? 0 : 0.5
+      if let snapped = Self.snapped(path, grid: grid, offset: offset) {
         append(snapped)
         width = pixels / grid
       } else {
@@ -195,8 +198,9 @@ final class CairoCanvas: Canvas {
 
   /// `path` with every vertex moved to the nearest device position `k + offset` (k whole)
   /// when the path is rectilinear: only moves, lines and closes, each line horizontal or
-  /// vertical, at most 4 096 vertices (matplotlib's rule); nil otherwise, or when a
-  /// coordinate is not finite.
+  /// vertical, at most 4 096 vertices (matplotlib's rule); nil otherwise, when a coordinate
+  /// is not finite, or when a segment of some length would shrink to none (a bar or tick
+  /// under a pixel keeps its antialiased ink instead of vanishing).
   static func snapped(_ path: Path, grid: Double, offset: Double) -> Path? {
     guard path.elements.count <= 4096 else { return nil }
     var result = Path()
@@ -216,11 +220,15 @@ final class CairoCanvas: Canvas {
         current = p
         start = p
       case .line(let p):
-        guard let c = current, c.x == p.x || c.y == p.y, let q = snap(p) else { return nil }
+        guard let c = current, c.x == p.x || c.y == p.y, let q = snap(p), let from = snap(c) else { return nil }
+        if c != p, q == from { return nil }
         result.line(to: q)
         current = p
       case .close:
-        if let c = current, let s = start, !(c.x == s.x || c.y == s.y) { return nil }
+        if let c = current, let s = start {
+          guard c.x == s.x || c.y == s.y else { return nil }
+          if c != s, snap(c) == snap(s) { return nil }
+        }
         result.close()
         current = start
       case .circle:

@@ -400,7 +400,7 @@ public enum ReportGenerator {
     let files = FileAccess()
     guard let path = options.templatePath else {
       do {
-        return (try ReportTemplate(string: DefaultTemplate.text), nil)
+        return (try ReportTemplate(string: DefaultTemplate.text, splitting: true), nil)
       } catch {
         throw .io("the built-in template is not valid Mustache (\(Echo.oneLine("\(error)"))); rebuild the tool")
       }

@@ -1,16 +1,23 @@
 import Mustache
 
-/// A Mustache template parsed as a short outline and pieces: runs of whole lines whose
-/// sections open and close within them, each moved into a partial that its line in the
-/// outline names (`{{>generate-report.piece.3}}` alone on a line, without indentation, which
-/// renders as the piece itself), so the page is exactly what the whole template gives.
+/// A Mustache template, the built-in one parsed as a short outline and pieces: runs of whole
+/// lines whose sections open and close within them, each moved into a partial that its line in
+/// the outline names (`{{>generate-report.piece.3}}` alone on a line, without indentation,
+/// which renders as the piece itself), so the page is exactly what the whole template gives.
 ///
 /// swift-mustache's parser measures the rest of the text (`String.distance`, in characters)
 /// at every tag, so parsing takes time quadratic in the template's length: the built-in
 /// template of 14 KB took 5–8 ms of a report's 40 (a tenth of its CPU time, in `perf`).
-/// Pieces of about 2 KB parse in a fraction of that. A text that sets other delimiters
-/// (`{{=`), or whose pieces do not parse on their own, is parsed whole, so an error names
-/// what the whole template gets wrong.
+/// Pieces of about 2 KB parse in a fraction of that.
+///
+/// A partial renders in a fresh state: a section's `first()`, `last()`, `index()`, `even()`
+/// and `odd()` and a `{{%CONTENT_TYPE}}` pragma do not reach into it. So only a template that
+/// uses none of them (no `()` in a tag, no `{{%`), names no partials of its own (`{{>`,
+/// `{{<`), and has no brace joined by a combining mark into one character (which the parser,
+/// reading characters, would not see as a brace) is split, and only when asked (the
+/// built-in template; a `--template` file is parsed whole). Any other text, or pieces that do
+/// not parse on their own, is parsed whole, so an error names what the whole template gets
+/// wrong.
 struct ReportTemplate {
   let outline: MustacheTemplate
   let library: MustacheLibrary
@@ -21,8 +28,8 @@ struct ReportTemplate {
   static let pieceBytes = 2048
   static func pieceName(_ index: Int) -> String { "generate-report.piece.\(index)" }
 
-  init(string text: String) throws {
-    let split = Self.split(text)
+  init(string text: String, splitting: Bool = false) throws {
+    let split = splitting && Self.canSplit(text) ? Self.split(text) : (outline: text, pieces: [String]())
     if !split.pieces.isEmpty,
       let outline = try? MustacheTemplate(string: split.outline),
       let pieces = try? split.pieces.map({ try MustacheTemplate(string: $0) })
@@ -37,6 +44,23 @@ struct ReportTemplate {
       library = MustacheLibrary()
       pieceCount = 0
     }
+  }
+
+  /// Whether pieces of `text` render as it does (see the type's notes): no transform, pragma
+  /// or partial tag, and every brace a character of its own.
+  static func canSplit(_ text: String) -> Bool {
+    for marker in ["{{%", "{{>", "{{<"] where text.contains(marker) { return false }
+    // A "()" anywhere between "{{" and "}}": a transform such as index() or first().
+    var inTag = false
+    var previous: Character = " "
+    for c in text {
+      if c.unicodeScalars.count > 1, c.unicodeScalars.contains(where: { $0 == "{" || $0 == "}" }) { return false }
+      if c == "{", previous == "{" { inTag = true }
+      if c == "}", previous == "}" { inTag = false }
+      if inTag, c == ")", previous == "(" { return false }
+      previous = c
+    }
+    return true
   }
 
   /// One line's sections: the depth before it, the lowest depth after any of its tags, and

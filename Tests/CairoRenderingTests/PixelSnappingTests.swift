@@ -61,6 +61,44 @@ import Testing
     }
   }
 
+  /// Ink of the pixels: the sum over pixels of how far each is from white (0…1 a pixel).
+  static func ink(_ p: [UInt32]) -> Double {
+    p.reduce(0) { total, pixel in
+      let r = Double((pixel >> 16) & 0xFF), g = Double((pixel >> 8) & 0xFF), b = Double(pixel & 0xFF)
+      return total + (765 - r - g - b) / 765
+    }
+  }
+
+  @Test func aLineUnderAPixelKeepsItsInkOnOneRow() throws {
+    // 0.8 pt at 25 dpi is 0.28 px: a solid pixel would be 3.6 times its ink.
+    let scale = 25.0 / 72
+    let line = Path(polyline: [Point(4, 30.5), Point(100, 30.5)])
+    let style = StrokeStyle(color: .black, width: 0.8)
+    let snapped = try Self.pixels(width: 40, height: 20, scale: scale, snaps: true) { $0.stroke(line, style: style) }
+    let plain = try Self.pixels(width: 40, height: 20, scale: scale, snaps: false) { $0.stroke(line, style: style) }
+    let column = Self.column(snapped, width: 40, x: 20)
+    #expect(column.indices.filter { column[$0] != Self.white } == [10])
+    // cairo's coverage sampling puts 0.33 of ink on the snapped row and 0.27 on the exact
+    // one (the width is 0.28): far from the 1.0 of a solid pixel.
+    #expect(abs(Self.ink(snapped) / Self.ink(plain) - 1) < 0.3, "ink \(Self.ink(snapped)) against \(Self.ink(plain))")
+    #expect(column[10] & 0xFF > 128)
+  }
+
+  @Test func featuresUnderAPixelDoNotVanish() throws {
+    let scale = 100.0 / 72
+    // 0.2 pt tall (0.28 px), 0.3 pt wide (0.42 px), and a tick 0.3 pt long.
+    let shapes: [(CairoCanvas) -> Void] = [
+      { $0.fill(Path(rect: Rect(x: 5, y: 10.1, width: 20, height: 0.2)), color: .black) },
+      { $0.fill(Path(rect: Rect(x: 7.2, y: 3, width: 0.3, height: 10)), color: .black) },
+      { $0.stroke(Path(polyline: [Point(10, 10.1), Point(10, 10.4)]), style: StrokeStyle(color: .black, width: 0.8)) },
+    ]
+    for (i, paint) in shapes.enumerated() {
+      let snapped = try Self.pixels(width: 40, height: 30, scale: scale, snaps: true, paint: paint)
+      let plain = try Self.pixels(width: 40, height: 30, scale: scale, snaps: false, paint: paint)
+      #expect(Self.ink(snapped) > 0.5 * Self.ink(plain) && Self.ink(plain) > 0, "shape \(i): ink \(Self.ink(snapped)) against \(Self.ink(plain))")
+    }
+  }
+
   @Test func onlyRectilinearPathsSnap() {
     var frame = Path(rect: Rect(x: 0.3, y: 0.3, width: 10, height: 5))
     #expect(CairoCanvas.snapped(frame, grid: 1, offset: 0.5) != nil)
