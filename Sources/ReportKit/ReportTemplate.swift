@@ -49,18 +49,26 @@ struct ReportTemplate {
   /// Whether pieces of `text` render as it does (see the type's notes): no transform, pragma
   /// or partial tag, and every brace a character of its own.
   static func canSplit(_ text: String) -> Bool {
-    for marker in ["{{%", "{{>", "{{<"] where text.contains(marker) { return false }
-    // A "()" anywhere between "{{" and "}}": a transform such as index() or first().
+    // Bytes, not Foundation's `contains` (UTF-16 offsets: a third of the parse's cost).
+    let bytes = Array(text.utf8)
+    let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
     var inTag = false
-    var previous: Character = " "
-    for c in text {
-      if c.unicodeScalars.count > 1, c.unicodeScalars.contains(where: { $0 == "{" || $0 == "}" }) { return false }
-      if c == "{", previous == "{" { inTag = true }
-      if c == "}", previous == "}" { inTag = false }
-      if inTag, c == ")", previous == "(" { return false }
-      previous = c
+    var nonASCIIByBrace = false
+    for i in bytes.indices.dropFirst() {
+      let previous = bytes[i - 1], b = bytes[i]
+      if previous == open, b == open {
+        // "{{%", "{{>" or "{{<" (a "{{{" is a triple mustache's second and third brace).
+        if i + 1 < bytes.count, [UInt8(ascii: "%"), UInt8(ascii: ">"), UInt8(ascii: "<")].contains(bytes[i + 1]) { return false }
+        inTag = true
+      }
+      if previous == close, b == close { inTag = false }
+      // A "()" between "{{" and "}}": a transform such as index() or first().
+      if inTag, previous == UInt8(ascii: "("), b == UInt8(ascii: ")") { return false }
+      if b >= 0x80, previous == open || previous == close { nonASCIIByBrace = true }
     }
-    return true
+    guard nonASCIIByBrace else { return true }
+    // A non-ASCII character after a brace: it must not join the brace into one character.
+    return !text.contains { c in c.unicodeScalars.count > 1 && c.unicodeScalars.contains { $0 == "{" || $0 == "}" } }
   }
 
   /// One line's sections: the depth before it, the lowest depth after any of its tags, and
