@@ -204,8 +204,9 @@ final class CairoCanvas: Canvas {
   static func snapped(_ path: Path, grid: Double, offset: Double) -> Path? {
     guard path.elements.count <= 4096 else { return nil }
     var result = Path()
-    var current: Point?
-    var start: Point?
+    // The current and first vertex of the subpath, as given and snapped.
+    var current: (given: Point, snapped: Point)?
+    var start: (given: Point, snapped: Point)?
     func snap(_ p: Point) -> Point? {
       guard p.x.isFinite, p.y.isFinite else { return nil }
       let x = ((p.x * grid - offset).rounded() + offset) / grid
@@ -217,17 +218,17 @@ final class CairoCanvas: Canvas {
       case .move(let p):
         guard let q = snap(p) else { return nil }
         result.move(to: q)
-        current = p
-        start = p
+        current = (p, q)
+        start = current
       case .line(let p):
-        guard let c = current, c.x == p.x || c.y == p.y, let q = snap(p), let from = snap(c) else { return nil }
-        if c != p, q == from { return nil }
+        guard let c = current, c.given.x == p.x || c.given.y == p.y, let q = snap(p) else { return nil }
+        if c.given != p, q == c.snapped { return nil }
         result.line(to: q)
-        current = p
+        current = (p, q)
       case .close:
         if let c = current, let s = start {
-          guard c.x == s.x || c.y == s.y else { return nil }
-          if c != s, snap(c) == snap(s) { return nil }
+          guard c.given.x == s.given.x || c.given.y == s.given.y else { return nil }
+          if c.given != s.given, c.snapped == s.snapped { return nil }
         }
         result.close()
         current = start

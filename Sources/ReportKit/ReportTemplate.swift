@@ -71,9 +71,9 @@ struct ReportTemplate {
     return !text.contains { c in c.unicodeScalars.count > 1 && c.unicodeScalars.contains { $0 == "{" || $0 == "}" } }
   }
 
-  /// One line's sections: the depth before it, the lowest depth after any of its tags, and
+  /// One line's sections, from `depth` before it: the lowest depth after any of its tags, and
   /// the depth after it (`{{#`, `{{^`, `{{$` and `{{<` open a section, `{{/` closes one;
-  /// comments are skipped); nil when it sets delimiters.
+  /// comments are skipped); nil when it sets delimiters or a tag does not end on the line.
   static func depths(of line: ArraySlice<UInt8>, from depth: Int) -> (lowest: Int, after: Int)? {
     var depth = depth, lowest = depth
     var i = line.startIndex
@@ -95,6 +95,7 @@ struct ReportTemplate {
       lowest = Swift.min(lowest, depth)
       var end = j
       while end < line.endIndex, !isClose(end) { end += 1 }
+      guard end < line.endIndex else { return nil }
       i = end + 2
     }
     return (lowest, depth)
@@ -132,20 +133,20 @@ struct ReportTemplate {
     }
     // Each line's depths, and for a line that opens sections, the line that closes one of
     // them again (where the section region it starts ends).
-    var depthsOf: [(before: Int, lowest: Int, after: Int)] = []
+    var depthsOf: [(lowest: Int, after: Int)] = []
     depthsOf.reserveCapacity(lines.count)
     var regionEnd = [Int?](repeating: nil, count: lines.count)
     var open: [(line: Int, depth: Int)] = []
     var running = 0
     for index in lines.indices {
       let line = bytes[lines[index]]
-      guard balancedBraces(line), let (lowest, after) = depths(of: line, from: running) else { return (text, []) }
+      guard let (lowest, after) = depths(of: line, from: running) else { return (text, []) }
       while let top = open.last, top.depth > lowest {
         regionEnd[top.line] = index
         open.removeLast()
       }
       if after > lowest { open.append((index, after)) }
-      depthsOf.append((running, lowest, after))
+      depthsOf.append((lowest, after))
       running = after
     }
     guard running == 0 else { return (text, []) }
@@ -155,21 +156,15 @@ struct ReportTemplate {
     var first = 0, base = 0
     var lastCut: Int?
     for index in lines.indices {
-      let (_, lowest, after) = depthsOf[index]
-      if lowest < base {
-        // The line closes a section opened before the piece: the piece ends before it, and
-        // the line stays in the outline with any lines after the piece's last cut.
-        if let cut = lastCut { emit(first, cut) }
-        keep(lastCut.map { $0 + 1 } ?? first, index)
-        depth = after
-        first = index + 1
-        base = depth
-        lastCut = nil
-        continue
-      }
-      if depth == base, after > base, let end = regionEnd[index], lines[end].upperBound - lines[index].lowerBound >= pieceBytes {
-        // A long section opens here: its body is cut into pieces of its own, and this line
-        // stays in the outline.
+      let (lowest, after) = depthsOf[index]
+      // The line closes a section opened before the piece (the piece ends before it), or a
+      // long section opens on it (its body is cut into pieces of its own): the piece so far
+      // is emitted up to its last cut, and the lines after that cut and this one stay in the
+      // outline; the next piece starts after it, at its depth.
+      let opensLongSection =
+        depth == base && after > base
+        && regionEnd[index].map { lines[$0].upperBound - lines[index].lowerBound >= pieceBytes } == true
+      if lowest < base || opensLongSection {
         if let cut = lastCut { emit(first, cut) }
         keep(lastCut.map { $0 + 1 } ?? first, index)
         depth = after
@@ -191,24 +186,6 @@ struct ReportTemplate {
     if let cut = lastCut { emit(first, cut) }
     keep(lastCut.map { $0 + 1 } ?? first, lines.count - 1)
     return (String(decoding: outline, as: UTF8.self), pieces)
-  }
-
-  /// Whether every `{{` of `line` has its `}}` on the line.
-  static func balancedBraces(_ line: ArraySlice<UInt8>) -> Bool {
-    var open = false
-    var i = line.startIndex
-    while i + 1 < line.endIndex {
-      if !open, line[i] == UInt8(ascii: "{"), line[i + 1] == UInt8(ascii: "{") {
-        open = true
-        i += 2
-      } else if open, line[i] == UInt8(ascii: "}"), line[i + 1] == UInt8(ascii: "}") {
-        open = false
-        i += 2
-      } else {
-        i += 1
-      }
-    }
-    return !open
   }
 
   /// The page for `context`.
