@@ -1,10 +1,13 @@
 #ifndef CCAIRO_SHIM_H
 #define CCAIRO_SHIM_H
 
-// The image and PDF back ends are separate headers in cairo; one shim brings in
-// exactly the surfaces CairoRendering uses, so Swift sees one module. (SVG is written
-// by Plotting's SVGCanvas, with real text, not by cairo's SVG surface.)
+// cairo's image back end and its FreeType font back end in one module: PNGs are cairo's
+// pixels; PDFs are written by CairoRendering's PDFCanvas, which embeds the fonts cairo
+// draws with (their tables read through FreeType). SVG is written by Plotting's SVGCanvas.
 #include <cairo.h>
-#include <cairo-pdf.h>
+#include <cairo-ft.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
 
 #endif

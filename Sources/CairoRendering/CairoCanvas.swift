@@ -1,23 +1,20 @@
 internal import CCairo
 import Plotting
 
-/// A ``Canvas`` that paints with cairo onto one surface (image, PDF or SVG).
+/// A ``Canvas`` that paints with cairo onto an image surface (the PNGs).
 ///
 /// Text uses cairo's "toy" font API with DejaVu Sans, hinting off, so text extents are
 /// the same on every surface and at every scale.
 final class CairoCanvas: Canvas {
   private let surface: CairoSurface
   let context: OpaquePointer
-  /// Whether a fill of equal circles is written as round dots (``fill(_:color:)``): for
-  /// PDF, where cairo writes each circle as Bézier curves.
-  let dotsAsRoundCaps: Bool
   /// Device pixels per point when rectilinear strokes and fills snap to the pixel grid
   /// (a raster surface), nil otherwise.
   let pixelGrid: Double?
 
-  /// A canvas on `surface`, scaled by `scale` device units per point; `dotsAsRoundCaps`
-  /// for a vector (PDF) surface, `snapsToPixels` for a raster one.
-  init(surface: CairoSurface, scale: Double, dotsAsRoundCaps: Bool = false, snapsToPixels: Bool = false) throws(CairoError) {
+  /// A canvas on `surface`, scaled by `scale` device units per point; `snapsToPixels` snaps
+  /// rectilinear strokes and fills to the pixel grid and stamps dots.
+  init(surface: CairoSurface, scale: Double, snapsToPixels: Bool = false) throws(CairoError) {
     guard let cr = cairo_create(surface.pointer) else {
       throw CairoError(call: "cairo_create", reason: "returned NULL", status: -1)
     }
@@ -28,7 +25,6 @@ final class CairoCanvas: Canvas {
       throw error
     }
     self.surface = surface
-    self.dotsAsRoundCaps = dotsAsRoundCaps
     pixelGrid = snapsToPixels && scale.isFinite && scale > 0 ? scale : nil
     context = cr
     cairo_scale(cr, scale, scale)
@@ -93,24 +89,6 @@ final class CairoCanvas: Canvas {
   }
 
   func fill(_ path: Path, color: Plotting.Color) {
-    if dotsAsRoundCaps, let radius = Self.equalCircles(path) {
-      // Each disk as a zero-length line with round caps as wide as the disk: PDF paints
-      // such a subpath as a filled circle of that diameter (ISO 32000-1, 8.5.3.2), exactly
-      // round, in about 40 bytes where cairo's two Bézier curves take 130 (a scatter of
-      // thousands of points was mostly circle text to format and deflate).
-      cairo_new_path(context)
-      for case .circle(let c, _) in path.elements {
-        cairo_move_to(context, c.x, c.y)
-        cairo_line_to(context, c.x, c.y)
-      }
-      setColor(color)
-      cairo_set_line_width(context, 2 * radius)
-      cairo_set_line_cap(context, CAIRO_LINE_CAP_ROUND)
-      cairo_set_dash(context, nil, 0, 0)
-      cairo_stroke(context)
-      cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
-      return
-    }
     // Stamped dots are composited one by one, so overlapping translucent dots of one path
     // would darken where cairo's fill (and PDF's and SVG's) paints their union once: such a
     // path is filled whole.

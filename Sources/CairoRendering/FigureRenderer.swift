@@ -26,9 +26,10 @@ public struct RenderMetadata: Sendable, Equatable {
   }
 }
 
-/// Renders figures to PNG and PDF bytes with cairo, and to SVG with Plotting's
-/// ``SVGCanvas`` (real `<text>` elements where cairo's SVG surface writes glyph outlines),
-/// from the one layout measured with cairo's text metrics.
+/// Renders figures to PNG with cairo, to PDF with ``PDFCanvas`` (its own writer, embedding
+/// the fonts cairo draws with), and to SVG with Plotting's ``SVGCanvas`` (real `<text>`
+/// elements where cairo's SVG surface writes glyph outlines), from the one layout measured
+/// with cairo's text metrics.
 public struct FigureRenderer: Sendable {
   /// Pixels per inch of PNG output (PDF and SVG are vector, sized in points).
   public var dpi: Double
@@ -49,8 +50,11 @@ public struct FigureRenderer: Sendable {
 
   /// Renders an already computed layout of `figure`.
   public func render(_ figure: Figure, layout: FigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
-    if format == .svg { return try svg(size: layout.size) { figure.draw(layout, on: $0) } }
-    return try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
+    switch format {
+    case .svg: return try svg(size: layout.size) { figure.draw(layout, on: $0) }
+    case .pdf: return try pdf(size: layout.size) { figure.draw(layout, on: $0) }
+    case .png: return try png(size: layout.size) { figure.draw(layout, on: $0) }
+    }
   }
 
   /// Lays out a panel figure once (with cairo's own text metrics) and renders it.
@@ -63,8 +67,11 @@ public struct FigureRenderer: Sendable {
 
   /// Renders an already computed layout of a panel figure.
   public func render(_ figure: PanelFigure, layout: PanelFigureLayout, as format: ImageFormat) throws(CairoError) -> [UInt8] {
-    if format == .svg { return try svg(size: layout.size) { figure.draw(layout, on: $0) } }
-    return try render(size: layout.size, as: format) { figure.draw(layout, on: $0) }
+    switch format {
+    case .svg: return try svg(size: layout.size) { figure.draw(layout, on: $0) }
+    case .pdf: return try pdf(size: layout.size) { figure.draw(layout, on: $0) }
+    case .png: return try png(size: layout.size) { figure.draw(layout, on: $0) }
+    }
   }
 
   /// An SVG document of `size` points painted by `paint`; texts are anchored with
@@ -75,58 +82,38 @@ public struct FigureRenderer: Sendable {
     return Array(canvas.document.utf8)
   }
 
-  /// Makes a surface of `size` points for `format` (PNG or PDF), lets `paint` draw on it,
-  /// and returns the file's bytes: the one path from a drawing to cairo's files.
-  private func render(size: Size, as format: ImageFormat, paint: (CairoCanvas) -> Void) throws(CairoError) -> [UInt8] {
-    let width = size.width
-    let height = size.height
-    let surface: CairoSurface
-    var scale = 1.0
-    switch format {
-    case .png:
-      scale = dpi / 72
-      // Cairo's image surfaces hold at most 32767 pixels a side; anything else (NaN, ≤ 0,
-      // huge) is refused here rather than trapping on the conversion.
-      let pixels = (width: (width * scale).rounded(), height: (height * scale).rounded())
-      guard pixels.width >= 1, pixels.width <= 32767, pixels.height >= 1, pixels.height <= 32767 else {
-        throw CairoError(call: "cairo_image_surface_create", reason: "a PNG of \(pixels.width) × \(pixels.height) pixels is not possible (1 to 32767 a side)", status: -1)
-      }
-      let pixelWidth = Int32(pixels.width)
-      let pixelHeight = Int32(pixels.height)
-      guard let s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixelWidth, pixelHeight) else {
-        throw CairoError(call: "cairo_image_surface_create", reason: "returned NULL", status: -1)
-      }
-      surface = try CairoSurface(s, call: "cairo_image_surface_create")
-    case .pdf:
-      surface = try CairoSurface.streaming(call: "cairo_pdf_surface_create_for_stream") {
-        cairo_pdf_surface_create_for_stream($0, $1, width, height)
-      }
-      for (key, value) in [
-        (CAIRO_PDF_METADATA_CREATE_DATE, metadata.date), (CAIRO_PDF_METADATA_MOD_DATE, metadata.date),
-        (CAIRO_PDF_METADATA_TITLE, metadata.title), (CAIRO_PDF_METADATA_CREATOR, metadata.creator),
-      ] {
-        if let value { cairo_pdf_surface_set_metadata(surface.pointer, key, value) }
-      }
-    case .svg:
-      // SVG never reaches cairo: ``svg(size:paint:)`` writes it.
-      preconditionFailure("SVG is written by SVGCanvas, not by a cairo surface")
-    }
+  /// A one-page PDF of `size` points painted by `paint` (``PDFCanvas``: its own writer,
+  /// with the fonts cairo draws the PNGs with, placed by cairo's metrics).
+  private func pdf(size: Size, paint: (PDFCanvas) -> Void) throws(CairoError) -> [UInt8] {
+    let canvas = PDFCanvas(size: size, measuring: try CairoTextMeasurer())
+    paint(canvas)
+    return try canvas.document(metadata: metadata)
+  }
 
+  /// Makes an image surface of `size` points at ``dpi``, lets `paint` draw on it with cairo,
+  /// and encodes its pixels: the one path from a drawing to a PNG.
+  private func png(size: Size, paint: (CairoCanvas) -> Void) throws(CairoError) -> [UInt8] {
+    let scale = dpi / 72
+    // Cairo's image surfaces hold at most 32767 pixels a side; anything else (NaN, ≤ 0,
+    // huge) is refused here rather than trapping on the conversion.
+    let pixels = (width: (size.width * scale).rounded(), height: (size.height * scale).rounded())
+    guard pixels.width >= 1, pixels.width <= 32767, pixels.height >= 1, pixels.height <= 32767 else {
+      throw CairoError(call: "cairo_image_surface_create", reason: "a PNG of \(pixels.width) × \(pixels.height) pixels is not possible (1 to 32767 a side)", status: -1)
+    }
+    guard let s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(pixels.width), Int32(pixels.height)) else {
+      throw CairoError(call: "cairo_image_surface_create", reason: "returned NULL", status: -1)
+    }
+    let surface = try CairoSurface(s, call: "cairo_image_surface_create")
     do {
-      let canvas = try CairoCanvas(surface: surface, scale: scale, dotsAsRoundCaps: format == .pdf, snapsToPixels: format == .png)
+      let canvas = try CairoCanvas(surface: surface, scale: scale, snapsToPixels: true)
       paint(canvas)
       try canvas.checkStatus()
     }
-    guard let sink = surface.sink else {
-      // An image surface: encode its pixels as PNG (``PNGEncoder``: cairo's pixels,
-      // libdeflate's compression).
-      cairo_surface_flush(surface.pointer)
-      try check(cairo_surface_status(surface.pointer), "cairo_surface_flush")
-      let png = try PNGEncoder.encode(surface.pointer)
-      try surface.finish()
-      return png
-    }
+    // Cairo's pixels, encoded by ``PNGEncoder`` (libdeflate's compression).
+    cairo_surface_flush(surface.pointer)
+    try check(cairo_surface_status(surface.pointer), "cairo_surface_flush")
+    let png = try PNGEncoder.encode(surface.pointer)
     try surface.finish()
-    return sink.bytes
+    return png
   }
 }

@@ -74,10 +74,21 @@ import Testing
     return pixels(surface.pointer)
   }
 
+  /// Collects the bytes cairo's PNG writer streams.
+  final class ByteSink {
+    var bytes: [UInt8] = []
+  }
+
   /// cairo's own encoding of the surface (libpng and zlib), as the renderer wrote it before.
   static func cairoPNG(_ surface: OpaquePointer) throws -> [UInt8] {
     let sink = ByteSink()
-    try check(cairo_surface_write_to_png_stream(surface, appendToSink, Unmanaged.passUnretained(sink).toOpaque()), "cairo_surface_write_to_png_stream")
+    let append: cairo_write_func_t = { closure, data, length in
+      guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+      let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+      sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+      return CAIRO_STATUS_SUCCESS
+    }
+    try check(cairo_surface_write_to_png_stream(surface, append, Unmanaged.passUnretained(sink).toOpaque()), "cairo_surface_write_to_png_stream")
     return sink.bytes
   }
 
@@ -156,51 +167,8 @@ import Testing
   }
 }
 
-/// PDF points: a fill of equal circles is written as round-capped zero-length lines.
-@Suite struct PDFDotTests {
-  /// Every zlib stream of `pdf`, inflated (cairo compresses each content stream).
-  static func streams(_ pdf: [UInt8]) -> [String] {
-    var texts: [String] = []
-    let marker = Array("stream\n".utf8)
-    var i = 0
-    while i + marker.count < pdf.count {
-      guard Array(pdf[i..<i + marker.count]) == marker else {
-        i += 1
-        continue
-      }
-      let start = i + marker.count
-      var out = [UInt8](repeating: 0, count: 1 << 24)
-      var produced = 0
-      var consumed = 0
-      let status = pdf.withUnsafeBufferPointer { input in
-        out.withUnsafeMutableBufferPointer { output in
-          let d = libdeflate_alloc_decompressor()
-          defer { libdeflate_free_decompressor(d) }
-          return libdeflate_zlib_decompress_ex(d, input.baseAddress! + start, input.count - start, output.baseAddress, output.count, &consumed, &produced)
-        }
-      }
-      if status == LIBDEFLATE_SUCCESS { texts.append(String(decoding: out[..<produced], as: UTF8.self)) }
-      i = start
-    }
-    return texts
-  }
-
-  @Test func equalCirclesBecomeRoundDotsInPDFOnly() throws {
-    let xs = (0..<50).map { Double($0) / 10 }
-    let figure = Figure(
-      size: Figure.inches(width: 4, height: 3), title: "Dots", xLabel: "x", yLabel: "y",
-      layers: [.points(PointSeries(xs: xs, ys: xs.map { $0 * $0 }, colors: xs.indices.map { Color.cycle($0 % 3) }, radius: 2))])
-    let content = Self.streams(try FigureRenderer().render(figure, as: .pdf)).joined(separator: "\n")
-    // "x y m x y l S": each point a zero-length line, stroked 4 pt wide with round caps.
-    let dots = content.split(separator: "\n").filter { line in
-      let f = line.split(separator: " ")
-      return f.count >= 7 && f[f.count - 1] == "S" && f[f.count - 2] == "l" && f[f.count - 5] == "m"
-        && f[f.count - 7] == f[f.count - 4] && f[f.count - 6] == f[f.count - 3]
-    }
-    #expect(dots.count == 50, "\(dots.count) dots")
-    #expect(content.contains("4 w") && content.contains("1 J"))
-  }
-
+/// Which fills are dots (round caps in the PDF, stamps in the PNG).
+@Suite struct EqualCirclesTests {
   @Test func onlyPathsOfEqualCirclesAreDots() {
     var equal = Path()
     equal.addCircle(center: Point(1, 1), radius: 2)

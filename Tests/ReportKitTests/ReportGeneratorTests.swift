@@ -206,8 +206,8 @@ func localReferences(in html: String) -> [String] {
     _ = try ReportGenerator.run(o)
     let pdf = try Data(contentsOf: folder.appendingPathComponent("r/figures/article-fit.pdf"))
     let text = String(decoding: pdf, as: UTF8.self)
-    // 1700000000 is 2023-11-14T22:13:20Z (cairo 1.16 writes the date without "D:").
-    #expect(text.contains("/CreationDate (20231114221320") || text.contains("/CreationDate (D:20231114221320"))
+    // 1700000000 is 2023-11-14T22:13:20Z.
+    #expect(text.contains("/CreationDate (D:20231114221320Z) /ModDate (D:20231114221320Z)"))
     #expect(ReportGenerator.pdfDate(nil) == "2000-01-01T00:00:00Z")
   }
 
