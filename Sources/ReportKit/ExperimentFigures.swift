@@ -217,7 +217,7 @@ enum ExperimentFigures {
     }
     let figure = Figure(
       size: size, title: "Information Criteria vs. Number of Components", xLabel: "Number of components K",
-      yLabel: "Criterion (lower is better)", layers: layers, xDomain: (ks.first! - 0.3)...(ks.last! + 0.3), yDomain: yDomain,
+      yLabel: "Criterion (lower is better)", layers: layers, xDomain: ((ks.first ?? 1) - 0.3)...((ks.last ?? 1) + 0.3), yDomain: yDomain,
       xIntegerTicks: true)
     let collapsed = s.fits.filter(\.best.isCollapsed).map { String($0.components) }
     let collapsedText = collapsed.isEmpty ? "" : " K = \(collapsed.joined(separator: ", ")): every start had a collapsed component, so \(collapsed.count == 1 ? "it was" : "they were") not eligible."

@@ -186,7 +186,7 @@ struct KDE: ParsableCommand {
     let kde = try KernelDensityEstimate(data: x, rule: .scott)
     let (seconds, density) = median(repeats) { kde.densityOnGrid(size: grid, cut: 3, method: choice) }
     printJSON([
-      ("seconds", seconds), ("method", density.method.rawValue), ("gridMin", density.grid.first!), ("gridMax", density.grid.last!),
+      ("seconds", seconds), ("method", density.method.rawValue), ("gridMin", density.grid.first ?? .nan), ("gridMax", density.grid.last ?? .nan),
       ("bandwidth", kde.bandwidth), ("errorBound", density.errorBound), ("density", density.values),
     ])
   }

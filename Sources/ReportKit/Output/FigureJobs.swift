@@ -68,10 +68,11 @@ enum FigureJobs {
     }
   }
 
-  /// A rough cost of drawing `layers` in `format`: a point or marker is a path of its own
-  /// (and in a PDF about 170 bytes of text to format and compress), a line vertex much less.
+  /// A rough cost of drawing `layers` in `format`: a point or marker is a stamp or path of
+  /// its own in a PNG (in a PDF about 30 bytes of content to format and deflate), a line
+  /// vertex much less.
   static func cost(_ layers: [Layer], format: ImageFormat) -> Int {
-    let perMark = format == .pdf ? 24 : 8
+    let perMark = format == .pdf ? 2 : 8
     var cost = 0
     for layer in layers {
       switch layer {
@@ -108,14 +109,15 @@ enum Concurrently {
         results.store(body(order[claimed]), at: order[claimed])
       }
     }
-    return results.values()
+    // Every index was claimed and stored; an empty slot (none) would be computed here.
+    return results.values { body($0) }
   }
 
   /// On one thread, in `order` (the order a failure or a side effect would show).
   private static func inOrder<T>(_ count: Int, _ order: [Int], _ body: (Int) -> T) -> [T] {
     var results = [T?](repeating: nil, count: count)
     for i in order { results[i] = body(i) }
-    return results.map { $0! }
+    return results.indices.map { results[$0] ?? body($0) }
   }
 }
 
@@ -136,17 +138,19 @@ private final class ResultSlots<T>: @unchecked Sendable {
 
   func store(_ result: T, at index: Int) { slots[index] = result }
 
-  /// Every result; called after the threads have finished (concurrentPerform returns only
-  /// then, which orders their writes before these reads).
-  func values() -> [T] { slots.map { $0! } }
+  /// Every result, `missing(i)` for a slot never stored; called after the threads have
+  /// finished (concurrentPerform returns only then, which orders their writes before these reads).
+  func values(_ missing: (Int) -> T) -> [T] { slots.indices.map { slots[$0] ?? missing($0) } }
 }
 
 /// A value computed on a thread of its own, started at once; ``value`` waits for it.
 final class Background<T: Sendable>: @unchecked Sendable {
   private var result: T?
   private let done = DispatchSemaphore(value: 0)
+  private let body: @Sendable () -> T
 
   init(_ body: @escaping @Sendable () -> T) {
+    self.body = body
     let thread = Thread { [self] in
       result = body()
       done.signal()
@@ -154,10 +158,11 @@ final class Background<T: Sendable>: @unchecked Sendable {
     thread.start()
   }
 
-  /// The result (the semaphore orders the thread's write before this read).
+  /// The result (the semaphore orders the thread's write before this read; the thread
+  /// always stores one, and were it not there the body would run here).
   var value: T {
     done.wait()
     done.signal()
-    return result!
+    return result ?? body()
   }
 }
