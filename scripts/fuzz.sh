@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes the parsers of user bytes with libFuzzer: the config decoder (`config`) and the
-# CSV reader by header name (`csv-name`) and by index (`csv-index`), each in both
+# Fuzzes the parsers of user bytes with libFuzzer: the config decoder (`config`, and `yaml`
+# for YAML experiment files) and the CSV reader by header name (`csv-name`) and by index
+# (`csv-index`), each in both
 # `missing` modes and against a reference reader (Sources/generate-report-fuzz).
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS  per target, default 60
-#   TARGET   config, csv-name, csv-index, csv-columns (default: all four)
+#   TARGET   config, yaml, csv-name, csv-index, csv-columns (default: all five)
 #
 # It replays the committed seed corpora (fuzz/corpus/) with the plain build first, then
 # builds the harness in release with -sanitize=fuzzer,address into .build-fuzz and runs
@@ -25,12 +26,12 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config csv-name csv-index csv-columns)
+[ ${#targets[@]} -gt 0 ] || targets=(config yaml csv-name csv-index csv-columns)
 case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 64 ;; esac
 
-corpus_of() { case "$1" in config) echo config ;; csv-name | csv-index | csv-columns) echo csv ;; *) return 1 ;; esac; }
+corpus_of() { case "$1" in config) echo config ;; yaml) echo yaml ;; csv-name | csv-index | csv-columns) echo csv ;; *) return 1 ;; esac; }
 for target in "${targets[@]}"; do
-  corpus_of "$target" >/dev/null || { echo "error: unknown target \"$target\"; use config, csv-name, csv-index or csv-columns" >&2; exit 64; }
+  corpus_of "$target" >/dev/null || { echo "error: unknown target \"$target\"; use config, yaml, csv-name, csv-index or csv-columns" >&2; exit 64; }
 done
 
 # libFuzzer's runtime ships in the toolchain's clang resource folder.

@@ -32,10 +32,12 @@ final class PDFCanvas: Canvas {
     var alpha = 1.0
     var width = 1.0
     var dash: [Double] = []
-    var roundCap = false
   }
   private var state = State()
   private var saved: [State] = []
+  /// The disks of scatter points, each a form XObject named `/D0`, `/D1`, … in order of
+  /// first use: its content stream (a circle of that radius about the origin, filled).
+  private var disks: [(radius: Double, content: [UInt8])] = []
   /// The opacities used, each an `ExtGState` named `/a0`, `/a1`, … in order of first use.
   private var alphas: [Double] = []
   /// The glyphs each face has shown (original ids, in order of first use) and the text
@@ -69,23 +71,20 @@ final class PDFCanvas: Canvas {
 
   func fill(_ path: Path, color: Color) {
     let mark = content.count
-    if let radius = CairoCanvas.equalCircles(path) {
-      // Each disk as a zero-length line with round caps as wide as the disk: PDF paints such
-      // a subpath as a filled circle of that diameter (ISO 32000-1, 8.5.3.2), exactly round,
-      // in about 30 bytes where two Bézier curves take 130.
+    if let radius = CairoCanvas.equalCircles(path), color.alpha >= 1 || path.elements.count == 1 {
+      // Scatter points: one disk drawn once as a form (XObject) and placed at each centre,
+      // as matplotlib's PDF backend places its markers, in about 35 bytes a point where a
+      // path of Bézier circles takes 130. (Round-capped zero-length lines are shorter still,
+      // but poppler draws them as crosses at screen resolutions.) Translucent dots of one
+      // path are a filled path below instead, so that their overlaps do not darken, as in
+      // the PNG and SVG.
+      let disk = diskForm(radius)
       for case .circle(let c, _) in path.elements where c.x.isFinite && c.y.isFinite {
+        setFill(color)
+        append("q 1 0 0 1 ")
         point(c)
-        append(" m ")
-        point(c)
-        append(" l\n")
+        append(" cm /D\(disk) Do Q\n")
       }
-      guard let subpaths = taken(from: mark) else { return }
-      setStroke(color)
-      setWidth(2 * radius)
-      setDash([])
-      setRoundCap(true)
-      content.append(contentsOf: subpaths)
-      append("S\n")
       return
     }
     guard appendPath(path), let subpaths = taken(from: mark) else { return }
@@ -101,9 +100,20 @@ final class PDFCanvas: Canvas {
     setStroke(style.color)
     setWidth(style.width)
     setDash(style.dash)
-    setRoundCap(false)
     content.append(contentsOf: subpaths)
     append("S\n")
+  }
+
+  /// The index of the disk form of `radius`, made when first used.
+  private func diskForm(_ radius: Double) -> Int {
+    if let known = disks.firstIndex(where: { $0.radius == radius }) { return known }
+    let mark = content.count
+    var circle = Path()
+    circle.addCircle(center: Point(0, 0), radius: radius)
+    _ = appendPath(circle)
+    append("f\n")
+    disks.append((radius, taken(from: mark) ?? []))
+    return disks.count - 1
   }
 
   /// The bytes appended since `mark`, removed again (nil when there are none): a path is
@@ -245,12 +255,6 @@ final class PDFCanvas: Canvas {
     }
     append("] 0 d\n")
     state.dash = dash
-  }
-
-  private func setRoundCap(_ round: Bool) {
-    guard round != state.roundCap else { return }
-    append(round ? "1 J\n" : "0 J\n")
-    state.roundCap = round
   }
 
   // MARK: Paths and numbers
@@ -399,7 +403,16 @@ final class PDFCanvas: Canvas {
 
     file.writeStream(stream, content)
 
+    var forms: [String] = []
+    for (k, disk) in disks.enumerated() {
+      let object = file.reserve()
+      let r = PDFNumber.string(disk.radius * 1.01)
+      file.writeStream(object, disk.content, extra: "/Type /XObject /Subtype /Form /BBox [-\(r) -\(r) \(r) \(r)] /Resources << >>")
+      forms.append("/D\(k) \(object) 0 R")
+    }
+
     var resources = "/ProcSet [/PDF /Text]"
+    if !forms.isEmpty { resources += " /XObject << \(forms.joined(separator: " ")) >>" }
     if !fontResources.isEmpty { resources += " /Font << \(fontResources.joined(separator: " ")) >>" }
     if !alphas.isEmpty {
       let states = alphas.enumerated().map { "/a\($0.offset) << /Type /ExtGState /ca \(PDFNumber.string($0.element)) /CA \(PDFNumber.string($0.element)) >>" }

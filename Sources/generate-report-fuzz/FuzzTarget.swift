@@ -8,6 +8,9 @@ import ReportKit
 enum FuzzTarget: String, CaseIterable, Sendable {
   /// `InputDecoding.config`: UTF-8, the JSON parser and the config's keys and values.
   case config
+  /// `InputDecoding.config` of a `.yaml` file: UTF-8, Yams and ``YAMLReader`` (YAML 1.2's
+  /// core schema, positions), then the same keys and values.
+  case yaml
   /// `InputDecoding.csvColumn` with a column picked by header name.
   case csvName = "csv-name"
   /// `InputDecoding.csvColumn` with a column picked by 0-based index.
@@ -17,6 +20,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
 
   /// The file name the parsers are given; every error must name it.
   static let configFile = "fuzz/experiment.json"
+  /// The YAML counterpart of ``configFile``.
+  static let yamlFile = "fuzz/experiment.yaml"
   /// The CSV counterpart of ``configFile``.
   static let csvFile = "fuzz/data.csv"
 
@@ -29,12 +34,13 @@ enum FuzzTarget: String, CaseIterable, Sendable {
   func check(_ bytes: [UInt8]) -> [String] {
     var findings = Findings()
     switch self {
-    case .config:
+    case .config, .yaml:
+      let file = self == .yaml ? Self.yamlFile : Self.configFile
       do {
-        let config = try InputDecoding.config(bytes, file: Self.configFile)
+        let config = try InputDecoding.config(bytes, file: file)
         Invariants.check(config, into: &findings)
       } catch {
-        Invariants.check(error, file: Self.configFile, input: bytes, into: &findings)
+        Invariants.check(error, file: file, input: bytes, into: &findings)
       }
     case .csvName, .csvIndex:
       let input = CSVInput(bytes, byName: self == .csvName)

@@ -59,9 +59,9 @@ extension FuzzTarget {
   /// What the parser returned for `bytes`, in one line.
   func outcome(_ bytes: [UInt8]) -> String {
     switch self {
-    case .config:
+    case .config, .yaml:
       do {
-        let config = try InputDecoding.config(bytes, file: Self.configFile)
+        let config = try InputDecoding.config(bytes, file: self == .yaml ? Self.yamlFile : Self.configFile)
         return "decoded, \(config.experiments.count) experiment(s): \(config.experiments.map { quoted($0.name) }.joined(separator: ", "))"
       } catch {
         return quoted(error.description)

@@ -218,7 +218,10 @@ func sfntTables(_ font: [UInt8]) -> [String: [UInt8]] {
   @Test func theCrossReferenceTableAndEveryStreamLengthAreRight() throws {
     let pdf = try FigureRenderer().render(sampleFigure(), as: .pdf)
     let reader = try PDFReader(pdf)
-    #expect(reader.offsets.count == 10, "catalog, pages, page, content, info and one font's five objects")
+    // Catalog, pages, page, content, info, one font's five objects, and the disks of the
+    // points and of the legend's sample.
+    #expect(reader.offsets.count == 12)
+    #expect(try reader.page().contains("/XObject << /D0 11 0 R /D1 12 0 R >>"))
     for k in reader.offsets.keys {
       if try reader.dictionary(k).contains("/Length ") { _ = try reader.stream(k) }
     }
@@ -290,28 +293,34 @@ func sfntTables(_ font: [UInt8]) -> [String: [UInt8]] {
     #expect(renumbered.map { order[$0.id] } == parts.map(\.id))
   }
 
-  @Test func circlesOfOneRadiusAreRoundDotsAndOthersAreCurves() throws {
+  @Test func scatterPointsAreOneDiskFormPlacedAtEachCentre() throws {
     let xs = (0..<50).map { Double($0) / 10 }
     let figure = Figure(
       size: Figure.inches(width: 4, height: 3), title: "Dots", xLabel: "x", yLabel: "y",
       layers: [.points(PointSeries(xs: xs, ys: xs.map { $0 * $0 }, colors: xs.indices.map { Color.cycle($0 % 3) }, radius: 2))])
-    let content = try PDFReader(try FigureRenderer().render(figure, as: .pdf)).content()
-    // "x y m x y l": each point a zero-length line, stroked 4 pt wide with round caps.
-    let dots = content.split(separator: "\n").filter { line in
-      let f = line.split(separator: " ")
-      return f.count == 6 && f[2] == "m" && f[5] == "l" && f[0] == f[3] && f[1] == f[4]
-    }
-    #expect(dots.count == 50, "\(dots.count) dots")
-    #expect(content.contains("\n4 w\n") && content.contains("\n1 J\n"))
+    let reader = try PDFReader(try FigureRenderer().render(figure, as: .pdf))
+    let content = try reader.content()
+    let placed = content.split(separator: "\n").filter { $0.hasPrefix("q 1 0 0 1 ") && $0.hasSuffix(" cm /D0 Do Q") }
+    #expect(placed.count == 50, "\(placed.count) points")
+    // The form: a circle of radius 2 about the origin, filled, in the page's resources.
+    let page = try reader.page()
+    let form = try #require(PDFReader.reference("/D0", in: page))
+    let dictionary = try reader.dictionary(form)
+    #expect(dictionary.contains("/Type /XObject /Subtype /Form /BBox [-2.02 -2.02 2.02 2.02]"))
+    #expect(String(decoding: try reader.stream(form), as: UTF8.self) == "2 0 m\n2 1.105 1.105 2 0 2 c\n-1.105 2 -2 1.105 -2 0 c\n-2 -1.105 -1.105 -2 0 -2 c\n1.105 -2 2 -1.105 2 0 c\nh\nf\n")
 
-    let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
-    var mixed = Path()
-    mixed.addCircle(center: Point(10, 10), radius: 2)
-    mixed.addCircle(center: Point(20, 10), radius: 3)
-    canvas.fill(mixed, color: Color(red: 1, green: 0, blue: 0, alpha: 0.5))
-    let text = try PDFReader(try canvas.document(metadata: RenderMetadata())).content()
-    #expect(text.contains("12 10 m\n12 11.105 11.105 12 10 12 c\n"), "\(text)")
-    #expect(text.hasPrefix("1 0 0 -1 0 100 cm\n1 j\n/a0 gs\n1 0 0 rg\n12 10 m\n") && text.hasSuffix("h\nf\n"), "the state before the path")
+    // Translucent dots of one path are one filled path (their overlaps painted once), and
+    // circles of different radii too.
+    for (path, alpha) in [([(10.0, 2.0), (11.0, 2.0)], 0.5), ([(10.0, 2.0), (20.0, 3.0)], 1.0)] {
+      let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
+      var circles = Path()
+      for (x, r) in path { circles.addCircle(center: Point(x, 10), radius: r) }
+      canvas.fill(circles, color: Color(red: 1, green: 0, blue: 0, alpha: alpha))
+      let text = try PDFReader(try canvas.document(metadata: RenderMetadata())).content()
+      let state = alpha < 1 ? "/a0 gs\n1 0 0 rg\n" : "1 0 0 rg\n"
+      #expect(text.hasPrefix("1 0 0 -1 0 100 cm\n1 j\n\(state)12 10 m\n12 11.105 11.105 12 10 12 c\n"), "\(text)")
+      #expect(text.hasSuffix("h\nf\n") && !text.contains(" Do "))
+    }
   }
 
   @Test func nonFiniteCoordinatesAndInvisibleStrokesAreLeftOut() throws {

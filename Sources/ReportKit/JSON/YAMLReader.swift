@@ -28,7 +28,9 @@ enum YAMLReader {
       parser = try Parser(yaml: text, resolver: coreSchema, constructor: .default, encoding: .utf8)
       root = try parser.singleRoot()
     } catch let error as YamlError {
-      throw syntaxError(error, text: text)
+      var problem = syntaxError(error, text: text)
+      problem.position = within(problem.position, text)
+      throw problem
     } catch {
       throw JSONSyntaxError(position: SourcePosition(line: 1, column: 1), message: "YAML: \(error)")
     }
@@ -255,6 +257,13 @@ enum YAMLReader {
     default:
       return JSONSyntaxError(position: SourcePosition(line: 1, column: 1), message: "YAML: \(error)")
     }
+  }
+
+  /// `position`, or one past the last character when it lies past the last line: libyaml
+  /// puts an error at the end of a file without a final line break on the line after it.
+  private static func within(_ position: SourcePosition, _ text: String) -> SourcePosition {
+    let end = self.position(ofByte: Int.max, in: text)
+    return position.line > end.line ? end : position
   }
 
   /// The line:column of a byte offset into `text`'s UTF-8.
