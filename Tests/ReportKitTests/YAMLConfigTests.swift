@@ -84,6 +84,7 @@ import Testing
     // libyaml puts an error at the end of a file without a final line break on the line after
     // it; the message names the end of the last line instead.
     Case(yaml: "title: x\nb c", message: "x.yaml:2:4: YAML: could not find expected ':' (while scanning a simple key at 2:1)"),
+    Case(yaml: "---", message: #"x.yaml:1:4: the top level must be an object with "experiments", got null"#),
     Case(yaml: "title: x\nb c\n", message: "x.yaml:3:1: YAML: could not find expected ':' (while scanning a simple key at 2:1)"),
     Case(yaml: "experiments: []\n", message: "x.yaml:1:14: experiments must be a non-empty array of experiments, got an empty array"),
     Case(yaml: "- 1\n- 2\n", message: #"x.yaml:1:1: the top level must be an object with "experiments", got an array of 2 values"#),

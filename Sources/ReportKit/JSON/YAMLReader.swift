@@ -38,7 +38,30 @@ enum YAMLReader {
       throw JSONSyntaxError(position: SourcePosition(line: 1, column: 1), message: "the file holds no YAML document (it is empty or only comments)")
     }
     // Anchors are weak references that the parser keeps alive.
-    return try withExtendedLifetime(parser) { () throws(JSONSyntaxError) in try convert(root) }
+    do {
+      return within(try withExtendedLifetime(parser) { () throws(JSONSyntaxError) in try convert(root) }, end(of: text))
+    } catch {
+      var problem = error
+      problem.position = within(problem.position, text)
+      throw problem
+    }
+  }
+
+  /// `node` with every position past the end of the text (a value libyaml ends the file
+  /// with, such as the null of a lone `---`, is put on the line after it) moved to the end.
+  private static func within(_ node: JSONNode, _ end: SourcePosition) -> JSONNode {
+    var node = node
+    if node.position.line > end.line { node.position = end }
+    switch node.kind {
+    case .array(let items): node.kind = .array(items.map { within($0, end) })
+    case .object(let members):
+      node.kind = .object(
+        members.map { m in
+          JSONMember(key: m.key, keyPosition: m.keyPosition.line > end.line ? end : m.keyPosition, value: within(m.value, end))
+        })
+    default: break
+    }
+    return node
   }
 
   /// YAML 1.2's core schema (Yams' default is YAML 1.1's, with `yes`, `0b1`, `1_000`, dates
@@ -262,9 +285,12 @@ enum YAMLReader {
   /// `position`, or one past the last character when it lies past the last line: libyaml
   /// puts an error at the end of a file without a final line break on the line after it.
   private static func within(_ position: SourcePosition, _ text: String) -> SourcePosition {
-    let end = self.position(ofByte: Int.max, in: text)
+    let end = end(of: text)
     return position.line > end.line ? end : position
   }
+
+  /// One past the last character of `text`.
+  private static func end(of text: String) -> SourcePosition { position(ofByte: Int.max, in: text) }
 
   /// The line:column of a byte offset into `text`'s UTF-8.
   private static func position(ofByte offset: Int, in text: String) -> SourcePosition {
