@@ -420,9 +420,12 @@ final class PDFCanvas: Canvas {
     }
     file.write(catalog, "<< /Type /Catalog /Pages \(pages) 0 R >>")
     file.write(pages, "<< /Type /Pages /Kids [\(page) 0 R] /Count 1 >>")
+    // With translucent paint, an RGB page group as cairo wrote: without one, Acrobat blends
+    // in its default CMYK space and every colour of the page shifts.
+    let group = alphas.contains { $0 < 1 } ? " /Group << /Type /Group /S /Transparency /I true /CS /DeviceRGB >>" : ""
     file.write(
       page,
-      "<< /Type /Page /Parent \(pages) 0 R /MediaBox [0 0 \(PDFNumber.string(size.width)) \(PDFNumber.string(size.height))] /Resources << \(resources) >> /Contents \(stream) 0 R >>"
+      "<< /Type /Page /Parent \(pages) 0 R /MediaBox [0 0 \(PDFNumber.string(size.width)) \(PDFNumber.string(size.height))] /Resources << \(resources) >>\(group) /Contents \(stream) 0 R >>"
     )
     var entries: [String] = []
     if let title = metadata.title { entries.append("/Title \(PDFFile.text(title))") }

@@ -363,6 +363,16 @@ func sfntTables(_ font: [UInt8]) -> [String: [UInt8]] {
     #expect(PDFFile.date("not a date") == "(D:20000101000000Z)")
   }
 
+  @Test func aPageWithTranslucentPaintBlendsInRGB() throws {
+    func page(alpha: Double) throws -> String {
+      let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
+      canvas.fill(Path(rect: Rect(x: 0, y: 0, width: 10, height: 10)), color: Color(red: 1, green: 0, blue: 0, alpha: alpha))
+      return try PDFReader(try canvas.document(metadata: RenderMetadata())).page()
+    }
+    #expect(try page(alpha: 0.5).contains(" /Group << /Type /Group /S /Transparency /I true /CS /DeviceRGB >> /Contents "))
+    #expect(try !page(alpha: 1).contains("/Group"))
+  }
+
   @Test func clipsNestAndRestoreTheColourState() throws {
     let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
     var line = Path()
