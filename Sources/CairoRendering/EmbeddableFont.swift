@@ -83,12 +83,15 @@ final class EmbeddableFont: Sendable {
   /// The glyphs cairo shows for `text` in this face: each glyph id, the Unicode scalars it
   /// stands for (when cairo made one glyph per scalar, as its toy API does), and its pen
   /// position along the line in thousandths of the font size.
-  func glyphs(_ text: String) -> [(id: Int, text: String?, x: Double)] {
+  /// - Throws: ``CairoError`` for a text cairo refuses (a noncharacter such as U+FFFF is
+  ///   not valid UTF-8 to cairo), as cairo's own drawing of it fails.
+  func glyphs(_ text: String) throws(CairoError) -> [(id: Int, text: String?, x: Double)] {
     var glyphs: UnsafeMutablePointer<cairo_glyph_t>?
     var count: Int32 = 0
     let status = cairo_scaled_font_text_to_glyphs(scaled, 0, 0, text, -1, &glyphs, &count, nil, nil, nil)
     defer { cairo_glyph_free(glyphs) }
-    guard status == CAIRO_STATUS_SUCCESS, let glyphs, count > 0 else { return [] }
+    try check(status, "cairo_scaled_font_text_to_glyphs")
+    guard let glyphs, count > 0 else { return [] }
     let scalars = Array(text.unicodeScalars)
     let oneToOne = scalars.count == Int(count)
     return (0..<Int(count)).map { k in

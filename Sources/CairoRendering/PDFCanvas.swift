@@ -64,7 +64,8 @@ final class PDFCanvas: Canvas {
 
   func measure(_ text: String, font: Font) -> TextExtent { measurer.measure(text, font: font) }
 
-  /// An error met while drawing (a font that cannot be embedded), reported by ``document(metadata:)``.
+  /// An error met while drawing (a font that cannot be embedded, a text cairo refuses),
+  /// reported by ``document(metadata:)``.
   private var failure: CairoError?
 
   // MARK: Painting
@@ -129,13 +130,14 @@ final class PDFCanvas: Canvas {
   func drawText(_ text: String, at position: Point, font: Font, color: Color, anchor: TextAnchor, angle: Double) {
     guard !text.isEmpty, font.size.isFinite, font.size > 0, position.x.isFinite, position.y.isFinite, angle.isFinite else { return }
     let face: EmbeddableFont
+    let glyphs: [(id: Int, text: String?, x: Double)]
     do {
       face = try EmbeddableFont.face(bold: font.bold)
+      glyphs = try face.glyphs(text)
     } catch {
       failure = failure ?? error
       return
     }
-    let glyphs = face.glyphs(text)
     guard !glyphs.isEmpty else { return }
     var record = used[font.bold] ?? UsedGlyphs(face: face)
     let extent = measure(text, font: font)

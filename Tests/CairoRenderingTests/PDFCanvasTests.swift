@@ -363,6 +363,17 @@ func sfntTables(_ font: [UInt8]) -> [String: [UInt8]] {
     #expect(PDFFile.date("not a date") == "(D:20000101000000Z)")
   }
 
+  @Test func aTextCairoRefusesIsAnErrorAsOnPNG() throws {
+    // cairo takes U+FFFF for invalid UTF-8: its own drawing (PNG) fails, so the PDF is not
+    // written without the text either.
+    let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
+    canvas.drawText("ok", at: Point(10, 10), font: Font(size: 10), color: .black, anchor: TextAnchor(.left, .top), angle: 0)
+    canvas.drawText("a\u{FFFF}", at: Point(10, 30), font: Font(size: 10), color: .black, anchor: TextAnchor(.left, .top), angle: 0)
+    #expect(throws: CairoError(call: "cairo_scaled_font_text_to_glyphs", reason: "input string not valid UTF-8", status: 8)) {
+      try canvas.document(metadata: RenderMetadata())
+    }
+  }
+
   @Test func aPageWithTranslucentPaintBlendsInRGB() throws {
     func page(alpha: Double) throws -> String {
       let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
