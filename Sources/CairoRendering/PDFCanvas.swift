@@ -79,6 +79,8 @@ final class PDFCanvas: Canvas {
       // but poppler draws them as crosses at screen resolutions.) Translucent dots of one
       // path are a filled path below instead, so that their overlaps do not darken, as in
       // the PNG and SVG.
+      // A disk written with a radius of 0 would be a degenerate path; cairo paints none.
+      guard !PDFNumber.roundsToZero(radius) else { return }
       let disk = diskForm(radius)
       for case .circle(let c, _) in path.elements where c.x.isFinite && c.y.isFinite {
         setFill(color)
@@ -95,9 +97,10 @@ final class PDFCanvas: Canvas {
   }
 
   func stroke(_ path: Path, style: StrokeStyle) {
-    // cairo draws nothing for a width of 0; PDF would draw its thinnest line.
+    // cairo draws nothing for a width of 0; PDF would draw its thinnest line (also for a
+    // width that is written as 0).
     let mark = content.count
-    guard style.width.isFinite, style.width > 0, appendPath(path), let subpaths = taken(from: mark) else { return }
+    guard style.width.isFinite, style.width > 0, !PDFNumber.roundsToZero(style.width), appendPath(path), let subpaths = taken(from: mark) else { return }
     setStroke(style.color)
     setWidth(style.width)
     setDash(style.dash)
@@ -147,9 +150,11 @@ final class PDFCanvas: Canvas {
     let (sine, cosine) = Self.sineAndCosine(degrees: -angle)
     let bx = -u, by = extent.ascent - v
     let origin = Point(position.x + bx * cosine - by * sine, position.y + bx * sine + by * cosine)
+    let s = font.size
+    // A text matrix written as zeros is singular (no text space): the text is too small to see.
+    guard !PDFNumber.roundsToZero(s * cosine) || !PDFNumber.roundsToZero(s * sine) else { return }
     setFill(color)
     append("BT /F\(font.bold ? 1 : 0) 1 Tf ")
-    let s = font.size
     for value in [s * cosine, s * sine, s * sine, -s * cosine, origin.x, origin.y] {
       number(value)
       append(" ")
@@ -246,9 +251,9 @@ final class PDFCanvas: Canvas {
   }
 
   /// Sets the dash (a pattern PDF cannot draw, with a negative, non-finite or all-zero
-  /// length, is drawn solid).
+  /// length, also as written, is drawn solid).
   private func setDash(_ given: [Double]) {
-    let dash = given.allSatisfy({ $0.isFinite && $0 >= 0 }) && given.contains(where: { $0 > 0 }) ? given : []
+    let dash = given.allSatisfy({ $0.isFinite && $0 >= 0 }) && given.contains(where: { !PDFNumber.roundsToZero($0) }) ? given : []
     guard dash != state.dash else { return }
     append("[")
     for (k, d) in dash.enumerated() {
@@ -522,6 +527,11 @@ enum PDFNumber {
   private static func appendDigits(_ value: Int64, to bytes: inout [UInt8]) {
     if value >= 10 { appendDigits(value / 10, to: &bytes) }
     bytes.append(UInt8(0x30 + value % 10))
+  }
+
+  /// Whether `value` is written as `0`.
+  static func roundsToZero(_ value: Double) -> Bool {
+    !value.isFinite || (value * 1000).rounded() == 0
   }
 
   static func string(_ value: Double) -> String {

@@ -344,6 +344,25 @@ func sfntTables(_ font: [UInt8]) -> [String: [UInt8]] {
     #expect(content == "1 0 0 -1 0 100 cm\n1 j\n1 1 m\n1000000000 -1000000000 l\nh\nS\n")
   }
 
+  @Test func widthsDashesAndSizesWrittenAsZeroAreLeftOut() throws {
+    let canvas = PDFCanvas(size: Size(width: 100, height: 100), measuring: try CairoTextMeasurer())
+    var line = Path()
+    line.move(to: Point(0, 0))
+    line.line(to: Point(10, 0))
+    // "0 w" would be the thinnest line the device can draw, "[0 0] 0 d" an invalid dash,
+    // "0 0 0 0 x y Tm" a singular text matrix.
+    canvas.stroke(line, style: StrokeStyle(color: .red, width: 0.0004))
+    var dot = Path()
+    dot.addCircle(center: Point(5, 5), radius: 0.0002)
+    canvas.fill(dot, color: .red)
+    canvas.drawText("x", at: Point(5, 5), font: Font(size: 0.0004), color: .red, anchor: TextAnchor(.left, .top), angle: 45)
+    canvas.stroke(line, style: StrokeStyle(color: .black, width: 2, dash: [0.0004, 0.0001]))
+    let content = try PDFReader(try canvas.document(metadata: RenderMetadata())).content()
+    #expect(content == "1 0 0 -1 0 100 cm\n1 j\n2 w\n0 0 m\n10 0 l\nS\n")
+    #expect(PDFNumber.roundsToZero(0.0004) && PDFNumber.roundsToZero(-0.0004) && PDFNumber.roundsToZero(.nan))
+    #expect(!PDFNumber.roundsToZero(0.0005) && !PDFNumber.roundsToZero(1e300))
+  }
+
   @Test(arguments: [
     (0.0, "0"), (-0.0004, "0"), (0.0004, "0"), (0.0005, "0.001"), (1.5, "1.5"), (460.8, "460.8"), (-12.3456, "-12.346"),
     (2.05, "2.05"), (100, "100"), (-7, "-7"), (1e300, "1000000000"), (-.infinity, "0"), (.nan, "0"), (0.1 + 0.2, "0.3"),
