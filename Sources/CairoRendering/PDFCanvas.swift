@@ -395,9 +395,11 @@ final class PDFCanvas: Canvas {
         "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor \(descriptor) 0 R /CIDToGIDMap /Identity /W [0 [\(widths)]] >>"
       )
       let (x0, y0, x1, y1) = font.box
+      // Symbolic (4), as cairo wrote its CID subsets: they hold glyphs outside the standard
+      // Latin set (−, ℓ, Greek), which Nonsymbolic (32) denies (ISO 32000-1, 9.8.2).
       file.write(
         descriptor,
-        "<< /Type /FontDescriptor /FontName /\(name) /Flags 32 /FontBBox [\(scaled(x0)) \(scaled(y0)) \(scaled(x1)) \(scaled(y1))] /ItalicAngle 0 /Ascent \(scaled(font.ascender)) /Descent \(scaled(font.descender)) /CapHeight \(scaled(font.ascender)) /StemV \(bold ? 120 : 80) /FontFile2 \(fontFile) 0 R >>"
+        "<< /Type /FontDescriptor /FontName /\(name) /Flags 4 /FontBBox [\(scaled(x0)) \(scaled(y0)) \(scaled(x1)) \(scaled(y1))] /ItalicAngle 0 /Ascent \(scaled(font.ascender)) /Descent \(scaled(font.descender)) /CapHeight \(scaled(font.ascender)) /StemV \(bold ? 120 : 80) /FontFile2 \(fontFile) 0 R >>"
       )
       file.writeStream(fontFile, program, extra: "/Length1 \(program.count)")
       var cmap: [(Int, String)] = []

@@ -254,6 +254,9 @@ func sfntTables(_ font: [UInt8]) -> [String: [UInt8]] {
     #expect(try reader.content().contains("<0001000000"), "a, .notdef, b")
     let bold = try reader.dictionary(try #require(try reader.fonts()["F1"]))
     #expect(bold.contains("+DejaVuSans-Bold "))
+    // The descriptors say Symbolic: ℓ is outside the standard Latin set.
+    let descriptors = try reader.offsets.keys.map { try reader.dictionary($0) }.filter { $0.contains("/Type /FontDescriptor") }
+    #expect(descriptors.count == 2 && descriptors.allSatisfy { $0.contains(" /Flags 4 ") })
   }
 
   @Test func theEmbeddedFontIsAValidSubsetWithTheOriginalGlyphs() throws {
