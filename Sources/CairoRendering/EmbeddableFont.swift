@@ -95,7 +95,7 @@ final class EmbeddableFont: Sendable {
     let scalars = Array(text.unicodeScalars)
     let oneToOne = scalars.count == Int(count)
     return (0..<Int(count)).map { k in
-      (Int(glyphs[k].index), oneToOne ? String(scalars[k]) : nil, glyphs[k].x)
+      (Int(truncatingIfNeeded: glyphs[k].index), oneToOne ? String(scalars[k]) : nil, glyphs[k].x)
     }
   }
 }

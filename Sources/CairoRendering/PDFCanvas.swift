@@ -545,7 +545,8 @@ enum PDFNumber {
 
 /// The objects of a PDF file, their offsets and the cross-reference table.
 struct PDFFile {
-  private(set) var bytes: [UInt8] = Array("%PDF-1.4\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+  /// The header, and a comment of four bytes above 127 that marks the file as binary.
+  private(set) var bytes: [UInt8] = Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x0A]
   private var offsets: [Int] = []
 
   /// The next object number.

@@ -3,7 +3,7 @@ import MixtureModels
 /// The generator's name and version, written into every output.
 public enum Generator {
   public static let name = "generate-report"
-  public static let version = "0.2.0"
+  public static let version = "0.3.0"
 }
 
 /// The machine-readable outputs: `results.json` and the per-experiment CSVs.

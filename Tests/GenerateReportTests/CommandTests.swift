@@ -140,7 +140,7 @@ func scratchFolder() throws -> URL {
   @Test func versionAndHelpDocumentTheTool() throws {
     let version = try run(["--version"], in: FileManager.default.temporaryDirectory)
     #expect(version.status == 0)
-    #expect(version.stdout == "0.2.0\n")
+    #expect(version.stdout == "0.3.0\n")
     let help = try run(["--help"], in: FileManager.default.temporaryDirectory)
     #expect(help.status == 0)
     for text in ["--output", "--format", "--template", "--quiet", "65  the experiment file or a data file is invalid", "74  a file could not be read or written"] {

@@ -60,7 +60,7 @@ func localReferences(in html: String) -> [String] {
     }
     #expect(Set(expected.filter { $0 != "index.html" }).isSubset(of: Set(references)))
     #expect(html.contains("<title>Expectation-Maximization for a two-component Gaussian mixture</title>"))
-    #expect(html.contains("generate-report 0.2.0"))
+    #expect(html.contains("generate-report 0.3.0"))
     let configSHA = SHA256.hexDigest(try FileAccess().readBytes(repositoryPath("examples/article.json")))
     #expect(html.contains(configSHA))
     #expect(html.contains("lower is better"))
@@ -77,7 +77,7 @@ func localReferences(in html: String) -> [String] {
     let data = try Data(contentsOf: output.appendingPathComponent("results.json"))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(Set(json.keys) == ["title", "generator", "experiments", "files", "inputs", "fileHashes", "fileSizes"])
-    #expect((json["generator"] as? [String: String]) == ["name": "generate-report", "version": "0.2.0"])
+    #expect((json["generator"] as? [String: String]) == ["name": "generate-report", "version": "0.3.0"])
     let e = try #require((json["experiments"] as? [[String: Any]])?.first)
     #expect(
       Set(e.keys) == [
