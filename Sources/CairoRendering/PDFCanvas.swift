@@ -81,12 +81,12 @@ final class PDFCanvas: Canvas {
       // the PNG and SVG.
       // A disk written with a radius of 0 would be a degenerate path; cairo paints none.
       guard !PDFNumber.roundsToZero(radius) else { return }
-      let disk = diskForm(radius)
+      let placement = Array(" cm /D\(diskForm(radius)) Do Q\n".utf8)
       for case .circle(let c, _) in path.elements where c.x.isFinite && c.y.isFinite {
         setFill(color)
         append("q 1 0 0 1 ")
         point(c)
-        append(" cm /D\(disk) Do Q\n")
+        content.append(contentsOf: placement)
       }
       return
     }
@@ -209,8 +209,10 @@ final class PDFCanvas: Canvas {
 
   // MARK: State
 
+  /// A colour's components as written (clamped to 0…1, three decimals), so that a colour
+  /// that would be written the same is not set again.
   private func rgb(_ c: Color) -> (Double, Double, Double) {
-    func unit(_ v: Double) -> Double { v.isFinite ? Swift.min(1, Swift.max(0, v)) : 0 }
+    func unit(_ v: Double) -> Double { v.isFinite ? (Swift.min(1, Swift.max(0, v)) * 1000).rounded() / 1000 : 0 }
     return (unit(c.red), unit(c.green), unit(c.blue))
   }
 
@@ -561,10 +563,15 @@ struct PDFFile {
     bytes.append(contentsOf: Array("\nendobj\n".utf8))
   }
 
+  /// libdeflate's level for PDF streams: on the steps figure's 520 KB content stream, level 4
+  /// took 4.7 ms for 122 308 bytes where level 6 took 10.0 ms for 115 221 (1 and 9: 2.3 ms,
+  /// 131 632 bytes; 39 ms, 107 609), and every PDF stays smaller than cairo's were.
+  static let deflateLevel: Int32 = 4
+
   /// A stream object, deflated (FlateDecode) when that makes it smaller.
   mutating func writeStream(_ object: Int, _ data: [UInt8], extra: String = "") {
     begin(object)
-    let packed = PNGEncoder.deflate(data)
+    let packed = PNGEncoder.deflate(data, level: Self.deflateLevel)
     let compressed = packed.count < data.count
     let body = compressed ? packed : data
     let filter = compressed ? " /Filter /FlateDecode" : ""

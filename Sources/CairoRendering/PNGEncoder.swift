@@ -85,7 +85,7 @@ enum PNGEncoder {
   }
 
   /// `bytes` compressed in the zlib format (what `IDAT` holds).
-  static func deflate(_ bytes: [UInt8]) -> [UInt8] {
+  static func deflate(_ bytes: [UInt8], level: Int32 = level) -> [UInt8] {
     guard let compressor = libdeflate_alloc_compressor(level) else {
       // Only when memory runs out; a stored (uncompressed) stream would be valid, but the
       // allocation below would fail the same way.

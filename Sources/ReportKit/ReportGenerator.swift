@@ -321,7 +321,13 @@ public enum ReportGenerator {
 
     let header = HTMLReport.Header(title: config.title, configName: configName, configSHA256: SHA256.hexDigest(configBytes))
     let template: ReportTemplate
-    if let customTemplate { template = customTemplate } else { template = try builtInTemplate!.value.get() }
+    if let customTemplate {
+      template = customTemplate
+    } else if let builtInTemplate {
+      template = try builtInTemplate.value.get()
+    } else {
+      template = try loadTemplate(options).0
+    }
     if config.pages.contains(.html) {
       let pageContexts = config.embed ? Embedding.inline(contexts) { staged.contents(of: $0) } : contexts
       let context = HTMLReport.context(header: header, experiments: pageContexts, embedded: config.embed)
