@@ -187,13 +187,6 @@ public enum ReportGenerator {
     let renderer = FigureRenderer(
       dpi: config.figure.dpi,
       metadata: RenderMetadata(title: config.title, creator: "\(Generator.name) \(Generator.version)", date: pdfDate(options.sourceDateEpoch)))
-    let measurer: CairoTextMeasurer
-    do {
-      measurer = try CairoTextMeasurer()
-    } catch {
-      throw .internal("\(error)")
-    }
-
     var contexts: [[String: Any]] = []
     var entries: [JSONOutput] = []
     var lines: [ExperimentLine] = []
@@ -203,24 +196,38 @@ public enum ReportGenerator {
     func write(_ named: [NamedFigure], stem: String) throws(ReportError) -> [FigureFiles] {
       var written: [FigureFiles] = []
       var jobs: [FigureJob] = []
-      for figure in named {
-        var files: [FigureFile] = []
-        // Each variant laid out once, with cairo's metrics, and drawn in every format.
-        let variants = config.theme.variants.map { variant in
-          let render: @Sendable (ImageFormat, FigureRenderer) throws(CairoError) -> [UInt8]
-          let layers: [Layer]
-          switch figure.drawing(in: variant.theme) {
-          case .single(let f):
-            let l = f.layout(measuring: measurer)
-            render = { (format, renderer) throws(CairoError) in try renderer.render(f, layout: l, as: format) }
-            layers = f.layers
-          case .panels(let p):
-            let l = p.layout(measuring: measurer)
-            render = { (format, renderer) throws(CairoError) in try renderer.render(p, layout: l, as: format) }
-            layers = p.panels.flatMap { $0?.layers ?? [] }
-          }
-          return (variant, render, layers)
+      // Each variant laid out once, with cairo's metrics, and drawn in every format; the
+      // figures are laid out concurrently, each on a measurer of its own (a cairo context is
+      // not shared between threads), before any is drawn.
+      let themes = config.theme.variants
+      typealias LaidOut = (render: @Sendable (ImageFormat, FigureRenderer) throws(CairoError) -> [UInt8], layers: [Layer])
+      let laidOut = Concurrently.map(named.count) { i -> Result<[LaidOut], CairoError> in
+        let measurer: CairoTextMeasurer
+        do throws(CairoError) {
+          measurer = try CairoTextMeasurer()
+        } catch {
+          return .failure(error)
         }
+        return .success(
+          themes.map { variant -> LaidOut in
+            switch named[i].drawing(in: variant.theme) {
+            case .single(let f):
+              let l = f.layout(measuring: measurer)
+              return ({ (format, renderer) throws(CairoError) in try renderer.render(f, layout: l, as: format) }, f.layers)
+            case .panels(let p):
+              let l = p.layout(measuring: measurer)
+              return ({ (format, renderer) throws(CairoError) in try renderer.render(p, layout: l, as: format) }, p.panels.flatMap { $0?.layers ?? [] })
+            }
+          })
+      }
+      for (figure, result) in zip(named, laidOut) {
+        var files: [FigureFile] = []
+        let layouts: [LaidOut]
+        switch result {
+        case .success(let l): layouts = l
+        case .failure(let error): throw .internal("laying out \(figure.id): \(error)")
+        }
+        let variants = zip(themes, layouts).map { ($0, $1.render, $1.layers) }
         for format in config.formats {
           for (variant, render, layers) in variants {
             // A scale multiplies the PNG's dpi; PDF and SVG are vector, written once.
