@@ -38,6 +38,9 @@ final class PDFCanvas: Canvas {
   /// The disks of scatter points, each a form XObject named `/D0`, `/D1`, … in order of
   /// first use: its content stream (a circle of that radius about the origin, filled).
   private var disks: [(radius: Double, content: [UInt8])] = []
+  /// The index in ``disks`` of each radius as written (in thousandths of a point), so that
+  /// radii written the same share one form (points sized by a value differ in the 10th digit).
+  private var diskIndex: [Int64: Int] = [:]
   /// The opacities used, each an `ExtGState` named `/a0`, `/a1`, … in order of first use.
   private var alphas: [Double] = []
   /// The glyphs each face has shown (original ids, in order of first use) and the text
@@ -109,14 +112,19 @@ final class PDFCanvas: Canvas {
   }
 
   /// The index of the disk form of `radius`, made when first used.
+  /// The index of the disk form of `radius` as written (three decimals), made when first used.
   private func diskForm(_ radius: Double) -> Int {
-    if let known = disks.firstIndex(where: { $0.radius == radius }) { return known }
+    // |radius| ≤ 10⁹ as written (PDFNumber's cap), so its thousandths fit an Int64.
+    let thousandths = Int64((Swift.min(1e9, radius) * 1000).rounded())
+    if let known = diskIndex[thousandths] { return known }
+    let written = Double(thousandths) / 1000
     let mark = content.count
     var circle = Path()
-    circle.addCircle(center: Point(0, 0), radius: radius)
+    circle.addCircle(center: Point(0, 0), radius: written)
     _ = appendPath(circle)
     append("f\n")
-    disks.append((radius, taken(from: mark) ?? []))
+    disks.append((written, taken(from: mark) ?? []))
+    diskIndex[thousandths] = disks.count - 1
     return disks.count - 1
   }
 
