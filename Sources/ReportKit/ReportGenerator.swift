@@ -26,9 +26,12 @@ public struct ReportOptions: Sendable {
   public var sourceDateEpoch: Int?
   /// Told where each fit is while it runs (the command line's progress line); `nil`: nothing.
   public var fitProgress: (@Sendable (FitProgress) -> Void)?
-  /// The threads rendering figure files; nil: one per processor. The bytes are the same
-  /// for any number.
+  /// The threads laying out and rendering figure files; nil: one per processor. The bytes
+  /// are the same for any number.
   public var renderThreads: Int?
+  /// Told the threads each batch of figures is laid out on (tests check that
+  /// ``renderThreads`` bounds them); not on the command line.
+  var layoutThreads: (@Sendable (Int) -> Void)?
   /// Told the whole context `index.html` is rendered from, just before it is (tests compare
   /// its keys with the README's "Template variables"); not on the command line.
   var templateContext: (@Sendable ([String: Any]) -> Void)?
@@ -201,7 +204,10 @@ public enum ReportGenerator {
       // not shared between threads), before any is drawn.
       let themes = config.theme.variants
       typealias LaidOut = (render: @Sendable (ImageFormat, FigureRenderer) throws(CairoError) -> [UInt8], layers: [Layer])
-      let laidOut = Concurrently.map(named.count) { i -> Result<[LaidOut], CairoError> in
+      let threads = options.renderThreads.map { max(1, $0) }
+      let layoutThreads = threads ?? FigureJobs.threadCount(jobs: named.count)
+      options.layoutThreads?(layoutThreads)
+      let laidOut = Concurrently.map(named.count, threads: layoutThreads) { i -> Result<[LaidOut], CairoError> in
         let measurer: CairoTextMeasurer
         do throws(CairoError) {
           measurer = try CairoTextMeasurer()
@@ -246,7 +252,7 @@ public enum ReportGenerator {
         }
         written.append(FigureFiles(id: figure.id, caption: figure.caption, alt: figure.title ?? figure.id, files: files))
       }
-      for (job, result) in zip(jobs, FigureJobs.run(jobs, threads: options.renderThreads.map { max(1, $0) })) {
+      for (job, result) in zip(jobs, FigureJobs.run(jobs, threads: threads)) {
         switch result {
         case .success(let file): try staged.write(file.bytes, to: job.path, sha256: file.sha256)
         case .failure(let error): throw .internal("rendering \(job.path): \(error)")

@@ -1,5 +1,6 @@
 @testable import CairoRendering
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ReportKit
@@ -161,6 +162,23 @@ func localReferences(in html: String) -> [String] {
     for report in reports.dropFirst() {
       #expect(report.keys.sorted() == reports[0].keys.sorted())
       for (name, bytes) in reports[0] { #expect(bytes == report[name], "\(name) differs with another number of threads") }
+    }
+  }
+
+  /// The figures' layouts run on as many threads as their rendering: `renderThreads`
+  /// bounds both (it bounded only the rendering, the layouts took every processor).
+  @Test func renderThreadsBoundTheLayoutsToo() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = try write(try String(contentsOfFile: repositoryPath("examples/article.json"), encoding: .utf8), to: "article.json", in: folder)
+    for threads in [1, 2] {
+      let seen = Mutex<[Int]>([])
+      var o = options(path, output: folder.appendingPathComponent("out-\(threads)"), formats: [.pdf])
+      o.renderThreads = threads
+      o.layoutThreads = { n in seen.withLock { $0.append(n) } }
+      _ = try ReportGenerator.run(o)
+      let counts = seen.withLock { $0 }
+      #expect(!counts.isEmpty && counts.allSatisfy { $0 == threads }, "\(counts)")
     }
   }
 
