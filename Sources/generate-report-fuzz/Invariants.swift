@@ -8,6 +8,21 @@ enum Invariants {
   /// part of the input (a whole header, a long key) is a finding too.
   static let maximumMessageLength = 4096
 
+  /// The CRs, LFs, NELs (C2 85), LSs (E2 80 A8) and PSs (E2 80 A9) of `bytes`.
+  static func lineBreaks(in bytes: [UInt8]) -> Int {
+    var count = 0
+    for (i, b) in bytes.enumerated() {
+      if b == 0x0A || b == 0x0D {
+        count += 1
+      } else if b == 0x85, i >= 1, bytes[i - 1] == 0xC2 {
+        count += 1
+      } else if b == 0xA8 || b == 0xA9, i >= 2, bytes[i - 1] == 0x80, bytes[i - 2] == 0xE2 {
+        count += 1
+      }
+    }
+    return count
+  }
+
   /// Checks an error: it names the file, its position is 1-based and inside the input,
   /// and its message is non-empty, bounded and one line (no control or line-breaking
   /// characters).
@@ -22,8 +37,9 @@ enum Invariants {
     if let position = error.position {
       f.expect(position.line >= 1 && position.column >= 1, "position \(position.line):\(position.column) is not at least 1:1")
       // Loose upper bounds, whatever counts as a line end: every CR and LF may start a
-      // line, and a column counts at most one per byte (plus one past the end).
-      let lineBreaks = input.reduce(0) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
+      // line, and so may NEL, LS and PS (libyaml's line breaks too), and a column counts at
+      // most one per byte (plus one past the end).
+      let lineBreaks = Self.lineBreaks(in: Array(input))
       f.expect(position.line <= lineBreaks + 1, "line \(position.line) is past the input's \(lineBreaks + 1) lines")
       f.expect(position.column <= input.count + 1, "column \(position.column) is past the input's \(input.count) bytes")
     }

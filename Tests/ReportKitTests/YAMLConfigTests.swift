@@ -195,6 +195,31 @@ import Testing
     #expect(top[1].value == JSONNode(kind: .string("f"), position: SourcePosition(line: 4, column: 6)))
   }
 
+  /// libyaml breaks lines at NEL, LS and PS too (YAML 1.1): positions after one are on its
+  /// next line, which the end of the text and the clamping of positions past it count.
+  @Test func positionsAfterNELLSAndPSAreLinesOfTheirOwn() throws {
+    // LS: y and z were put at the end of the one CR/LF line, 1:15.
+    let root = try YAMLReader.parse("x: 1\u{2028}y: 2\u{2029}z: 3")
+    guard case .object(let members) = root.kind else {
+      Issue.record("shape")
+      return
+    }
+    #expect(members.map(\.keyPosition) == [SourcePosition(line: 1, column: 1), SourcePosition(line: 2, column: 1), SourcePosition(line: 3, column: 1)])
+    #expect(members.map(\.value.position) == [SourcePosition(line: 1, column: 4), SourcePosition(line: 2, column: 4), SourcePosition(line: 3, column: 4)])
+    // NEL: c's value was left at 3:4, past the end of the text (3:1, after the last LF).
+    let nel = try YAMLReader.parse("a: 1\u{85}b: 2\nc: 3\n")
+    guard case .object(let m) = nel.kind else {
+      Issue.record("shape")
+      return
+    }
+    #expect(m.map(\.value.position) == [SourcePosition(line: 1, column: 4), SourcePosition(line: 2, column: 4), SourcePosition(line: 3, column: 4)])
+    // An error at the end of such a file, and its context: the end of its last line (they
+    // were 1:10 and 3:1).
+    #expect(throws: JSONSyntaxError(position: SourcePosition(line: 2, column: 5), message: "YAML: did not find expected node content (while parsing a flow node at 2:5)")) {
+      try YAMLReader.parse("a: 1\u{2028}b: [")
+    }
+  }
+
   @Test func aYmlFileIsYAMLTooAndOtherNamesAreJSON() throws {
     #expect(ReportConfig.isYAML("a/b.yml"))
     #expect(ReportConfig.isYAML("B.YAML"))

@@ -251,14 +251,17 @@ enum YAMLReader {
   /// A YAML syntax error as one positioned line.
   private static func syntaxError(_ error: YamlError, text: String) -> JSONSyntaxError {
     func tabHint(_ mark: Mark) -> String {
-      let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+      let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || isOtherBreak($0.unicodeScalars.first) })
       guard mark.line >= 1, mark.line <= lines.count else { return "" }
       let scalars = Array(lines[mark.line - 1].unicodeScalars)
       return mark.column >= 1 && mark.column <= scalars.count && scalars[mark.column - 1] == "\t" ? " (a tab: YAML indents with spaces)" : ""
     }
     func context(_ c: YamlError.Context?) -> String {
       guard let c else { return "" }
-      return " (\(c.text) at \(c.mark.line):\(c.mark.column))"
+      // A context libyaml puts past the end of the file (a flow node open at its end) is at
+      // the end, as the error is.
+      let at = within(position(c.mark), text)
+      return " (\(c.text) at \(at.line):\(at.column))"
     }
     switch error {
     case .scanner(let c, let problem, let mark, _), .parser(let c, let problem, let mark, _):
@@ -292,7 +295,14 @@ enum YAMLReader {
   /// One past the last character of `text`.
   private static func end(of text: String) -> SourcePosition { position(ofByte: Int.max, in: text) }
 
-  /// The line:column of a byte offset into `text`'s UTF-8.
+  /// NEL, LS and PS: line breaks to libyaml (YAML 1.1's), which numbers its lines by them
+  /// too, so a file's end and a tab's line are found with them.
+  private static func isOtherBreak(_ scalar: Unicode.Scalar?) -> Bool {
+    scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+  }
+
+  /// The line:column of a byte offset into `text`'s UTF-8, lines counted as libyaml counts
+  /// them (CR, LF, CR LF, NEL, LS, PS).
   private static func position(ofByte offset: Int, in text: String) -> SourcePosition {
     var line = 1, column = 1, bytes = 0
     var previous: Unicode.Scalar? = nil
@@ -300,7 +310,7 @@ enum YAMLReader {
       guard bytes < offset else { break }
       bytes += String(scalar).utf8.count
       if scalar == "\n" && previous == "\r" {
-      } else if scalar == "\n" || scalar == "\r" {
+      } else if scalar == "\n" || scalar == "\r" || isOtherBreak(scalar) {
         line += 1
         column = 1
       } else {
