@@ -111,7 +111,6 @@ final class PDFCanvas: Canvas {
     append("S\n")
   }
 
-  /// The index of the disk form of `radius`, made when first used.
   /// The index of the disk form of `radius` as written (three decimals), made when first used.
   private func diskForm(_ radius: Double) -> Int {
     // |radius| ≤ 10⁹ as written (PDFNumber's cap), so its thousandths fit an Int64.
