@@ -89,12 +89,7 @@ final class CairoCanvas: Canvas {
   }
 
   func fill(_ path: Path, color: Plotting.Color) {
-    // Stamped dots are composited one by one, so overlapping translucent dots of one path
-    // would darken where cairo's fill (and PDF's and SVG's) paints their union once: such a
-    // path is filled whole.
-    if let grid = pixelGrid, let radius = Self.equalCircles(path), radius * grid <= DotStamps.largestRadius,
-      color.alpha >= 1 || path.elements.count == 1
-    {
+    if let grid = pixelGrid, let radius = path.dotRadius(painted: color), radius * grid <= DotStamps.largestRadius {
       stamp(path, radius: radius * grid, grid: grid, color: color)
       return
     }
@@ -137,16 +132,6 @@ final class CairoCanvas: Canvas {
       cairo_mask_surface(context, mask.pointer, Double(ix) - stamps.pad, Double(iy) - stamps.pad)
     }
     cairo_restore(context)
-  }
-
-  /// The radius when `path` is only circles, all of one positive finite radius.
-  static func equalCircles(_ path: Path) -> Double? {
-    var radius: Double?
-    for element in path.elements {
-      guard case .circle(_, let r) = element, r > 0, r.isFinite, radius == nil || radius == r else { return nil }
-      radius = r
-    }
-    return radius
   }
 
   func stroke(_ path: Path, style: StrokeStyle) {
@@ -307,5 +292,22 @@ final class DotStamps {
     cairo_surface_flush(surface.pointer)
     masks[index] = surface
     return surface
+  }
+}
+
+extension Path {
+  /// The radius when the path is only circles of one positive finite radius that may be
+  /// painted one by one in `color` (scatter points: stamped in a PNG, placed forms in a
+  /// PDF): opaque, or a single circle. Overlapping translucent dots painted one by one would
+  /// darken where a fill of the whole path (and the SVG) paints their union once, so such a
+  /// path is nil and filled whole.
+  func dotRadius(painted color: Plotting.Color) -> Double? {
+    guard color.alpha >= 1 || elements.count == 1 else { return nil }
+    var radius: Double?
+    for element in elements {
+      guard case .circle(_, let r) = element, r > 0, r.isFinite, radius == nil || radius == r else { return nil }
+      radius = r
+    }
+    return radius
   }
 }

@@ -38,9 +38,9 @@ final class PDFCanvas: Canvas {
   /// The disks of scatter points, each a form XObject named `/D0`, `/D1`, … in order of
   /// first use: its content stream (a circle of that radius about the origin, filled).
   private var disks: [(radius: Double, content: [UInt8])] = []
-  /// The index in ``disks`` of each radius as written (in thousandths of a point), so that
-  /// radii written the same share one form (points sized by a value differ in the 10th digit).
-  private var diskIndex: [Int64: Int] = [:]
+  /// The index in ``disks`` of each radius as written, so that radii written the same share
+  /// one form (points sized by a value differ in the 10th digit).
+  private var diskIndex: [Double: Int] = [:]
   /// The opacities used, each an `ExtGState` named `/a0`, `/a1`, … in order of first use.
   private var alphas: [Double] = []
   /// The glyphs each face has shown (original ids, in order of first use) and the text
@@ -75,18 +75,16 @@ final class PDFCanvas: Canvas {
 
   func fill(_ path: Path, color: Color) {
     let mark = content.count
-    if let radius = CairoCanvas.equalCircles(path), color.alpha >= 1 || path.elements.count == 1 {
+    if let radius = path.dotRadius(painted: color) {
       // Scatter points: one disk drawn once as a form (XObject) and placed at each centre,
       // as matplotlib's PDF backend places its markers, in about 35 bytes a point where a
       // path of Bézier circles takes 130. (Round-capped zero-length lines are shorter still,
-      // but poppler draws them as crosses at screen resolutions.) Translucent dots of one
-      // path are a filled path below instead, so that their overlaps do not darken, as in
-      // the PNG and SVG.
+      // but poppler draws them as crosses at screen resolutions.)
       // A disk written with a radius of 0 would be a degenerate path; cairo paints none.
       guard !PDFNumber.roundsToZero(radius) else { return }
       let placement = Array(" cm /D\(diskForm(radius)) Do Q\n".utf8)
       for case .circle(let c, _) in path.elements where c.x.isFinite && c.y.isFinite {
-        setFill(color)
+        setColor(color, stroke: false)
         append("q 1 0 0 1 ")
         point(c)
         content.append(contentsOf: placement)
@@ -94,7 +92,7 @@ final class PDFCanvas: Canvas {
       return
     }
     guard appendPath(path), let subpaths = taken(from: mark) else { return }
-    setFill(color)
+    setColor(color, stroke: false)
     content.append(contentsOf: subpaths)
     append("f\n")
   }
@@ -104,7 +102,7 @@ final class PDFCanvas: Canvas {
     // width that is written as 0).
     let mark = content.count
     guard style.width.isFinite, style.width > 0, !PDFNumber.roundsToZero(style.width), appendPath(path), let subpaths = taken(from: mark) else { return }
-    setStroke(style.color)
+    setColor(style.color, stroke: true)
     setWidth(style.width)
     setDash(style.dash)
     content.append(contentsOf: subpaths)
@@ -113,17 +111,15 @@ final class PDFCanvas: Canvas {
 
   /// The index of the disk form of `radius` as written (three decimals), made when first used.
   private func diskForm(_ radius: Double) -> Int {
-    // |radius| ≤ 10⁹ as written (PDFNumber's cap), so its thousandths fit an Int64.
-    let thousandths = Int64((Swift.min(1e9, radius) * 1000).rounded())
-    if let known = diskIndex[thousandths] { return known }
-    let written = Double(thousandths) / 1000
+    let written = PDFNumber.written(radius)
+    if let known = diskIndex[written] { return known }
     let mark = content.count
     var circle = Path()
     circle.addCircle(center: Point(0, 0), radius: written)
     _ = appendPath(circle)
     append("f\n")
     disks.append((written, taken(from: mark) ?? []))
-    diskIndex[thousandths] = disks.count - 1
+    diskIndex[written] = disks.count - 1
     return disks.count - 1
   }
 
@@ -160,7 +156,7 @@ final class PDFCanvas: Canvas {
     let s = font.size
     // A text matrix written as zeros is singular (no text space): the text is too small to see.
     guard !PDFNumber.roundsToZero(s * cosine) || !PDFNumber.roundsToZero(s * sine) else { return }
-    setFill(color)
+    setColor(color, stroke: false)
     append("BT /F\(font.bold ? 1 : 0) 1 Tf ")
     for value in [s * cosine, s * sine, s * sine, -s * cosine, origin.x, origin.y] {
       number(value)
@@ -216,47 +212,36 @@ final class PDFCanvas: Canvas {
 
   // MARK: State
 
-  /// A colour's components as written (clamped to 0…1, three decimals), so that a colour
-  /// that would be written the same is not set again.
-  private func rgb(_ c: Color) -> (Double, Double, Double) {
-    func unit(_ v: Double) -> Double { v.isFinite ? (Swift.min(1, Swift.max(0, v)) * 1000).rounded() / 1000 : 0 }
-    return (unit(c.red), unit(c.green), unit(c.blue))
-  }
-
-  private func setAlpha(_ a: Double) {
-    let alpha = a.isFinite ? Swift.min(1, Swift.max(0, (a * 1000).rounded() / 1000)) : 1
-    guard alpha != state.alpha else { return }
-    let index = alphas.firstIndex(of: alpha) ?? {
-      alphas.append(alpha)
-      return alphas.count - 1
-    }()
-    append("/a\(index) gs\n")
-    state.alpha = alpha
-  }
-
-  private func setFill(_ c: Color) {
-    setAlpha(c.alpha)
-    let value = rgb(c)
-    guard state.fill != value else { return }
-    components(value)
-    append(" rg\n")
-    state.fill = value
-  }
-
-  private func setStroke(_ c: Color) {
-    setAlpha(c.alpha)
-    let value = rgb(c)
-    guard state.stroke != value else { return }
-    components(value)
-    append(" RG\n")
-    state.stroke = value
+  /// Sets the fill (`rg`) or stroke (`RG`) colour and the opacity, each only when it would be
+  /// written differently from what is set (clamped to 0…1, three decimals).
+  private func setColor(_ c: Color, stroke: Bool) {
+    func unit(_ v: Double) -> Double { PDFNumber.written(v.isFinite ? Swift.min(1, Swift.max(0, v)) : 0) }
+    let alpha = c.alpha.isFinite ? unit(c.alpha) : 1
+    if alpha != state.alpha {
+      let index = alphas.firstIndex(of: alpha) ?? {
+        alphas.append(alpha)
+        return alphas.count - 1
+      }()
+      append("/a\(index) gs\n")
+      state.alpha = alpha
+    }
+    let value = (unit(c.red), unit(c.green), unit(c.blue))
+    guard (stroke ? state.stroke : state.fill) != value else { return }
+    number(value.0)
+    content.append(0x20)
+    number(value.1)
+    content.append(0x20)
+    number(value.2)
+    append(stroke ? " RG\n" : " rg\n")
+    if stroke { state.stroke = value } else { state.fill = value }
   }
 
   private func setWidth(_ w: Double) {
-    guard w != state.width else { return }
-    number(w)
+    let width = PDFNumber.written(w)
+    guard width != state.width else { return }
+    number(width)
     append(" w\n")
-    state.width = w
+    state.width = width
   }
 
   /// Sets the dash (a pattern PDF cannot draw, with a negative, non-finite or all-zero
@@ -340,18 +325,8 @@ final class PDFCanvas: Canvas {
     number(p.y)
   }
 
-  private func components(_ c: (Double, Double, Double)) {
-    number(c.0)
-    content.append(0x20)
-    number(c.1)
-    content.append(0x20)
-    number(c.2)
-  }
-
-  private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
   private func hex16(_ value: Int) {
-    for shift in [12, 8, 4, 0] { content.append(Self.hexDigits[(value >> shift) & 0xF]) }
+    for shift in [12, 8, 4, 0] { content.append(hexDigits[(value >> shift) & 0xF]) }
   }
 
   private func number(_ value: Double) { PDFNumber.append(value, to: &content) }
@@ -489,9 +464,7 @@ final class PDFCanvas: Canvas {
       let chunk = entries[start..<Swift.min(entries.count, start + 100)]
       cmap += "\(chunk.count) beginbfchar\n"
       for (id, text) in chunk {
-        let units = text.utf16.map { String($0, radix: 16, uppercase: true) }.map { String(repeating: "0", count: 4 - $0.count) + $0 }
-        let code = String(id, radix: 16, uppercase: true)
-        cmap += "<\(String(repeating: "0", count: Swift.max(0, 4 - code.count)) + code)> <\(units.joined())>\n"
+        cmap += "<\(hex4(id))> <\(text.utf16.map { hex4(Int($0)) }.joined())>\n"
       }
       cmap += "endbfchar\n"
       start += 100
@@ -499,6 +472,13 @@ final class PDFCanvas: Canvas {
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     return cmap
   }
+}
+
+private let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+/// `value`'s low 16 bits as four uppercase hex digits (a glyph code, a UTF-16 unit).
+func hex4(_ value: Int) -> String {
+  String(decoding: [12, 8, 4, 0].map { hexDigits[(value >> $0) & 0xF] }, as: UTF8.self)
 }
 
 /// PDF numbers: at most three decimals, trailing zeros dropped, no negative zero, and
@@ -540,10 +520,13 @@ enum PDFNumber {
     bytes.append(UInt8(0x30 + value % 10))
   }
 
-  /// Whether `value` is written as `0`.
-  static func roundsToZero(_ value: Double) -> Bool {
-    !value.isFinite || (value * 1000).rounded() == 0
+  /// `value` as it is written: capped at ±10⁹, to three decimals, 0 when not finite.
+  static func written(_ value: Double) -> Double {
+    value.isFinite ? (Swift.min(1e9, Swift.max(-1e9, value)) * 1000).rounded() / 1000 : 0
   }
+
+  /// Whether `value` is written as `0`.
+  static func roundsToZero(_ value: Double) -> Bool { written(value) == 0 }
 
   static func string(_ value: Double) -> String {
     var bytes: [UInt8] = []
@@ -617,8 +600,7 @@ struct PDFFile {
       }
       return out + ")"
     }
-    let units = s.utf16.map { String($0, radix: 16, uppercase: true) }.map { String(repeating: "0", count: 4 - $0.count) + $0 }
-    return "<FEFF" + units.joined() + ">"
+    return "<FEFF" + s.utf16.map { hex4(Int($0)) }.joined() + ">"
   }
 
   /// An ISO 8601 date (`2001-02-03T04:05:06Z`) as a PDF date (`(D:20010203040506Z)`): its

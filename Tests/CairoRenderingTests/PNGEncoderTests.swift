@@ -167,22 +167,28 @@ import Testing
   }
 }
 
-/// Which fills are dots (round caps in the PDF, stamps in the PNG).
+/// Which fills are dots (placed disk forms in the PDF, stamps in the PNG).
 @Suite struct EqualCirclesTests {
   @Test func onlyPathsOfEqualCirclesAreDots() {
     var equal = Path()
     equal.addCircle(center: Point(1, 1), radius: 2)
     equal.addCircle(center: Point(5, 1), radius: 2)
-    #expect(CairoCanvas.equalCircles(equal) == 2)
+    #expect(equal.dotRadius(painted: .black) == 2)
+    // Translucent dots of one path are filled whole (their union painted once), but a single
+    // translucent dot is a dot.
+    #expect(equal.dotRadius(painted: Color(red: 0, green: 0, blue: 0, alpha: 0.5)) == nil)
+    var single = Path()
+    single.addCircle(center: Point(1, 1), radius: 2)
+    #expect(single.dotRadius(painted: Color(red: 0, green: 0, blue: 0, alpha: 0.5)) == 2)
     var mixed = equal
     mixed.addCircle(center: Point(9, 1), radius: 3)
-    #expect(CairoCanvas.equalCircles(mixed) == nil)
+    #expect(mixed.dotRadius(painted: .black) == nil)
     var withLine = equal
     withLine.line(to: Point(0, 0))
-    #expect(CairoCanvas.equalCircles(withLine) == nil)
-    #expect(CairoCanvas.equalCircles(Path()) == nil)
+    #expect(withLine.dotRadius(painted: .black) == nil)
+    #expect(Path().dotRadius(painted: .black) == nil)
     var zero = Path()
     zero.addCircle(center: Point(1, 1), radius: 0)
-    #expect(CairoCanvas.equalCircles(zero) == nil)
+    #expect(zero.dotRadius(painted: .black) == nil)
   }
 }
