@@ -35,39 +35,56 @@ enum PNGEncoder {
   static func encode(width: Int, height: Int, row: (Int) -> UnsafeBufferPointer<UInt32>) -> [UInt8] {
     var opaque = true
     for y in 0..<height where opaque {
-      for pixel in row(y) where pixel < 0xFF00_0000 {
-        opaque = false
-        break
-      }
+      // A branch-free AND of the row (vectorised): opaque when every alpha byte is 0xFF.
+      var all: UInt32 = 0xFFFF_FFFF
+      for pixel in row(y) { all &= pixel }
+      opaque = all >> 24 == 0xFF
     }
     let channels = opaque ? 3 : 4
     let rowBytes = 1 + width * channels
     // The filtered image: each row a filter-type byte (0, None) and its pixels' bytes.
-    var raw = [UInt8](repeating: 0, count: rowBytes * height)
-    raw.withUnsafeMutableBufferPointer { out in
+    let count = rowBytes * height
+    let raw = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
       for y in 0..<height {
-        var o = y * rowBytes + 1
+        let pixels = row(y)
+        guard let source = pixels.baseAddress, width > 0, pixels.count == width else {
+          // Not a row of `width` pixels (never from a surface): transparent black.
+          (base + y * rowBytes).initialize(repeating: 0, count: rowBytes)
+          continue
+        }
+        var o = base + y * rowBytes
+        o.initialize(to: 0)
+        o += 1
         if opaque {
-          for pixel in row(y) {
-            out[o] = UInt8(truncatingIfNeeded: pixel >> 16)
-            out[o + 1] = UInt8(truncatingIfNeeded: pixel >> 8)
-            out[o + 2] = UInt8(truncatingIfNeeded: pixel)
+          // Four bytes stored a pixel (R, G, B and one the next pixel overwrites), three
+          // advanced: 0xAARRGGBB byte-swapped is B, G, R, A in memory; shifted, R, G, B, 0.
+          for i in 0..<(width - 1) {
+            UnsafeMutableRawPointer(o).storeBytes(of: (source[i].byteSwapped >> 8).littleEndian, as: UInt32.self)
             o += 3
           }
+          let last = source[width - 1]
+          o[0] = UInt8(truncatingIfNeeded: last >> 16)
+          o[1] = UInt8(truncatingIfNeeded: last >> 8)
+          o[2] = UInt8(truncatingIfNeeded: last)
         } else {
-          for pixel in row(y) {
+          for i in 0..<width {
+            let pixel = source[i]
             let alpha = pixel >> 24
             if alpha != 0 {
               // cairo's unpremultiply_data, byte for byte (its uint8_t store truncates).
-              out[o] = UInt8(truncatingIfNeeded: (((pixel >> 16) & 0xFF) * 255 + alpha / 2) / alpha)
-              out[o + 1] = UInt8(truncatingIfNeeded: (((pixel >> 8) & 0xFF) * 255 + alpha / 2) / alpha)
-              out[o + 2] = UInt8(truncatingIfNeeded: ((pixel & 0xFF) * 255 + alpha / 2) / alpha)
-              out[o + 3] = UInt8(truncatingIfNeeded: alpha)
+              o[0] = UInt8(truncatingIfNeeded: (((pixel >> 16) & 0xFF) * 255 + alpha / 2) / alpha)
+              o[1] = UInt8(truncatingIfNeeded: (((pixel >> 8) & 0xFF) * 255 + alpha / 2) / alpha)
+              o[2] = UInt8(truncatingIfNeeded: ((pixel & 0xFF) * 255 + alpha / 2) / alpha)
+              o[3] = UInt8(truncatingIfNeeded: alpha)
+            } else {
+              UnsafeMutableRawPointer(o).storeBytes(of: 0, as: UInt32.self)
             }
             o += 4
           }
         }
       }
+      initialized = count
     }
 
     var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

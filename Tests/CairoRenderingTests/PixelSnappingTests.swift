@@ -156,6 +156,97 @@ import Testing
     }
   }
 
+  @Test func blendingAStampIsCairosMaskByteForByte() throws {
+    // DotStamps.blend against cairo_mask_surface with the same colour, on random
+    // premultiplied pixels (opaque and not) through random coverage: every byte equal.
+    var random = SplitMix(seed: 7)
+    let side = 9
+    for trial in 0..<400 {
+      let alpha = trial % 3 == 0 ? 1 : random.unit()
+      // Some channels outside [0, 1]: cairo clamps them, and so must premultiplied(_:).
+      let color = Color(red: random.unit() * 1.2 - 0.1, green: random.unit(), blue: trial % 5 == 0 ? 1.3 : random.unit(), alpha: alpha)
+      let background = (0..<(side * side)).map { _ -> UInt32 in
+        let a = trial % 2 == 0 ? 255 : UInt32(random.next() % 256)
+        return a << 24 | UInt32(random.next() % UInt64(a + 1)) << 16 | UInt32(random.next() % UInt64(a + 1)) << 8 | UInt32(random.next() % UInt64(a + 1))
+      }
+      let coverage = (0..<(side * side)).map { i -> UInt8 in i % 5 == 0 ? 255 : i % 5 == 1 ? 0 : UInt8(random.next() % 256) }
+
+      let surface = try CairoSurface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(side), Int32(side))!, call: "surface")
+      let mask = try CairoSurface(cairo_image_surface_create(CAIRO_FORMAT_A8, Int32(side), Int32(side))!, call: "mask")
+      cairo_surface_flush(surface.pointer)
+      cairo_surface_flush(mask.pointer)
+      let pixels = UnsafeMutableRawPointer(cairo_image_surface_get_data(surface.pointer)!).assumingMemoryBound(to: UInt32.self)
+      let stride = Int(cairo_image_surface_get_stride(surface.pointer)) / 4
+      let maskBytes = cairo_image_surface_get_data(mask.pointer)!
+      let maskStride = Int(cairo_image_surface_get_stride(mask.pointer))
+      for y in 0..<side {
+        for x in 0..<side {
+          pixels[y * stride + x] = background[y * side + x]
+          maskBytes[y * maskStride + x] = coverage[y * side + x]
+        }
+      }
+      cairo_surface_mark_dirty(surface.pointer)
+      cairo_surface_mark_dirty(mask.pointer)
+      let cr = cairo_create(surface.pointer)!
+      cairo_set_source_rgba(cr, color.red, color.green, color.blue, color.alpha)
+      cairo_mask_surface(cr, mask.pointer, 0, 0)
+      cairo_destroy(cr)
+      cairo_surface_flush(surface.pointer)
+      let byCairo = (0..<(side * side)).map { pixels[($0 / side) * stride + $0 % side] }
+
+      var ours = background
+      let source = try #require(DotStamps.premultiplied(color))
+      ours.withUnsafeMutableBufferPointer { DotStamps.blend(coverage, side: side, into: $0.baseAddress!, stride: side, left: 0, top: 0, source: source) }
+      let differing = zip(ours, byCairo).filter { $0 != $1 }.count
+      #expect(differing == 0, "trial \(trial), colour \(color): \(differing) of \(side * side) pixels differ from cairo's")
+    }
+    #expect(DotStamps.premultiplied(Color(red: .nan, green: 0, blue: 0)) == nil)
+  }
+
+  @Test func stampsBlendedDirectlyAreTheStampsCairoMasks() throws {
+    // Dots inside, across and outside an unaligned clip and the surface's edges, overlapping,
+    // opaque and single translucent: the same pixels as every stamp through cairo_mask_surface.
+    var random = SplitMix(seed: 11)
+    var dots: [(Point, Color)] = []
+    for i in 0..<300 {
+      let color = Color.cycle(i % 5).withAlpha(i % 7 == 0 ? 0.4 : 1)
+      dots.append((Point(random.unit() * 130 - 5, random.unit() * 70 - 5), color))
+    }
+    func paint(_ canvas: CairoCanvas) {
+      canvas.pushClip(Rect(x: 10.3, y: 7.7, width: 93.45, height: 40.2))
+      for (i, (center, color)) in dots.enumerated() {
+        var dot = Path()
+        dot.addCircle(center: center, radius: 2.1)
+        if i % 3 == 0, color.alpha >= 1 { dot.addCircle(center: Point(center.x + 1.5, center.y + 0.7), radius: 2.1) }
+        canvas.fill(dot, color: color)
+      }
+      canvas.popClip()
+      for (center, color) in dots.prefix(40) {
+        var dot = Path()
+        dot.addCircle(center: center, radius: 1.3)
+        canvas.fill(dot, color: color)
+      }
+    }
+    let scale = 100.0 / 72
+    let direct = try Self.pixels(width: 170, height: 90, scale: scale, snaps: true, paint: paint)
+    let masked = try Self.pixels(width: 170, height: 90, scale: scale, snaps: true) { canvas in
+      canvas.blendsStampsDirectly = false
+      paint(canvas)
+    }
+    #expect(zip(direct, masked).filter { $0 != $1 }.count == 0)
+    #expect(direct.filter { $0 != Self.white }.count > 2000)
+  }
+
+  @Test func aClipCoversWholePixelsOnlyWhereItIsWhole() {
+    #expect(PixelBox(fullyCovering: Rect(x: 10.3, y: 7.0, width: 20, height: 5.5), scale: 1) == PixelBox(left: 11, top: 7, right: 30, bottom: 12))
+    #expect(PixelBox(fullyCovering: Rect(x: 1, y: 1, width: 2, height: 2), scale: 2) == PixelBox(left: 2, top: 2, right: 6, bottom: 6))
+    let empty = PixelBox(left: 0, top: 0, right: 0, bottom: 0)
+    for rect in [Rect(x: .nan, y: 0, width: 5, height: 5), Rect(x: 0, y: 0, width: -5, height: 5), Rect(x: 0.2, y: 0, width: 0.5, height: 5),
+                 Rect(x: 0, y: 0, width: 1e300, height: 5)] {
+      #expect(PixelBox(fullyCovering: rect, scale: 1) == empty, "\(rect)")
+    }
+  }
+
   @Test func translucentDotsOfOnePathAreFilledWhole() throws {
     // Overlapping translucent dots in one path: their union, painted once, as PDF and SVG do.
     var dots = Path()
@@ -184,4 +275,19 @@ import Testing
     let q = try Self.pixels(width: 40, height: 30, scale: 1, snaps: true) { $0.fill(edge, color: .black) }
     #expect(q[15 * 40] == 0xFF00_0000 && q[15 * 40 + 5] == Self.white)
   }
+}
+
+/// SplitMix64: reproducible test inputs without the library's generators.
+private struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  /// Uniform in [0, 1).
+  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
