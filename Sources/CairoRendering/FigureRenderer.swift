@@ -40,6 +40,19 @@ public struct FigureRenderer: Sendable {
     self.metadata = metadata
   }
 
+  /// Loads what drawing text needs, so that the first layout does not wait for it:
+  /// fontconfig's configuration and the DejaVu faces, regular and bold (cairo and fontconfig
+  /// cache them for the process), and with `embedding` their tables for PDFs. A run calls it
+  /// on a thread of its own while it computes; errors are left to the layout and drawing,
+  /// which report them.
+  public static func prepareFonts(embedding: Bool) {
+    guard let measurer = try? CairoTextMeasurer() else { return }
+    for bold in [false, true] {
+      _ = measurer.measure("0", font: Font(size: 10, bold: bold))
+      if embedding { _ = try? EmbeddableFont.face(bold: bold) }
+    }
+  }
+
   /// Lays out `figure` once (with cairo's own text metrics) and renders it.
   /// - Returns: The file's bytes.
   /// - Throws: ``CairoError`` naming the cairo call that failed.

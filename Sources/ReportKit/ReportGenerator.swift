@@ -179,6 +179,11 @@ public enum ReportGenerator {
     // The built-in template (which cannot fail but on a broken build) is parsed on another
     // thread while the experiments run; a custom one first, so its errors come before any work.
     let builtInTemplate = options.templatePath == nil ? Background { Result { () throws(ReportError) in try loadTemplate(options).0 } } : nil
+    // So are the fonts (fontconfig's configuration, the faces): the first layout waited for them.
+    let embedsFonts = config.formats.contains(.pdf)
+    let fonts = Background { FigureRenderer.prepareFonts(embedding: embedsFonts) }
+    // Not left running when the run ends, whatever way it ends.
+    defer { _ = fonts.value }
     let customTemplate = options.templatePath == nil ? nil : try loadTemplate(options).0
     let staged = try ReportFolder(destination: outputFolder, inputs: inputs) { folder in
       waiting("another generate-report run is writing \(folder); waiting for it to finish")
