@@ -210,6 +210,38 @@ private let quickConfig = #"""
     #expect(try leftovers(in: folder) == [".other.partial-99999999"])
   }
 
+  @Test func aFileWhoseNameIsNotUTF8IsForeignAndKept() throws {
+    // Such a name cannot be made a string and looked at again; it had been skipped, so the
+    // swap deleted it with the previous report.
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    for (name, shown) in [("notes-\u{FF}\u{FE}.txt", "notes-\u{FFFD}\u{FFFD}.txt"), ("figures/old-\u{C3}", "figures/old-\u{FFFD}")] {
+      let bytes = Array(output.path.utf8) + Array("/".utf8) + name.unicodeScalars.map { UInt8($0.value) } + [0]
+      let fd = bytes.withUnsafeBufferPointer { $0.baseAddress.map { open(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) } ?? -1 }
+      try #require(fd >= 0)
+      close(fd)
+      #expect(throws: ReportError.io("the output folder \(output.path) holds \(shown), which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")) {
+        _ = try ReportGenerator.run(options(config, output: output))
+      }
+      // Still there, under its bytes.
+      let stillThere = bytes.withUnsafeBufferPointer { $0.baseAddress.map { access(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), F_OK) } ?? -1 }
+      #expect(stillThere == 0)
+      _ = bytes.withUnsafeBufferPointer { $0.baseAddress.map { unlink(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } }
+    }
+  }
+
+  @Test func onlyNamesWithTheGivenPrefixesAreListed() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for name in [".r.partial-1", ".r.previous-2", ".rr.partial-3", "r", "notes.txt"] { try write("x", to: name, in: folder) }
+    #expect(ReportFolder.names(in: folder.path, startingWith: [".r.previous-", ".r.partial-"])?.sorted() == [".r.partial-1", ".r.previous-2"])
+    #expect(ReportFolder.names(in: folder.path)?.sorted() == [".r.partial-1", ".r.previous-2", ".rr.partial-3", "notes.txt", "r"])
+    #expect(ReportFolder.names(in: folder.appendingPathComponent("none").path) == nil)
+  }
+
   @Test func aReportAKilledRunHadMovedAsideIsPutBack() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -335,8 +335,11 @@ final class ReportFolder {
   /// Puts back a report a killed run had moved aside, and removes staging folders of runs
   /// that are gone (under the lock, no other run into this folder is active).
   private static func recoverAndClean(parent: String, name: String, destination: String) {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
-    for prefix in [".\(name).previous-", ".\(name).partial-"] {
+    let prefixes = [".\(name).previous-", ".\(name).partial-"]
+    // Only the names with these prefixes: the parent may be a large folder (/tmp, a docs
+    // tree), and making a string of every name cost 40 ms for 8 500 of them.
+    let entries = names(in: parent, startingWith: prefixes) ?? []
+    for prefix in prefixes {
       for entry in entries.filter({ $0.hasPrefix(prefix) }).sorted() {
         let pid = entry.dropFirst(prefix.count)
         // Even one with this process's number: this run has made none yet.
@@ -448,16 +451,41 @@ final class ReportFolder {
 
   /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
   /// (a link is an entry like a file).
+  /// The names in `folder` (not `.` or `..`) that start with one of `prefixes` (every name
+  /// when empty), in the order the folder lists them; nil when it cannot be read. Names are
+  /// compared as bytes before any string is made of them.
+  static func names(in folder: String, startingWith prefixes: [String] = []) -> [String]? {
+    guard let directory = opendir(folder) else { return nil }
+    defer { closedir(directory) }
+    let wanted = prefixes.map { Array($0.utf8) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let name: String? = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+        let bytes = raw.prefix { $0 != 0 }
+        if bytes.elementsEqual(".".utf8) || bytes.elementsEqual("..".utf8) { return nil }
+        guard wanted.isEmpty || wanted.contains(where: { bytes.starts(with: $0) }) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+      }
+      if let name { names.append(name) }
+    }
+    return names
+  }
+
   private static func listing(_ folder: String, prefix: String) -> [Entry] {
     var result: [Entry] = []
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
-    for name in names {
+    for name in (names(in: folder) ?? []).sorted() {
       let path = "\(folder)/\(name)"
       let relative = prefix + name
       var info = stat()
-      guard lstat(path, &info) == 0 else { continue }
+      // One that cannot be looked at (a name that is not UTF-8, shown with U+FFFD and so not
+      // found under it) is still there: listed as a file, it is in no manifest, so the run
+      // refuses rather than deleting it with the previous report.
+      guard lstat(path, &info) == 0 else {
+        result.append(Entry(path: relative, isFolder: false, isEmptyFolder: false))
+        continue
+      }
       if (info.st_mode & S_IFMT) == S_IFDIR {
-        guard (try? FileManager.default.contentsOfDirectory(atPath: path)) != nil else {
+        guard names(in: path) != nil else {
           result.append(Entry(path: relative, isFolder: true, isEmptyFolder: false, isUnreadable: true))
           continue
         }
