@@ -135,7 +135,8 @@ extension [UInt8] {
     append(contentsOf: Array(type.utf8))
     append(contentsOf: data)
     let crc = withUnsafeBufferPointer { all in
-      libdeflate_crc32(0, all.baseAddress! + start, all.count - start)
+      // The type's four bytes are there, so the buffer is never empty.
+      all.baseAddress.map { libdeflate_crc32(0, $0 + start, all.count - start) } ?? 0
     }
     appendBigEndian(crc)
   }

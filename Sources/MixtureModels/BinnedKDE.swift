@@ -129,7 +129,9 @@ enum BinnedKDE {
     precondition(start >= 0 && start + b.count <= a.count, "dot product out of bounds")
     return a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
-        let pa = UnsafeRawPointer(a.baseAddress! + start), pb = UnsafeRawPointer(b.baseAddress!)
+        // An empty b (the only way either is nil, given the bounds) sums to 0.
+        guard let aBase = a.baseAddress, let bBase = b.baseAddress else { return 0 }
+        let pa = UnsafeRawPointer(aBase + start), pb = UnsafeRawPointer(bBase)
         var sum = Vector8()
         var t = 0
         while t + 8 <= b.count {

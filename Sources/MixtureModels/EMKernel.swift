@@ -110,7 +110,8 @@ private struct ChunkWork: @unchecked Sendable {
     let end = Swift.min(start + EMKernel.chunkSize, data.count)
     withUnsafeTemporaryAllocation(of: Vector8.self, capacity: (k + 3) * blockSize + 3 * k + 1) { scratch in
       // terms[j · blockSize + v]: component j's log-density at vector v, then its exponential.
-      let terms = scratch.baseAddress!
+      // Neither is nil: the scratch has room for at least one vector, and a chunk has points.
+      guard let terms = scratch.baseAddress, let base = data.baseAddress, let outBase = out.baseAddress else { return }
       let xs = terms + k * blockSize
       let largest = xs + blockSize
       // Σⱼ exp(termⱼ − largest), each in [1, K], then its reciprocal.
@@ -118,7 +119,6 @@ private struct ChunkWork: @unchecked Sendable {
       // mass[j], first[j], second[j], then the log-likelihood.
       let accumulators = totals + blockSize
       accumulators.initialize(repeating: Vector8(), count: 3 * k + 1)
-      let base = data.baseAddress!
 
       var i = start
       while i < end {
@@ -236,7 +236,7 @@ private struct ChunkWork: @unchecked Sendable {
         i += count
       }
       // Lanes are added in a fixed order, never by a reduction the compiler may reorder.
-      let slot = out.baseAddress! + c * stride
+      let slot = outBase + c * stride
       slot[0] = Statistics.lanes(accumulators[3 * k])
       for j in 0..<(3 * k) { slot[1 + j] = Statistics.lanes(accumulators[j]) }
     }

@@ -154,7 +154,7 @@ public struct KernelDensityEstimate: Sendable {
   static func kernelSum(_ data: UnsafeBufferPointer<Double>, at y: Double, inverseH: Double) -> Double {
     var accumulator = Vector8()
     let n = data.count
-    let base = data.baseAddress!
+    guard let base = data.baseAddress else { return 0 }
     var i = 0
     while i + 8 <= n {
       let z = (UnsafeRawPointer(base + i).loadUnaligned(as: Vector8.self) - y) * inverseH

@@ -159,7 +159,10 @@ enum CSVReader {
     var delimiter = requested.byte
 
     return try powers.withUnsafeBufferPointer { (powers) throws(InputError) -> CSVColumns in
-      let powers = powers.baseAddress!
+      guard let powers = powers.baseAddress else {
+        // The table is a constant of 600-odd entries: only a broken build gets here.
+        throw InputError(file: file, position: nil, message: "cannot read numbers: this build's table of powers of five is empty; reinstall generate-report")
+      }
       while s.i < end {
         if s.i >= nextRelease {
           release(s.lineStart)
@@ -303,7 +306,7 @@ enum CSVReader {
             value = fast
           } else {
             let bytes = s.text(of: cell, into: &scratch)
-            if cell.open >= 0, !bytes.isEmpty, let (quoted, length) = bytes.withUnsafeBufferPointer({ fastNumber($0.baseAddress!, $0.count, powers) }),
+            if cell.open >= 0, !bytes.isEmpty, let (quoted, length) = bytes.withUnsafeBufferPointer({ b in b.baseAddress.flatMap { fastNumber($0, b.count, powers) } }),
               length == bytes.count
             {
               value = quoted

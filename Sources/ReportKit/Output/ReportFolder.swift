@@ -146,9 +146,10 @@ final class ReportFolder {
     guard fd >= 0 else { return String(cString: strerror(errno)) }
     var problem: String?
     bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return }
       var offset = 0
       while offset < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        let n = Glibc.write(fd, base + offset, buffer.count - offset)
         if n < 0 {
           if errno == EINTR { continue }
           problem = String(cString: strerror(errno))
