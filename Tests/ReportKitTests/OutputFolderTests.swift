@@ -233,6 +233,36 @@ private let quickConfig = #"""
     }
   }
 
+  @Test func aNameThatIsNotUTF8IsForeignInAReportWithoutAManifestToo() throws {
+    // A report written before results.json listed its files is judged by the names the tool
+    // wrote (figures/*.png, data/*.csv); a name that cannot be looked at is not one of them,
+    // whatever it looks like once its bytes are replaced with U+FFFD.
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = try write(quickConfig, to: "q.json", in: folder)
+    let output = folder.appendingPathComponent("report")
+    _ = try ReportGenerator.run(options(config, output: output))
+    let resultsURL = output.appendingPathComponent("results.json")
+    var results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: resultsURL)) as? [String: Any])
+    results["files"] = nil
+    try JSONSerialization.data(withJSONObject: results).write(to: resultsURL)
+    // Forced: such a report is otherwise up to date, and the folder is not touched.
+    var forced = options(config, output: output)
+    forced.force = true
+    for (name, shown) in [("figures/caf\u{E9}.png", "figures/caf\u{FFFD}.png"), ("data/\u{FF}.csv", "data/\u{FFFD}.csv")] {
+      let bytes = Array(output.path.utf8) + Array("/".utf8) + name.unicodeScalars.map { UInt8($0.value) } + [0]
+      let fd = bytes.withUnsafeBufferPointer { $0.baseAddress.map { open(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) } ?? -1 }
+      try #require(fd >= 0)
+      close(fd)
+      #expect(throws: ReportError.io("the output folder \(output.path) holds \(shown), which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")) {
+        _ = try ReportGenerator.run(forced)
+      }
+      let stillThere = bytes.withUnsafeBufferPointer { $0.baseAddress.map { access(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), F_OK) } ?? -1 }
+      #expect(stillThere == 0)
+      _ = bytes.withUnsafeBufferPointer { $0.baseAddress.map { unlink(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } }
+    }
+  }
+
   @Test func onlyNamesWithTheGivenPrefixesAreListed() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -388,6 +388,9 @@ final class ReportFolder {
     guard let allowed = manifest(of: folder) else { return Foreign(path: "results.json", notAReport: false) }
     for entry in entries {
       if entry.isUnreadable { return Foreign(path: entry.path + "/ (which cannot be listed)", notAReport: false) }
+      // Not the tool's whatever the manifest says: its name is not the one shown (a legacy
+      // report would otherwise take `figures/caf\u{FFFD}.png` for one of its figures).
+      if entry.cannotBeLookedAt { return Foreign(path: entry.path, notAReport: false) }
       if entry.isFolder {
         if entry.isEmptyFolder && !["figures", "data"].contains(entry.path) { return Foreign(path: entry.path + "/", notAReport: false) }
         continue
@@ -448,6 +451,8 @@ final class ReportFolder {
     var isEmptyFolder: Bool
     /// A folder whose contents cannot be listed (so cannot be judged).
     var isUnreadable = false
+    /// An entry `lstat` cannot find under its name as listed (a name that is not UTF-8).
+    var cannotBeLookedAt = false
   }
 
   /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
@@ -482,7 +487,7 @@ final class ReportFolder {
       // found under it) is still there: listed as a file, it is in no manifest, so the run
       // refuses rather than deleting it with the previous report.
       guard lstat(path, &info) == 0 else {
-        result.append(Entry(path: relative, isFolder: false, isEmptyFolder: false))
+        result.append(Entry(path: relative, isFolder: false, isEmptyFolder: false, cannotBeLookedAt: true))
         continue
       }
       if (info.st_mode & S_IFMT) == S_IFDIR {
