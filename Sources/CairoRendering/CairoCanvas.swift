@@ -410,12 +410,19 @@ struct PixelBox: Equatable {
   }
 
   /// The pixels that `rect` (in points, `scale` pixels a point) covers wholly; empty for a
-  /// rectangle that is not finite or not positive.
+  /// rectangle that is not finite or not positive, or that cairo cannot hold exactly.
   init(fullyCovering rect: Rect, scale: Double) {
     let x0 = (rect.x * scale).rounded(.up), y0 = (rect.y * scale).rounded(.up)
     let x1 = ((rect.x + rect.width) * scale).rounded(.down), y1 = ((rect.y + rect.height) * scale).rounded(.down)
-    let limit = 1e9
-    guard [x0, y0, x1, y1].allSatisfy({ $0.isFinite && abs($0) < limit }), x1 > x0, y1 > y0 else {
+    // cairo's clip takes the corner and the sides (`cairo_rectangle`'s relative lines) as
+    // 24.8 fixed point in 32 bits, which wraps past ±2^23 px: a larger rectangle clips
+    // wherever the wrapped values say, so it is left to cairo (empty here). Corner and sides
+    // under 2^22 keep every edge, their sum, in range.
+    let limit = Double(1 << 22)
+    let given = [rect.x * scale, rect.y * scale, rect.width * scale, rect.height * scale]
+    guard given.allSatisfy({ $0.isFinite && abs($0) < limit }), [x0, y0, x1, y1].allSatisfy({ $0.isFinite && abs($0) < 2 * limit }),
+      x1 > x0, y1 > y0
+    else {
       self.init(left: 0, top: 0, right: 0, bottom: 0)
       return
     }

@@ -237,6 +237,36 @@ import Testing
     #expect(direct.filter { $0 != Self.white }.count > 2000)
   }
 
+  @Test func stampsInClipsBeyondCairosFixedPointAreCairos() throws {
+    // cairo holds a clip's corner and sides in 24.8 fixed point (32 bits), wrapping past
+    // ±2^23 px: a clip of 9e6 pt clips everything away there, and the direct blend, which
+    // took it for the whole surface, painted the dots.
+    var random = SplitMix(seed: 5)
+    let dots = (0..<200).map { _ in Point(random.unit() * 100, random.unit() * 60) }
+    for scale in [1.0, 100.0 / 72, 3.0] {
+      for clip in [Rect(x: 0, y: 0, width: 9e6, height: 9e6), Rect(x: -1e7, y: -1e7, width: 2e7, height: 2e7), Rect(x: -5e6, y: 0, width: 5e6 + 200, height: 100)] {
+        func paint(_ canvas: CairoCanvas) {
+          canvas.pushClip(clip)
+          for center in dots {
+            var dot = Path()
+            dot.addCircle(center: center, radius: 1.6)
+            canvas.fill(dot, color: Color(hex: 0x1F77B4))
+          }
+          canvas.popClip()
+        }
+        let width = Int32((110 * scale).rounded()), height = Int32((70 * scale).rounded())
+        let direct = try Self.pixels(width: width, height: height, scale: scale, snaps: true, paint: paint)
+        let masked = try Self.pixels(width: width, height: height, scale: scale, snaps: true) { canvas in
+          canvas.blendsStampsDirectly = false
+          paint(canvas)
+        }
+        #expect(zip(direct, masked).filter { $0 != $1 }.count == 0, "scale \(scale), clip \(clip)")
+      }
+    }
+    #expect(PixelBox(fullyCovering: Rect(x: 0, y: 0, width: 9e6, height: 9e6), scale: 1) == PixelBox(left: 0, top: 0, right: 0, bottom: 0))
+    #expect(PixelBox(fullyCovering: Rect(x: -10, y: 0, width: 4e6, height: 20), scale: 1) == PixelBox(left: -10, top: 0, right: 3_999_990, bottom: 20))
+  }
+
   @Test func aClipCoversWholePixelsOnlyWhereItIsWhole() {
     #expect(PixelBox(fullyCovering: Rect(x: 10.3, y: 7.0, width: 20, height: 5.5), scale: 1) == PixelBox(left: 11, top: 7, right: 30, bottom: 12))
     #expect(PixelBox(fullyCovering: Rect(x: 1, y: 1, width: 2, height: 2), scale: 2) == PixelBox(left: 2, top: 2, right: 6, bottom: 6))
