@@ -455,8 +455,6 @@ final class ReportFolder {
     var cannotBeLookedAt = false
   }
 
-  /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
-  /// (a link is an entry like a file).
   /// The names in `folder` (not `.` or `..`) that start with one of `prefixes` (every name
   /// when empty), in the order the folder lists them; nil when it cannot be read. Names are
   /// compared as bytes before any string is made of them.
@@ -465,7 +463,14 @@ final class ReportFolder {
     defer { closedir(directory) }
     let wanted = prefixes.map { Array($0.utf8) }
     var names: [String] = []
-    while let entry = readdir(directory) {
+    while true {
+      // readdir returns NULL at the end and on an error, which only errno tells apart: a
+      // listing cut short by an error is no listing (it could hide a file of the user's).
+      errno = 0
+      guard let entry = readdir(directory) else {
+        if errno != 0 { return nil }
+        break
+      }
       let name: String? = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
         let bytes = raw.prefix { $0 != 0 }
         if bytes.elementsEqual(".".utf8) || bytes.elementsEqual("..".utf8) { return nil }
@@ -477,6 +482,8 @@ final class ReportFolder {
     return names
   }
 
+  /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
+  /// (a link is an entry like a file).
   private static func listing(_ folder: String, prefix: String) -> [Entry] {
     var result: [Entry] = []
     for name in (names(in: folder) ?? []).sorted() {
