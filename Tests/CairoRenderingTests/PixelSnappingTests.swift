@@ -1,5 +1,6 @@
 import CCairo
 import Plotting
+import TestSupport
 import Testing
 
 @testable import CairoRendering
@@ -305,19 +306,4 @@ import Testing
     let q = try Self.pixels(width: 40, height: 30, scale: 1, snaps: true) { $0.fill(edge, color: .black) }
     #expect(q[15 * 40] == 0xFF00_0000 && q[15 * 40 + 5] == Self.white)
   }
-}
-
-/// SplitMix64: reproducible test inputs without the library's generators.
-private struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// Uniform in [0, 1).
-  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ReportKit
@@ -141,7 +142,7 @@ import Testing
   /// Every power of ten the table covers (and one past each end), with mantissas of 1 to
   /// 19 digits, agrees with `Double(String)`.
   @Test func theFastPathAgreesWithDoubleStringAtEveryPowerOfTen() {
-    var random = SplitMix(state: 7)
+    var random = SplitMix(seed: 7)
     var taken = 0
     for q in (CSVReader.PowerOfFive.smallest - 20)...(CSVReader.PowerOfFive.largest + 20) {
       var mantissas: [UInt64] = [1, 7, 9_007_199_254_740_993, 1_234_567_890_123_456_789, 9_999_999_999_999_999_999]
@@ -196,7 +197,7 @@ import Testing
   /// doubles and the next ones up (and the midpoints themselves when that short), where
   /// rounding is hardest to get right.
   @Test func theFastPathAgreesWithDoubleStringNextToMidpoints() {
-    var random = SplitMix(state: 11)
+    var random = SplitMix(seed: 11)
     var taken = 0
     for _ in 0..<1000 {
       let biased = random.next() % 4 == 0 ? [1, 2, 1023, 1075, 2045, 2046][Int(random.next() % 6)] : Int(1 + random.next() % 2046)
@@ -312,7 +313,7 @@ import Testing
   }
 
   @Test func manyRowsReadAsDoubleStringDoes() throws {
-    var random = SplitMix(state: 3)
+    var random = SplitMix(seed: 3)
     var text = "id,x,group\n"
     var expected: [UInt64] = []
     for row in 0..<5000 {
@@ -337,7 +338,7 @@ import Testing
     ]
     let headers = ["x", "a,x", "x,a", "\"x\",a", " x", "a, x,b", "", "a;x", "x\ta", "\"a,b\";x", "\"a;b\",x\tc", "x;a\tb", "a\tx;b"]
     let columns: [ColumnReference] = [.name("x"), .index(0), .index(1), .name(" x"), .index(2)]
-    var random = SplitMix(state: 5)
+    var random = SplitMix(seed: 5)
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     var seen: [String: Int] = [:]
     // Cells for rows built field by field, so that many files read to their end.
@@ -388,18 +389,6 @@ import Testing
     for what in ["transformed values", "values beside ; or tab", "mismatch", "names hint", "transform", "decimal comma", "after quote, not comma"] {
       #expect(seen[what, default: 0] >= 20, "\(what): \(seen[what, default: 0])")
     }
-  }
-}
-
-/// SplitMix64, for test inputs.
-private struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

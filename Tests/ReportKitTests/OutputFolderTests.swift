@@ -219,17 +219,14 @@ private let quickConfig = #"""
     let output = folder.appendingPathComponent("report")
     _ = try ReportGenerator.run(options(config, output: output))
     for (name, shown) in [("notes-\u{FF}\u{FE}.txt", "notes-\u{FFFD}\u{FFFD}.txt"), ("figures/old-\u{C3}", "figures/old-\u{FFFD}")] {
-      let bytes = Array(output.path.utf8) + Array("/".utf8) + name.unicodeScalars.map { UInt8($0.value) } + [0]
-      let fd = bytes.withUnsafeBufferPointer { $0.baseAddress.map { open(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) } ?? -1 }
-      try #require(fd >= 0)
-      close(fd)
+      let file = RawPath(in: output, bytes: name)
+      try #require(file.create())
       #expect(throws: ReportError.io("the output folder \(output.path) holds \(shown), which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")) {
         _ = try ReportGenerator.run(options(config, output: output))
       }
       // Still there, under its bytes.
-      let stillThere = bytes.withUnsafeBufferPointer { $0.baseAddress.map { access(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), F_OK) } ?? -1 }
-      #expect(stillThere == 0)
-      _ = bytes.withUnsafeBufferPointer { $0.baseAddress.map { unlink(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } }
+      #expect(file.exists)
+      file.remove()
     }
   }
 
@@ -250,16 +247,14 @@ private let quickConfig = #"""
     var forced = options(config, output: output)
     forced.force = true
     for (name, shown) in [("figures/caf\u{E9}.png", "figures/caf\u{FFFD}.png"), ("data/\u{FF}.csv", "data/\u{FFFD}.csv")] {
-      let bytes = Array(output.path.utf8) + Array("/".utf8) + name.unicodeScalars.map { UInt8($0.value) } + [0]
-      let fd = bytes.withUnsafeBufferPointer { $0.baseAddress.map { open(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) } ?? -1 }
-      try #require(fd >= 0)
-      close(fd)
+      let file = RawPath(in: output, bytes: name)
+      try #require(file.create())
       #expect(throws: ReportError.io("the output folder \(output.path) holds \(shown), which generate-report did not write; a run replaces the whole folder, so move it out or choose another --output")) {
         _ = try ReportGenerator.run(forced)
       }
-      let stillThere = bytes.withUnsafeBufferPointer { $0.baseAddress.map { access(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self), F_OK) } ?? -1 }
-      #expect(stillThere == 0)
-      _ = bytes.withUnsafeBufferPointer { $0.baseAddress.map { unlink(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } }
+      // Still there, under its bytes.
+      #expect(file.exists)
+      file.remove()
     }
   }
 
@@ -326,4 +321,26 @@ final class Notices: @unchecked Sendable {
   private var items: [String] = []
   func add(_ s: String) { lock.withLock { items.append(s) } }
   var all: [String] { lock.withLock { items } }
+}
+
+/// A file at `folder/name` whose name is the bytes of `name`'s scalars (each at most U+00FF),
+/// so it can be a name that is not UTF-8, which no Swift string path reaches.
+private struct RawPath {
+  let bytes: [CChar]
+
+  init(in folder: URL, bytes name: String) {
+    bytes = (Array(folder.path.utf8) + Array("/".utf8) + name.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } + [0]).map { CChar(bitPattern: $0) }
+  }
+
+  /// Creates the file (empty); whether it could.
+  func create() -> Bool {
+    let fd = open(bytes, O_WRONLY | O_CREAT, 0o644)
+    guard fd >= 0 else { return false }
+    close(fd)
+    return true
+  }
+
+  var exists: Bool { access(bytes, F_OK) == 0 }
+
+  func remove() { unlink(bytes) }
 }

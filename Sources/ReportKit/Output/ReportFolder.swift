@@ -338,7 +338,7 @@ final class ReportFolder {
   private static func recoverAndClean(parent: String, name: String, destination: String) {
     let prefixes = [".\(name).previous-", ".\(name).partial-"]
     // Only the names with these prefixes: the parent may be a large folder (/tmp, a docs
-    // tree), and making a string of every name cost 40 ms for 8 500 of them.
+    // tree), and making a string of every name cost about 12 ms a run for 8 500 of them.
     let entries = names(in: parent, startingWith: prefixes) ?? []
     for prefix in prefixes {
       for entry in entries.filter({ $0.hasPrefix(prefix) }).sorted() {
@@ -379,7 +379,7 @@ final class ReportFolder {
   static func foreignFile(in folder: String) -> Foreign? {
     var info = stat()
     guard stat(folder, &info) == 0 else { return nil }
-    let entries = listing(folder, prefix: "")
+    let entries = listing(folder, prefix: "") ?? []
     guard !entries.isEmpty else { return nil }
     guard entries.contains(where: { $0.path == "results.json" && !$0.isFolder }) else {
       let first = entries.first { !$0.isFolder || $0.isEmptyFolder } ?? entries[0]
@@ -483,10 +483,11 @@ final class ReportFolder {
   }
 
   /// Every entry below `folder`, depth first, sorted; symbolic links are not followed
-  /// (a link is an entry like a file).
-  private static func listing(_ folder: String, prefix: String) -> [Entry] {
+  /// (a link is an entry like a file). Nil when `folder` cannot be listed.
+  private static func listing(_ folder: String, prefix: String) -> [Entry]? {
+    guard let names = names(in: folder) else { return nil }
     var result: [Entry] = []
-    for name in (names(in: folder) ?? []).sorted() {
+    for name in names.sorted() {
       let path = "\(folder)/\(name)"
       let relative = prefix + name
       var info = stat()
@@ -498,11 +499,11 @@ final class ReportFolder {
         continue
       }
       if (info.st_mode & S_IFMT) == S_IFDIR {
-        guard names(in: path) != nil else {
+        // Listed once: a folder that cannot be is not judged empty.
+        guard let inner = listing(path, prefix: relative + "/") else {
           result.append(Entry(path: relative, isFolder: true, isEmptyFolder: false, isUnreadable: true))
           continue
         }
-        let inner = listing(path, prefix: relative + "/")
         result.append(Entry(path: relative, isFolder: true, isEmptyFolder: inner.isEmpty))
         result += inner
       } else {
