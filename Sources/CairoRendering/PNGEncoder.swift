@@ -4,14 +4,15 @@ internal import CLibDeflate
 /// Encodes a cairo image surface as PNG: the pixels cairo's own `cairo_surface_write_to_png`
 /// writes (RGB when every pixel is opaque, otherwise RGBA un-premultiplied with cairo's
 /// rounding; the same white `bKGD`), so a decoder sees the same pixels, but compressed with
-/// libdeflate at level 6 and filter type None on every row, in one `IDAT` chunk.
+/// libdeflate at level 6, each row filtered None or Up (``chooseFilters(_:rowBytes:height:bytesPerPixel:)``),
+/// in one `IDAT` chunk.
 ///
 /// Why not cairo's libpng and zlib: most of a PNG's time went to zlib's deflate and libpng's
-/// adaptive filters. On the article's six figures (BENCHMARKS.md, "A whole report"), filter
-/// None was the smallest filter type at libdeflate's level 6 on four and within 3 % of the
-/// smallest (adaptive, minimum sum of absolute differences) on the other two, at no
-/// filtering cost; level 6 is 1.4–8× faster than levels 7–9, which gain under 1 %, and every
-/// file is 2–16 % smaller than cairo's.
+/// adaptive filters. On the article's six figures (BENCHMARKS.md, "A whole report"), a single
+/// filter type for every row was within 3 % of libpng's adaptive choice, level 6 is 1.4–8×
+/// faster than levels 7–9, which gain under 1 %, and every file is 2–16 % smaller than
+/// cairo's; choosing None or Up per row by the runs each leaves (BENCHMARKS.md, "PNG rows
+/// filtered by runs") made the files smaller again.
 enum PNGEncoder {
   /// libdeflate's compression level.
   static let level: Int32 = 6
@@ -42,7 +43,7 @@ enum PNGEncoder {
     }
     let channels = opaque ? 3 : 4
     let rowBytes = 1 + width * channels
-    // The filtered image: each row a filter-type byte (0, None) and its pixels' bytes.
+    // The image: each row a filter-type byte (0, None, until `chooseFilters`) and its pixels' bytes.
     let count = rowBytes * height
     let raw = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
       guard let base = buffer.baseAddress else { return }
@@ -84,6 +85,7 @@ enum PNGEncoder {
           }
         }
       }
+      chooseFilters(base, rowBytes: rowBytes, height: height, bytesPerPixel: channels)
       initialized = count
     }
 
@@ -99,6 +101,58 @@ enum PNGEncoder {
     png.appendChunk("IDAT", deflate(raw))
     png.appendChunk("IEND", [])
     return png
+  }
+
+  /// Filters each row but the first with Up (type 2, the difference from the row above)
+  /// where that breaks fewer runs than None: rows are filtered bottom up, in place, so the
+  /// row above is still unfiltered when a row is decided.
+  ///
+  /// Why runs: DEFLATE codes a run of equal pixels as one match, and at level 6 its match
+  /// finder rarely reaches back a whole row (its chains fill with the white background), so
+  /// a row whose only changes from the row above are a few pixels (the grid lines, a curve
+  /// crossing) is cheaper as differences, which are runs of zeros. The estimate is the number
+  /// of bytes that differ from the byte one pixel to the left, for either filter. On the
+  /// article's six figures (BENCHMARKS.md, "PNG rows filtered by runs") it made five files
+  /// 0.3–14 % smaller and the steps figure 3 % larger; libpng's heuristic (minimum sum of
+  /// absolute differences over all five filters) was larger on all six.
+  static func chooseFilters(_ base: UnsafeMutablePointer<UInt8>, rowBytes: Int, height: Int, bytesPerPixel bpp: Int) {
+    let n = rowBytes - 1
+    guard height > 1, n > bpp else { return }
+    for y in stride(from: height - 1, through: 1, by: -1) {
+      let row = base + y * rowBytes + 1
+      let above = row - rowBytes
+      var none = 0
+      var up = 0
+      // Sixteen bytes at a time, counted in byte lanes emptied before they can overflow.
+      typealias Bytes = SIMD16<UInt8>
+      let one = Bytes(repeating: 1)
+      var i = bpp
+      while i + 16 <= n {
+        var changes = Bytes()
+        var upChanges = Bytes()
+        let end = min(n, i + 16 * 255)
+        while i + 16 <= end {
+          let a = UnsafeRawPointer(row + i).loadUnaligned(as: Bytes.self)
+          let b = UnsafeRawPointer(row + i - bpp).loadUnaligned(as: Bytes.self)
+          let p = UnsafeRawPointer(above + i).loadUnaligned(as: Bytes.self)
+          let q = UnsafeRawPointer(above + i - bpp).loadUnaligned(as: Bytes.self)
+          changes &+= one.replacing(with: 0, where: a .== b)
+          upChanges &+= one.replacing(with: 0, where: (a &- p) .== (b &- q))
+          i += 16
+        }
+        none += Int(SIMD16<UInt16>(truncatingIfNeeded: changes).wrappedSum())
+        up += Int(SIMD16<UInt16>(truncatingIfNeeded: upChanges).wrappedSum())
+      }
+      while i < n {
+        let a = row[i], b = row[i - bpp]
+        none += a != b ? 1 : 0
+        up += (a &- above[i]) != (b &- above[i - bpp]) ? 1 : 0
+        i += 1
+      }
+      guard up < none else { continue }
+      for i in 0..<n { row[i] &-= above[i] }
+      row[-1] = 2
+    }
   }
 
   /// `bytes` compressed in the zlib format (what `IDAT` holds).
