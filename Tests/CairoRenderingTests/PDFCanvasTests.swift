@@ -1,4 +1,3 @@
-import CLibDeflate
 import Plotting
 import Testing
 
@@ -62,7 +61,7 @@ struct PDFReader {
     let start = dict.utf8.count + "\nstream\n".utf8.count
     let data = Array(o[start..<start + length])
     #expect(String(decoding: o[(start + length)...], as: UTF8.self) == "\nendstream\n", "object \(k)'s /Length")
-    return dict.contains("/FlateDecode") ? try Self.inflate(data) : data
+    return dict.contains("/FlateDecode") ? inflate(data) : data
   }
 
   /// The token after `key` in `dictionary`.
@@ -74,20 +73,6 @@ struct PDFReader {
   /// The object a key refers to (`/Contents 4 0 R`).
   static func reference(_ key: String, in dictionary: String) -> Int? {
     value(of: key, in: dictionary).flatMap { Int($0) }
-  }
-
-  static func inflate(_ data: [UInt8]) throws -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: 1 << 24)
-    var produced = 0
-    let status = data.withUnsafeBufferPointer { input in
-      out.withUnsafeMutableBufferPointer { output in
-        let d = libdeflate_alloc_decompressor()
-        defer { libdeflate_free_decompressor(d) }
-        return libdeflate_zlib_decompress(d, input.baseAddress, input.count, output.baseAddress, output.count, &produced)
-      }
-    }
-    #expect(status == LIBDEFLATE_SUCCESS)
-    return Array(out[..<produced])
   }
 
   /// The page's dictionary (the one object of `/Type /Page`).

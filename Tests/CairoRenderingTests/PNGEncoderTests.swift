@@ -1,5 +1,4 @@
 import CCairo
-import CLibDeflate
 import Glibc
 import Plotting
 import TestSupport
@@ -182,16 +181,8 @@ import Testing
     #expect(String(decoding: png[idat + 4..<idat + 8], as: UTF8.self) == "IDAT")
     let compressed = Array(png[idat + 8..<idat + 8 + bigEndian32(png, idat)])
     let rowBytes = 1 + width * 3
-    var raw = [UInt8](repeating: 0, count: rowBytes * height)
-    var written = 0
-    let result = raw.withUnsafeMutableBytes { out in
-      compressed.withUnsafeBytes { input in
-        let decompressor = libdeflate_alloc_decompressor()
-        defer { libdeflate_free_decompressor(decompressor) }
-        return libdeflate_zlib_decompress(decompressor, input.baseAddress, input.count, out.baseAddress, out.count, &written)
-      }
-    }
-    #expect(result == LIBDEFLATE_SUCCESS && written == raw.count)
+    var raw = inflate(compressed, capacity: rowBytes * height)
+    #expect(raw.count == rowBytes * height)
     let types = stride(from: 0, to: raw.count, by: rowBytes).map { raw[$0] }
     // Undo the Up rows top down, then mark every row None.
     for y in 1..<height where types[y] == 2 {
@@ -204,7 +195,8 @@ import Testing
 
   /// On a real figure (axes, grid lines, a curve, text) both filters are chosen, the first
   /// row is None, and the file decodes to the surface's pixels; its size stays within 2 % of
-  /// None on every row (this figure: 28 433 against 28 234 bytes; the article's are smaller).
+  /// None on every row (this figure: 28 433 against 28 234 bytes; five of the article's six
+  /// figures are smaller with the choice, BENCHMARKS.md).
   @Test func aFigureMixesNoneAndUpRows() throws {
     let surface = try Self.figureSurface()
     let png = try PNGEncoder.encode(surface.pointer)
